@@ -1,0 +1,67 @@
+"""The app factory: a Flask server with the database, routes and the Dash pages on it."""
+
+from __future__ import annotations
+
+import dash
+from flask import Flask
+
+from kcstat_dash.extensions import db, limiter, login_manager
+from kcstat_dash.routes import register_routes
+from kcstat_dash.settings import PROJECT_ROOT, Settings
+
+ASSETS_DIR = PROJECT_ROOT / "assets"
+
+
+def create_server(settings: Settings) -> Flask:
+    """The Flask side alone: config, database, extensions and non-Dash routes."""
+    server = Flask("kcstat_dash", instance_path=str(PROJECT_ROOT / "instance"))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        JSON_SORT_KEYS=False,
+    )
+    server.extensions["kcstat_settings"] = settings
+    db.configure(settings.database_url)
+    server.teardown_appcontext(db.remove)
+    login_manager.init_app(server)
+    limiter.init_app(server)
+    register_routes(server)
+    return server
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Build the whole app; ``create_app().server`` is the WSGI application."""
+    settings = settings or Settings.from_env()
+    server = create_server(settings)
+    # The Dash pages are registered afresh for each app, so several apps (tests) can coexist.
+    dash._pages.PAGE_REGISTRY.clear()
+    app = dash.Dash(
+        "kcstat_dash",
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS_DIR),
+        # Bootstrap is vendored in assets/ (01-bootstrap.min.css): no CDN at a meeting venue.
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="KCStat Dash — Kansas City performance measures",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    # The composition root: the one place the domain package meets the UI packages. They are
+    # imported here, at call time, so that no module of kcstat_dash imports them at import time.
+    import callbacks
+    import layouts
+
+    layouts.register_pages()
+    app.layout = layouts.shell.app_shell
+    callbacks.register(app)
+    return app

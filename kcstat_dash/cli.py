@@ -1,0 +1,134 @@
+"""The ``kcstat`` command: set up the database, import data, load the demo, serve the app."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from tqdm import tqdm
+
+from kcstat_dash.extensions import db
+from kcstat_dash.settings import Settings, SettingsError
+
+
+def _settings(**overrides) -> Settings:
+    try:
+        return Settings.from_env(**overrides)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _database(settings: Settings):
+    from kcstat_dash.migrate import upgrade
+
+    upgrade(settings.database_url)
+    db.configure(settings.database_url)
+    return db
+
+
+def _progress(enabled: bool):
+    # A progress bar on a terminal; plain output in CI logs and pipes.
+    return tqdm(total=0, unit="rows", disable=not enabled, leave=False, file=sys.stderr)
+
+
+@click.group()
+def main() -> None:
+    """KCStat Dash: Kansas City's performance measures beside a moderated public Q&A."""
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create the schema (apply every migration) on DATABASE_URL."""
+    settings = _settings(debug=True)
+    _database(settings)
+    click.echo(f"Database ready: {settings.database_url.split('@')[-1]}")
+
+
+@main.command("import-311")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+def import_311(files: tuple[str, ...], progress: bool | None) -> None:
+    """Import 311 CSV exports from data.kcmo.org (either dataset's columns), then recompute."""
+    from kcstat_dash.services.data_load import import_311_paths
+
+    database = _database(_settings(debug=True))
+    show = sys.stderr.isatty() if progress is None else progress
+    with _progress(show) as bar:
+        report = import_311_paths(database, files, bar)
+    for summary in report.imported:
+        click.echo(str(summary))
+    for error in report.errors:
+        click.echo(f"Error: {error} (nothing imported from this file)", err=True)
+    if report.imported:
+        click.echo(f"Measures recomputed: {report.observations} observations.")
+    if report.errors:
+        raise SystemExit(1)
+
+
+@main.command("import-figures")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_figures_command(file: str) -> None:
+    """Import published figures (measure, area, period, value, unit, series, source)."""
+    from kcstat_dash.services.figures_import import import_figures
+    from kcstat_dash.services.requests_import import ImportFileError
+
+    database = _database(_settings(debug=True))
+    try:
+        with database.transaction() as session:
+            count = import_figures(session, file)
+    except ImportFileError as error:
+        raise click.ClickException(f"{error} (nothing imported)") from error
+    click.echo(f"{count} published figures imported.")
+
+
+def _load_demo(reload: bool) -> None:
+    from kcstat_dash.services.data_load import load_sample
+    from kcstat_dash.services.measures import request_total
+
+    database = _database(_settings(debug=True))
+    with database.transaction() as session:
+        already = request_total(session)
+    if already and not reload:
+        click.echo(f"Sample already loaded ({already:,} requests); use --reload to load again.")
+        return
+    click.echo("Loading the embedded Kansas City sample (12 neighborhoods, 45,584 requests)...")
+    with _progress(sys.stderr.isatty()) as bar:
+        report = load_sample(database, bar)
+    for error in report.errors:
+        raise click.ClickException(str(error))
+    click.echo(f"Loaded {sum(s.rows_read for s in report.imported):,} requests; "
+               f"{report.observations:,} observations computed.")
+
+
+def _serve(host: str, port: int) -> None:
+    from kcstat_dash.app import create_app
+
+    app = create_app(_settings(debug=not os.environ.get("SECRET_KEY")))
+    click.echo(f"KCStat Dash on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=False)
+
+
+@main.command()
+@click.option("--serve/--no-serve", default=True, help="Serve the app after loading.")
+@click.option("--reload", is_flag=True, help="Import the sample again even if it is loaded.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, envvar="PORT")
+def demo(serve: bool, reload: bool, host: str, port: int) -> None:
+    """Create the database, load the embedded Kansas City sample, and serve the app."""
+    _load_demo(reload)
+    if serve:
+        _serve(host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, envvar="PORT")
+def serve(host: str, port: int) -> None:
+    """Serve the app (development server; use gunicorn in production, see the Procfile)."""
+    _database(_settings(debug=True))
+    _serve(host, port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The one SQLAlchemy engine and session factory, set up for SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine: WAL and a busy timeout on SQLite, pre-ping pooling on PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # WAL lets readers run beside one writer; busy_timeout makes writers wait rather
+            # than fail with "database is locked" when several workers write at once.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
+
+
+class Database:
+    """Holds the engine and a scoped session for request handlers; services get a Session."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._factory: sessionmaker[Session] | None = None
+        self.session: scoped_session[Session] | None = None
+
+    def configure(self, url: str) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+        self.engine = make_engine(url)
+        self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.session = scoped_session(self._factory)
+
+    def new_session(self) -> Session:
+        """A fresh session for code outside a request (CLI, workers, tests)."""
+        assert self._factory is not None, "Database.configure() has not been called"
+        return self._factory()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits as one, or rolls back entirely on any error."""
+        session = self.new_session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def remove(self, _exc=None) -> None:
+        if self.session is not None:
+            self.session.remove()

@@ -1,0 +1,13 @@
+"""The Flask routes that are not Dash pages: JSON API, health, and (later) login and exports."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_routes(server: Flask) -> None:
+    """Attach every blueprint; each feature keeps its routes in a module of its own."""
+    from kcstat_dash.routes import health, measures_api
+
+    for module in (health, measures_api):
+        server.register_blueprint(module.blueprint)

@@ -1,0 +1,42 @@
+"""The read-only JSON API for areas, measures and their observations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from kcstat_dash.extensions import db
+from kcstat_dash.routes.json_errors import json_error
+from kcstat_dash.services import measures
+
+blueprint = Blueprint("measures_api", __name__, url_prefix="/api")
+
+
+@blueprint.errorhandler(measures.UnknownMeasure)
+def _unknown_measure(error):
+    return json_error(404, f"no measure with slug {error.args[0]!r}")
+
+
+@blueprint.get("/areas")
+def areas():
+    return jsonify([{**{k: a[k] for k in ("slug", "name", "description")},
+                     "measures": [m["slug"] for m in a["measures"]]}
+                    for a in measures.list_areas(db.session)])
+
+
+@blueprint.get("/measures")
+def measure_list():
+    return jsonify(measures.list_measures(db.session))
+
+
+@blueprint.get("/measures/<slug>")
+def measure(slug: str):
+    detail = measures.measure_detail(db.session, slug)
+    detail.pop("observations")
+    return jsonify(detail)
+
+
+@blueprint.get("/measures/<slug>/observations")
+def observations(slug: str):
+    measure = measures.get_measure(db.session, slug)
+    return jsonify([{k: p[k] for k in ("period", "value", "target", "status", "request_count")}
+                    for p in measures.observation_points(measure)])

@@ -1,0 +1,43 @@
+"""Loading data as the CLI and the demo do: each file whole or not at all, then recompute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kcstat_dash.db import Database
+from kcstat_dash.sample_data import KC311_FILES, PUBLISHED_FIGURES
+from kcstat_dash.services.figures_import import import_figures
+from kcstat_dash.services.measures import recompute_311_measures, sync_catalog
+from kcstat_dash.services.requests_import import ImportFileError, ImportSummary, import_311_file
+
+
+@dataclass
+class LoadReport:
+    imported: list[ImportSummary] = field(default_factory=list)
+    errors: list[ImportFileError] = field(default_factory=list)
+    observations: int = 0
+
+
+def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None) -> LoadReport:
+    """Import each file in its own transaction (a bad file imports nothing) and recompute once."""
+    report = LoadReport()
+    for path in paths:
+        try:
+            with db.transaction() as session:
+                report.imported.append(import_311_file(session, path, progress))
+        except ImportFileError as error:
+            report.errors.append(error)
+    if report.imported:
+        with db.transaction() as session:
+            report.observations = recompute_311_measures(session)
+    return report
+
+
+def load_sample(db: Database, progress=None) -> LoadReport:
+    """The embedded default: the 12 neighborhoods' 311 requests and the published figures."""
+    with db.transaction() as session:
+        sync_catalog(session)
+        import_figures(session, PUBLISHED_FIGURES)
+    return import_311_paths(db, KC311_FILES, progress)

@@ -1,0 +1,41 @@
+"""Kansas City's neighborhood boundaries, and the repair of names the 311 export truncated."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+
+from kcstat_dash.sample_data import NEIGHBORHOODS_GEOJSON
+
+# The 311 export cuts NEIGHBORHOOD at 30 characters ("18th And Vine And Downtown Eas").
+EXPORT_NAME_LIMIT = 30
+
+
+@lru_cache(maxsize=1)
+def boundaries() -> dict:
+    """The neighborhood FeatureCollection (properties: nbhname, nbhid, ...)."""
+    with gzip.open(NEIGHBORHOODS_GEOJSON, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def _names_by_lower() -> dict[str, str]:
+    return {f["properties"]["nbhname"].strip().lower(): f["properties"]["nbhname"].strip()
+            for f in boundaries()["features"] if f["properties"].get("nbhname")}
+
+
+def canonical_name(name: str | None) -> str | None:
+    """The full neighborhood name for a name as exported, repairing truncation and case."""
+    if not name or not name.strip():
+        return None
+    cleaned = " ".join(name.split())
+    known = _names_by_lower()
+    exact = known.get(cleaned.lower())
+    if exact:
+        return exact
+    if len(cleaned) >= EXPORT_NAME_LIMIT - 1:
+        matches = [full for low, full in known.items() if low.startswith(cleaned.lower())]
+        if len(matches) == 1:
+            return matches[0]
+    return cleaned

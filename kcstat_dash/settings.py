@@ -1,0 +1,87 @@
+"""Settings read once from the environment, with safe local defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_database_url() -> str:
+    """A SQLite file under ``instance/`` beside the project (the embedded default)."""
+    instance = Path(os.environ.get("KCSTAT_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+    return f"sqlite:///{instance / 'kcstat.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept Heroku's ``postgres://`` form and pick the psycopg 3 driver for PostgreSQL."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class SettingsError(RuntimeError):
+    """Raised when the environment cannot give a safe configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    database_url: str = field(default_factory=default_database_url)
+    secret_key: str = ""
+    debug: bool = False
+    redis_url: str | None = None
+    x_bearer_token: str | None = None
+    socrata_app_token: str | None = None
+    social_query: str = "#KCStat -is:retweet"
+    public_base_url: str | None = None
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        """Read the environment; ``SECRET_KEY`` is required unless debugging or testing."""
+        values = dict(
+            database_url=normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url()),
+            secret_key=os.environ.get("SECRET_KEY", ""),
+            debug=_flag("KCSTAT_DEBUG"),
+            redis_url=os.environ.get("REDIS_URL") or None,
+            x_bearer_token=os.environ.get("X_BEARER_TOKEN") or None,
+            socrata_app_token=os.environ.get("SOCRATA_APP_TOKEN") or None,
+            social_query=os.environ.get("KCSTAT_SOCIAL_QUERY", "#KCStat -is:retweet"),
+            public_base_url=os.environ.get("KCSTAT_PUBLIC_URL") or None,
+        )
+        values.update(overrides)
+        if "database_url" in overrides:
+            values["database_url"] = normalise_database_url(values["database_url"])
+        settings = cls(**values)
+        if not settings.secret_key:
+            if not (settings.debug or settings.testing):
+                raise SettingsError(
+                    "SECRET_KEY must be set outside debug mode "
+                    "(set KCSTAT_DEBUG=1 for a local run, or export SECRET_KEY)."
+                )
+            # A throwaway key for local runs: sessions do not outlive the process.
+            settings = cls(**{**values, "secret_key": secrets.token_hex(32)})
+        return settings
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are Secure everywhere but local debugging and tests, which run on plain HTTP."""
+        return not (self.debug or self.testing)

@@ -1,0 +1,16 @@
+"""Dash page layouts, built from plain data; each page module registers itself."""
+
+from __future__ import annotations
+
+from layouts import area, measure, overview, shell
+
+PAGE_MODULES = (overview, area, measure)
+
+
+def register_pages() -> None:
+    """Register every page with Dash Pages (called by the app factory for each app)."""
+    for module in PAGE_MODULES:
+        module.register()
+
+
+__all__ = ["register_pages", "shell"]

@@ -1,0 +1,40 @@
+"""The frame around every page: skip link, navigation of the six areas, main, footer."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from kcstat_dash.services.areas import AREAS
+
+
+def navigation() -> dbc.Navbar:
+    area_links = [dbc.DropdownMenuItem(a.name, href=f"/areas/{a.slug}") for a in AREAS]
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand("KCStat Dash", href="/", className="brand"),
+            dbc.NavbarToggler(id="nav-toggle"),
+            dbc.Collapse(dbc.Nav([
+                dbc.NavItem(dbc.NavLink("Overview", href="/")),
+                dbc.DropdownMenu(area_links, label="Goal areas", nav=True, in_navbar=True),
+                dbc.NavItem(dbc.NavLink("Meetings", href="/meetings")),
+            ], navbar=True, className="ms-auto"), id="nav-collapse", navbar=True),
+        ], fluid="lg"),
+        color="dark", dark=True, expand="md", className="site-nav",
+    )
+
+
+def app_shell() -> html.Div:
+    """Called per page load, so the layout always reflects the current data."""
+    return html.Div([
+        html.A("Skip to main content", href="#main", className="skip-link"),
+        html.Header(navigation(), role="banner"),
+        html.Main(dbc.Container(dash.page_container, fluid="lg"), id="main", tabIndex="-1"),
+        html.Footer(dbc.Container([
+            html.P(["Data: Kansas City 311 service requests and published resident survey "
+                    "figures (", html.A("data.kcmo.org", href="https://data.kcmo.org"),
+                    "). Times are shown in Kansas City time (America/Chicago)."]),
+        ], fluid="lg"), className="site-footer", role="contentinfo"),
+        dcc.Store(id="browser-id", storage_type="local"),
+    ])
