@@ -11,6 +11,23 @@ from kcstat_dash.settings import PROJECT_ROOT, Settings
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
 
+# Dash's default page, with the document language that screen readers need (WCAG 3.1.1).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+{%config%}
+{%scripts%}
+{%renderer%}
+</body>
+</html>"""
+
 
 def create_server(settings: Settings) -> Flask:
     """The Flask side alone: config, database, extensions and non-Dash routes."""
@@ -56,6 +73,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = INDEX_STRING
     # The composition root: the one place the domain package meets the UI packages. They are
     # imported here, at call time, so that no module of kcstat_dash imports them at import time.
     import callbacks
