@@ -66,6 +66,32 @@ def import_311(files: tuple[str, ...], progress: bool | None) -> None:
         raise SystemExit(1)
 
 
+@main.command("import-socrata")
+@click.argument("dataset_id")
+@click.option("--where", help="A SoQL $where clause, e.g. \"category='Pothole'\".")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only requests created on or after this day (YYYY-MM-DD).")
+@click.option("--page-size", default=5000, show_default=True, type=click.IntRange(1, 50000))
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+def import_socrata_command(dataset_id: str, where: str | None, since, page_size: int,
+                           progress: bool | None) -> None:
+    """Import 311 requests from data.kcmo.org (7at3-sxhp or d4px-6rwg), then recompute."""
+    from kcstat_dash.services.socrata_import import SocrataImportError, import_socrata
+
+    settings = _settings(debug=True)
+    database = _database(settings)
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with _progress(show) as bar:
+            summary, observations = import_socrata(
+                database, dataset_id, where=where, since=since.date() if since else None,
+                app_token=settings.socrata_app_token, page_size=page_size, progress=bar)
+    except SocrataImportError as error:
+        raise click.ClickException(f"{error} (nothing imported)") from error
+    click.echo(str(summary))
+    click.echo(f"Measures recomputed: {observations} observations.")
+
+
 @main.command("import-figures")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_figures_command(file: str) -> None:

@@ -23,8 +23,9 @@ LEGACY_DATASET = "7at3-sxhp"
 CURRENT_DATASET = "d4px-6rwg"
 LEGACY_REQUIRED = ("CASE ID", "CREATION DATE", "STATUS", "CATEGORY", "TYPE")
 CURRENT_REQUIRED = ("open_date_time", "current_status")
-# The current dataset has named its id column both ways over the years.
-CURRENT_ID_FIELDS = ("case_id", "reported_issue_id", "id")
+# The current dataset has named its id column several ways; the live SODA API serves the case
+# number in ``reported_issue`` (and the work order in ``workorder_``), so that comes last.
+CURRENT_ID_FIELDS = ("case_id", "reported_issue_id", "id", "reported_issue")
 BATCH = 2000
 
 
@@ -82,13 +83,20 @@ def _flag(value) -> str | None:
     return value if value in ("Y", "N") else None
 
 
+def _day(text: str, field_name: str) -> datetime:
+    """A date as the CSV export writes it (MM/DD/YYYY) or as SODA serves it (ISO timestamp)."""
+    for fmt in ("%m/%d/%Y", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"{field_name} {text!r} is not MM/DD/YYYY")
+
+
 def _legacy_created(date_text: str | None, time_text: str | None) -> datetime:
     if not date_text:
         raise ValueError("CREATION DATE is empty")
-    try:
-        day = datetime.strptime(date_text, "%m/%d/%Y")
-    except ValueError as exc:
-        raise ValueError(f"CREATION DATE {date_text!r} is not MM/DD/YYYY") from exc
+    day = _day(date_text, "CREATION DATE")
     if time_text:
         try:
             clock = datetime.strptime(time_text.upper(), "%I:%M %p")
@@ -98,12 +106,11 @@ def _legacy_created(date_text: str | None, time_text: str | None) -> datetime:
     return day
 
 
-def _iso_date(text: str | None, fmt: str) -> str | None:
+def _closed_day(text: str | None) -> str | None:
     if not text:
         return None
     try:
-        return datetime.strptime(text[: len("YYYY-MM-DDTHH:MM:SS")] if "T" in text else text, fmt)\
-            .date().isoformat()
+        return _day(text, "CLOSED DATE").date().isoformat()
     except ValueError:
         return None
 
@@ -128,7 +135,7 @@ def parse_legacy_row(row: dict) -> dict:
         "period": local_created.strftime("%Y-%m"),
         "status": (_text(row.get("STATUS")) or "").upper() or None,
         "exceeded_timeframe": _flag(row.get("EXCEEDED EST TIMEFRAME")),
-        "closed_date": _iso_date(_text(row.get("CLOSED DATE")), "%m/%d/%Y"),
+        "closed_date": _closed_day(_text(row.get("CLOSED DATE"))),
         "days_to_close": _number(row.get("DAYS TO CLOSE")),
         "street_address": _text(row.get("STREET ADDRESS")),
         "zip_code": _code(row.get("ZIP CODE")),
@@ -143,9 +150,10 @@ def parse_legacy_row(row: dict) -> dict:
 
 
 # The current dataset's statuses are mixed case and spelled out; measures use the legacy codes.
-CURRENT_STATUS_CODES = {"resolved": "RESOL", "closed": "RESOL", "open": "OPEN", "canceled": "CANC",
-                        "cancelled": "CANC", "duplicate": "DUP", "assigned": "ASSIG",
-                        "in progress": "ASSIG"}
+CURRENT_STATUS_CODES = {"resolved": "RESOL", "closed": "RESOL", "open": "OPEN", "new": "OPEN",
+                        "received": "OPEN", "canceled": "CANC", "cancelled": "CANC",
+                        "duplicate": "DUP", "assigned": "ASSIG", "in progress": "ASSIG",
+                        "referred": "ASSIG", "active": "ASSIG"}
 
 
 def _current_created(text: str | None) -> datetime:
@@ -183,9 +191,10 @@ def _lat_long(value) -> tuple[float | None, float | None]:
 
 def parse_current_row(row: dict) -> dict:
     """One record of the March 2021 onward dataset (``d4px-6rwg``) as ``ServiceRequest`` fields."""
-    case_id = next((_code(row.get(f)) for f in CURRENT_ID_FIELDS if _code(row.get(f))), None)
-    if not case_id:
+    id_field = next((f for f in CURRENT_ID_FIELDS if _code(row.get(f))), None)
+    if id_field is None:
         raise ValueError("case_id is empty")
+    case_id = _code(row.get(id_field))
     local_created = _current_created(_text(row.get("open_date_time")))
     status_text = (_text(row.get("current_status")) or "").lower()
     latitude, longitude = _lat_long(row.get("lat_long"))
@@ -205,7 +214,8 @@ def parse_current_row(row: dict) -> dict:
         "source": _text(row.get("report_source")),
         "department": _text(row.get("department")),
         "work_group": _text(row.get("department_work_group")),
-        "request_type": _text(row.get("reported_issue")),
+        # ``reported_issue`` names the issue only where another field carries the case number.
+        "request_type": _text(row.get("reported_issue")) if id_field != "reported_issue" else None,
         "category": _text(row.get("issue_type")),
         "type": _text(row.get("issue_sub_type")),
         "detail": _text(row.get("issue_detail")),

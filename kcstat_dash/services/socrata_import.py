@@ -1,0 +1,154 @@
+"""Imports 311 requests straight from data.kcmo.org's SODA API, page by page, all or nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import requests
+from sodapy import Socrata
+
+from kcstat_dash.db import Database
+from kcstat_dash.services.measures import recompute_311_measures
+from kcstat_dash.services.requests_import import (
+    CURRENT_DATASET,
+    LEGACY_DATASET,
+    ImportSummary,
+    import_records,
+    parse_current_row,
+    parse_legacy_row,
+)
+
+DOMAIN = "data.kcmo.org"
+PAGE_SIZE = 5000
+# SODA pages are only stable under an explicit order; the row id never changes between pages.
+STABLE_ORDER = ":id"
+DATASET_ID = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}$")
+
+
+class SocrataImportError(RuntimeError):
+    """The portal refused, failed or sent something that is not 311 data; nothing was stored."""
+
+
+def _legacy_record(record: dict) -> dict:
+    """A 7at3-sxhp SODA record under the CSV export's column names, for ``parse_legacy_row``."""
+    row = {key.upper().replace("_", " "): value for key, value in record.items()
+           if not isinstance(value, dict | list)}
+    if isinstance(record.get("case_url"), dict):  # a SODA url column: {"url": ...}
+        row["CASE URL"] = record["case_url"].get("url")
+    point = record.get("address_with_geocode")
+    if isinstance(point, dict):  # a SODA location: {"latitude": .., "longitude": .., ...}
+        row.setdefault("LATITUDE", point.get("latitude"))
+        row.setdefault("LONGITUDE", point.get("longitude"))
+    return row
+
+
+@dataclass(frozen=True)
+class DatasetShape:
+    """How one of the city's 311 datasets is read over SODA."""
+
+    created_field: str  # the floating timestamp that ``--since`` filters on
+    parse_record: Callable[[dict], dict]
+
+
+DATASETS = {
+    LEGACY_DATASET: DatasetShape("creation_date", lambda r: parse_legacy_row(_legacy_record(r))),
+    CURRENT_DATASET: DatasetShape("open_date_time", parse_current_row),
+}
+
+
+def build_where(dataset_id: str, where: str | None, since: date | None) -> str | None:
+    """The SoQL ``$where``: the caller's clause and, with ``since``, requests created from then."""
+    clauses = []
+    if where and where.strip():
+        clauses.append(f"({where.strip()})")
+    if since is not None:
+        clauses.append(f"{DATASETS[dataset_id].created_field} >= '{since.isoformat()}T00:00:00'")
+    return " AND ".join(clauses) or None
+
+
+def fetch_pages(client: Socrata, dataset_id: str, where: str | None,
+                page_size: int = PAGE_SIZE) -> Iterator[tuple[int, list[dict]]]:
+    """Each page of records with its offset, until a short (or empty) page ends the data."""
+    offset = 0
+    while True:
+        try:
+            page = client.get(dataset_id, where=where, order=STABLE_ORDER, limit=page_size,
+                              offset=offset)
+        except requests.HTTPError as exc:
+            raise SocrataImportError(
+                f"{DOMAIN} refused the request for dataset {dataset_id} at offset {offset}: "
+                f"{' '.join(str(exc).split())}") from exc
+        except ValueError as exc:  # requests' JSONDecodeError is a ValueError
+            raise SocrataImportError(
+                f"{DOMAIN} sent a page of dataset {dataset_id} (offset {offset}) that is not "
+                f"valid JSON") from exc
+        except requests.RequestException as exc:
+            raise SocrataImportError(f"could not reach {DOMAIN} ({exc.__class__.__name__}: "
+                                     f"{exc})") from exc
+        except Exception as exc:  # sodapy raises a bare Exception for an unknown content type
+            raise SocrataImportError(f"{DOMAIN} sent an unexpected response for dataset "
+                                     f"{dataset_id} at offset {offset}: {exc}") from exc
+        if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
+            raise SocrataImportError(f"{DOMAIN} sent a page of dataset {dataset_id} (offset "
+                                     f"{offset}) that is not a list of records")
+        if page:
+            yield offset, page
+        if len(page) < page_size:
+            return
+        offset += page_size
+
+
+def read_dataset(client: Socrata, dataset_id: str, where: str | None = None,
+                 page_size: int = PAGE_SIZE, progress=None) -> list[dict]:
+    """Every record of the query, parsed with the CSV import's own parsers."""
+    shape = DATASETS[dataset_id]
+    records = []
+    for offset, page in fetch_pages(client, dataset_id, where, page_size):
+        for index, raw in enumerate(page):
+            try:
+                records.append(shape.parse_record(raw))
+            except ValueError as exc:
+                raise SocrataImportError(f"{dataset_id}, record {offset + index + 1}: {exc}") \
+                    from exc
+        if progress is not None:
+            progress.update(len(page))
+    return records
+
+
+def check_dataset(dataset_id: str) -> str:
+    dataset_id = dataset_id.strip().lower()
+    if dataset_id not in DATASETS:
+        known = " or ".join(f"{d}" for d in DATASETS)
+        shape = "" if DATASET_ID.match(dataset_id) else " (a dataset id looks like abcd-1234)"
+        raise SocrataImportError(f"{dataset_id!r} is not one of the city's 311 datasets this "
+                                 f"app reads: use {known}{shape}")
+    return dataset_id
+
+
+def import_socrata(db: Database, dataset_id: str, where: str | None = None,
+                   since: date | None = None, app_token: str | None = None,
+                   page_size: int = PAGE_SIZE, progress=None,
+                   client: Socrata | None = None) -> tuple[ImportSummary, int]:
+    """Fetch every page, then store them as one import run and recompute the measures.
+
+    Everything is fetched and parsed before the transaction opens, so a refused page, bad JSON
+    or a malformed record leaves the database as it was. Returns the summary and the number of
+    observations written by the recompute.
+    """
+    dataset_id = check_dataset(dataset_id)
+    query = build_where(dataset_id, where, since)
+    own_client = client is None
+    client = client or Socrata(DOMAIN, app_token, timeout=60)
+    try:
+        records = read_dataset(client, dataset_id, query, page_size, progress)
+    finally:
+        if own_client:
+            client.close()
+    source = f"{DOMAIN}/{dataset_id}" + (f" where {query}" if query else "")
+    with db.transaction() as session:
+        summary = import_records(session, records, source, "socrata")
+        observations = recompute_311_measures(session) if records else 0
+    return summary, observations
