@@ -117,6 +117,10 @@ def _load_demo(reload: bool) -> None:
         already = request_total(session)
     if already and not reload:
         click.echo(f"Sample already loaded ({already:,} requests); use --reload to load again.")
+        from kcstat_dash.services.data_load import load_demo_meetings
+
+        if load_demo_meetings(database):
+            click.echo("Added the demo's meetings (a year of schedule and one live meeting).")
         return
     click.echo("Loading the embedded Kansas City sample (12 neighborhoods, 45,584 requests)...")
     with _progress(sys.stderr.isatty()) as bar:
@@ -124,7 +128,8 @@ def _load_demo(reload: bool) -> None:
     for error in report.errors:
         raise click.ClickException(str(error))
     click.echo(f"Loaded {sum(s.rows_read for s in report.imported):,} requests; "
-               f"{report.observations:,} observations computed.")
+               f"{report.observations:,} observations computed; {report.meetings} meetings "
+               "scheduled.")
 
 
 def _serve(host: str, port: int) -> None:

@@ -260,6 +260,7 @@ class Question(Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_question_meeting_status", "meeting_id", "status"),
+        Index("ix_question_client_key", "client_key", "text_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))

@@ -49,6 +49,8 @@ class Settings:
     social_query: str = "#KCStat -is:retweet"
     public_base_url: str | None = None
     testing: bool = False
+    # Anonymous questions per browser (per address for API clients); see services/rate_limits.
+    question_rate_limits: str = "5/minute;40/hour"
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -62,6 +64,8 @@ class Settings:
             socrata_app_token=os.environ.get("SOCRATA_APP_TOKEN") or None,
             social_query=os.environ.get("KCSTAT_SOCIAL_QUERY", "#KCStat -is:retweet"),
             public_base_url=os.environ.get("KCSTAT_PUBLIC_URL") or None,
+            question_rate_limits=os.environ.get("KCSTAT_QUESTION_RATE_LIMITS")
+            or "5/minute;40/hour",
         )
         values.update(overrides)
         if "database_url" in overrides:

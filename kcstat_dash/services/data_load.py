@@ -10,6 +10,7 @@ from kcstat_dash.db import Database
 from kcstat_dash.sample_data import KC311_FILES, PUBLISHED_FIGURES
 from kcstat_dash.services.figures_import import import_figures
 from kcstat_dash.services.measures import recompute_311_measures, sync_catalog
+from kcstat_dash.services.meetings import seed_demo_meetings
 from kcstat_dash.services.requests_import import ImportFileError, ImportSummary, import_311_file
 
 
@@ -18,6 +19,7 @@ class LoadReport:
     imported: list[ImportSummary] = field(default_factory=list)
     errors: list[ImportFileError] = field(default_factory=list)
     observations: int = 0
+    meetings: int = 0
 
 
 def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None) -> LoadReport:
@@ -36,8 +38,16 @@ def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None) -
 
 
 def load_sample(db: Database, progress=None) -> LoadReport:
-    """The embedded default: the 12 neighborhoods' 311 requests and the published figures."""
+    """The embedded default: 311 requests, published figures, and a year of meetings."""
     with db.transaction() as session:
         sync_catalog(session)
         import_figures(session, PUBLISHED_FIGURES)
-    return import_311_paths(db, KC311_FILES, progress)
+    report = import_311_paths(db, KC311_FILES, progress)
+    report.meetings = load_demo_meetings(db)
+    return report
+
+
+def load_demo_meetings(db: Database) -> int:
+    """A year of scheduled meetings and one live one; adds nothing if meetings exist already."""
+    with db.transaction() as session:
+        return seed_demo_meetings(session)

@@ -1,0 +1,155 @@
+"""Meetings: the published schedule, one meeting's public facts, and the demo's year of meetings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from kcstat_dash.models import Area, Measure, Meeting, Observation
+from kcstat_dash.services.areas import AREAS
+from kcstat_dash.timezone import CITY_TZ
+
+STATUSES = ("scheduled", "live", "ended")
+# The live demo meeting is on the area whose measures the 311 sample covers best, so a new user
+# sees charts with many points to flag.
+DEMO_LIVE_AREA = "infrastructure"
+MEETING_LENGTH = timedelta(hours=1, minutes=30)
+
+
+class MeetingNotFound(LookupError):
+    """No meeting has that id."""
+
+
+def is_open(meeting: Meeting) -> bool:
+    """A meeting takes questions when staff opened it and it has not ended."""
+    return bool(meeting.accepting_questions) and meeting.status != "ended"
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links are ever rendered: a ``javascript:`` URL must never become live."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def meeting_summary(meeting: Meeting) -> dict:
+    """A meeting as plain data for pages, the API and the calendar feed."""
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "area": meeting.area.name,
+        "area_slug": meeting.area.slug,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None,
+        "status": meeting.status,
+        "accepting_questions": bool(meeting.accepting_questions),
+        "open_for_questions": is_open(meeting),
+        "auto_publish": bool(meeting.auto_publish),
+        "livestream_url": safe_url(meeting.livestream_url),
+        "recording_url": safe_url(meeting.recording_url),
+        "now_discussing": meeting.now_discussing.slug if meeting.now_discussing else None,
+        "feed_version": meeting.feed_version,
+    }
+
+
+def _query():
+    return select(Meeting).options(selectinload(Meeting.area), selectinload(Meeting.now_discussing))
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.scalar(_query().where(Meeting.id == meeting_id))
+    if meeting is None:
+        raise MeetingNotFound(meeting_id)
+    return meeting
+
+
+def meeting_detail(session: Session, meeting_id: int) -> dict:
+    return meeting_summary(get_meeting(session, meeting_id))
+
+
+def list_meetings(session: Session) -> list[dict]:
+    """Every meeting, earliest first."""
+    return [meeting_summary(m) for m in session.scalars(_query().order_by(Meeting.starts_at,
+                                                                           Meeting.id))]
+
+
+def schedule(session: Session, now: datetime | None = None) -> dict[str, list[dict]]:
+    """The schedule page's three lists: live now, upcoming (soonest first), past (latest first)."""
+    now = now or datetime.now(UTC)
+    live, upcoming, past = [], [], []
+    for summary in list_meetings(session):
+        if summary["status"] == "live":
+            live.append(summary)
+        elif summary["status"] == "ended" or _end(summary) < now:
+            past.append(summary)
+        else:
+            upcoming.append(summary)
+    return {"live": live, "upcoming": upcoming, "past": list(reversed(past))}
+
+
+def _end(summary: dict) -> datetime:
+    starts = datetime.fromisoformat(summary["starts_at"])
+    if summary["ends_at"]:
+        return datetime.fromisoformat(summary["ends_at"])
+    return starts + MEETING_LENGTH
+
+
+# --- The demo's meetings --------------------------------------------------------------------
+
+
+def _second_thursday(year: int, month: int) -> datetime:
+    """KCStat met monthly; the demo schedules each meeting on the month's second Thursday."""
+    first = datetime(year, month, 1)
+    offset = (3 - first.weekday()) % 7  # Thursday is weekday 3
+    return first + timedelta(days=offset + 7)
+
+
+def _local(day: datetime, at: time) -> datetime:
+    return datetime.combine(day.date(), at, tzinfo=CITY_TZ).astimezone(UTC)
+
+
+def _discussing(session: Session, area: Area) -> Measure | None:
+    """The area's first measure that has data: what the live demo meeting is "now discussing"."""
+    return session.scalar(select(Measure).where(Measure.area_id == area.id)
+                          .where(Measure.id.in_(select(Observation.measure_id)))
+                          .order_by(Measure.kind, Measure.position).limit(1))
+
+
+def seed_demo_meetings(session: Session, now: datetime | None = None) -> int:
+    """A year of monthly meetings rotating through the six areas, plus one live meeting.
+
+    Idempotent: nothing is added when the database already has meetings. Returns how many
+    meetings were created.
+    """
+    if session.scalar(select(func.count(Meeting.id))):
+        return 0
+    now = now or datetime.now(UTC)
+    areas = {a.slug: a for a in session.scalars(select(Area))}
+    if len(areas) < len(AREAS):
+        return 0
+    local_now = now.astimezone(CITY_TZ)
+    live_area = areas[DEMO_LIVE_AREA]
+    # The live meeting started half an hour ago, so its page is in the middle of a meeting.
+    live_start = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
+    meetings = [Meeting(
+        area=live_area, title=f"KCStat: {live_area.name}", starts_at=live_start,
+        ends_at=live_start + MEETING_LENGTH, status="live", accepting_questions=True,
+        auto_publish=False, now_discussing=_discussing(session, live_area))]
+    year, month = local_now.year, local_now.month
+    start_index = [a.slug for a in AREAS].index(DEMO_LIVE_AREA) + 1
+    for step in range(12):
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        definition = AREAS[(start_index + step) % len(AREAS)]
+        area = areas[definition.slug]
+        starts = _local(_second_thursday(year, month), time(9, 0))
+        meetings.append(Meeting(
+            area=area, title=f"KCStat: {area.name}", starts_at=starts,
+            ends_at=starts + MEETING_LENGTH, status="scheduled", accepting_questions=False,
+            auto_publish=False))
+    session.add_all(meetings)
+    session.flush()
+    return len(meetings)

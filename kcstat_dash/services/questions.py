@@ -1,0 +1,268 @@
+"""Residents' questions: asking (with a flagged statistic), the public feed, and "me too" votes.
+
+The web form, the JSON API and tests all ask through ``submit_question``; moderation (another
+module) moves questions between the statuses below and bumps the feed version when it does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kcstat_dash.models import Measure, Meeting, Question, QuestionVote
+from kcstat_dash.services import feed_version
+from kcstat_dash.services.formatting import is_period
+from kcstat_dash.services.measures import UnknownMeasure, get_measure, status_for, target_for
+from kcstat_dash.services.meetings import MeetingNotFound, get_meeting, is_open
+from kcstat_dash.services.profanity import contains_profanity
+
+# pending: waiting for a moderator; approved/answered: public; hidden: taken off the feed after
+# being public; rejected: never published; merged: folded into another question (merged_into_id).
+STATUSES = ("pending", "approved", "answered", "hidden", "rejected", "merged")
+PUBLIC_STATUSES = ("approved", "answered")
+MAX_LENGTH = 1000
+MAX_DISPLAY_NAME = 80
+DUPLICATE_WINDOW = timedelta(minutes=1)
+FEED_ORDERS = ("newest", "top")
+FEED_LIMIT = 50
+
+
+class QuestionRejected(ValueError):
+    """A question (or vote) that cannot be accepted; ``message`` says why in plain words.
+
+    ``code`` names the rule broken and ``status`` is the HTTP status the API answers with.
+    """
+
+    def __init__(self, code: str, message: str, status: int = 400, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.status, self.field = code, message, status, field
+
+
+def normalise_for_duplicates(text_: str) -> str:
+    """Case and spacing do not make a question different from one sent a moment ago."""
+    return re.sub(r"\s+", " ", text_).strip().casefold()
+
+
+def text_hash(text_: str) -> str:
+    return hashlib.sha256(normalise_for_duplicates(text_).encode()).hexdigest()
+
+
+def _validate_text(text_: object) -> str:
+    if not isinstance(text_, str) or not text_.strip():
+        raise QuestionRejected("empty", "Please write a question before sending it.", field="text")
+    if len(text_) > MAX_LENGTH:
+        raise QuestionRejected(
+            "too_long", f"Questions can be at most {MAX_LENGTH:,} characters; this one has "
+            f"{len(text_):,}. Please shorten it.", field="text")
+    return text_
+
+
+def _validate_display_name(name: object) -> str | None:
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise QuestionRejected("bad_name", "The display name must be text.", field="display_name")
+    name = name.strip()
+    if len(name) > MAX_DISPLAY_NAME:
+        raise QuestionRejected("name_too_long", f"Display names can be at most "
+                               f"{MAX_DISPLAY_NAME} characters.", field="display_name")
+    return name or None
+
+
+def flag_snapshot(measure: Measure, period: str) -> dict:
+    """What the resident saw when flagging: the value, the target and the status at that moment."""
+    observation = next((o for o in measure.observations if o.period == period), None)
+    if observation is None:
+        raise QuestionRejected("unknown_period", f"{measure.name} has no value for the period "
+                               f"{period!r}; pick one of the periods on its chart.", field="period")
+    target = target_for(measure, period)
+    return {"measure": measure.slug, "measure_name": measure.name, "unit": measure.unit,
+            "direction": measure.direction, "period": period, "value": observation.value,
+            "target": target, "status": status_for(observation.value, target, measure.direction)}
+
+
+def _resolve_flag(session: Session, measure_slug: object, period: object
+                  ) -> tuple[Measure | None, str | None, dict | None]:
+    measure_slug = measure_slug or None
+    period = period or None
+    if measure_slug is None:
+        if period is not None:
+            raise QuestionRejected("unknown_measure", "Pick the measure that the period belongs "
+                                   "to.", field="measure")
+        return None, None, None
+    if not isinstance(measure_slug, str):
+        raise QuestionRejected("unknown_measure", "The measure must be given by its slug.",
+                               field="measure")
+    try:
+        measure = get_measure(session, measure_slug)
+    except UnknownMeasure:
+        raise QuestionRejected("unknown_measure", f"There is no measure called {measure_slug!r}.",
+                               field="measure") from None
+    if period is None:
+        # Flagging a measure without a period means its latest value, the one on screen.
+        if not measure.observations:
+            raise QuestionRejected("unknown_period", f"{measure.name} has no values to flag yet.",
+                                   field="period")
+        period = measure.observations[-1].period
+    if not isinstance(period, str) or not is_period(period):
+        raise QuestionRejected("unknown_period", "The period must look like 2024-03 (or FY2012 "
+                               "for survey measures).", field="period")
+    return measure, period, flag_snapshot(measure, period)
+
+
+def _serialise_client(session: Session, meeting_id: int, client_key: str | None) -> None:
+    """Make "same text from the same client within a minute" hold under concurrent requests.
+
+    PostgreSQL takes a transaction-scoped advisory lock on the client, so two identical requests
+    in flight cannot both pass the duplicate check while other clients go on in parallel.
+    SQLite allows one writer at a time anyway; a no-op write takes the write lock *before* the
+    checks read, so a concurrent writer waits instead of failing on a stale snapshot.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        if client_key:
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                            {"key": f"question:{client_key}"})
+    else:
+        session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                        .values(feed_version=Meeting.feed_version))
+
+
+def submit_question(session: Session, *, meeting_id: object, text: object,
+                    display_name: object = None, measure: object = None, period: object = None,
+                    client_key: str | None = None, now: datetime | None = None) -> Question:
+    """Store a resident's question, or raise ``QuestionRejected`` having stored nothing.
+
+    Runs in the caller's transaction (the caller commits). The question is pending until a
+    moderator approves it, unless the meeting publishes directly; profanity always holds it.
+    """
+    now = now or datetime.now(UTC)
+    text_ = _validate_text(text)
+    name = _validate_display_name(display_name)
+    try:
+        meeting_id = int(meeting_id)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise QuestionRejected("meeting_not_found", "Say which meeting the question is for.",
+                               status=404, field="meeting_id") from None
+    _serialise_client(session, meeting_id, client_key)
+    try:
+        meeting = get_meeting(session, meeting_id)
+    except MeetingNotFound:
+        raise QuestionRejected("meeting_not_found", f"There is no meeting {meeting_id}.",
+                               status=404, field="meeting_id") from None
+    if not is_open(meeting):
+        reason = "has ended" if meeting.status == "ended" else "is not taking questions yet"
+        raise QuestionRejected("meeting_closed", f"This meeting {reason}, so it cannot take "
+                               "questions.", status=409, field="meeting_id")
+    flagged_measure, flagged_period, snapshot = _resolve_flag(session, measure, period)
+    digest = text_hash(text_)
+    if client_key and session.scalar(
+            select(Question.id).where(Question.client_key == client_key,
+                                      Question.text_hash == digest,
+                                      Question.created_at >= now - DUPLICATE_WINDOW).limit(1)):
+        raise QuestionRejected("duplicate", "You sent this question a moment ago; it is already "
+                               "with the moderators.", status=409, field="text")
+    held = contains_profanity(text_) or (name is not None and contains_profanity(name))
+    publish = meeting.auto_publish and not held
+    question = Question(
+        meeting_id=meeting.id, text=text_, display_name=name, channel="web",
+        status="approved" if publish else "pending", held_reason="profanity" if held else None,
+        measure_id=flagged_measure.id if flagged_measure else None, period=flagged_period,
+        flag_snapshot=snapshot, client_key=client_key, text_hash=digest, created_at=now,
+        updated_at=now)
+    session.add(question)
+    session.flush()
+    if publish:
+        feed_version.bump(session, meeting.id)
+    return question
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def question_summary(question: Question) -> dict:
+    """A question as the public sees it (no client key, no moderation notes)."""
+    return {
+        "id": question.id, "meeting_id": question.meeting_id, "text": question.text,
+        "display_name": question.display_name, "status": question.status,
+        "channel": question.channel, "author_handle": question.author_handle,
+        "created_at": question.created_at.isoformat(), "upvotes": question.upvotes,
+        "flag": question.flag_snapshot, "answer": question.answer,
+        "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+    }
+
+
+def submitted_summary(question: Question) -> dict:
+    """What the asker gets back: the public fields plus why it waits, if it does."""
+    return {**question_summary(question), "held_reason": question.held_reason}
+
+
+def public_feed(session: Session, meeting_id: int, order: str = "newest",
+                limit: int = FEED_LIMIT) -> dict:
+    """The approved and answered questions, newest or most upvoted first, at most ``limit``.
+
+    Returns ``{"version", "total", "questions"}``; ``total`` counts every public question, so a
+    page that shows only the first ``limit`` can say how many there are.
+    """
+    if order not in FEED_ORDERS:
+        order = "newest"
+    public = (Question.meeting_id == meeting_id, Question.status.in_(PUBLIC_STATUSES))
+    ordering = ((Question.upvotes.desc(), Question.created_at.desc(), Question.id.desc())
+                if order == "top" else (Question.created_at.desc(), Question.id.desc()))
+    version = feed_version.current(session, meeting_id)
+    if version is None:
+        raise MeetingNotFound(meeting_id)
+    total = session.scalar(select(func.count(Question.id)).where(*public)) or 0
+    rows = session.scalars(select(Question).where(*public).order_by(*ordering).limit(limit))
+    return {"version": version, "total": total, "questions": [question_summary(q) for q in rows]}
+
+
+def flag_counts(session: Session, measure_ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many public questions flagged each measure's periods: ``{measure_id: {period: n}}``."""
+    counts: dict[int, dict[str, int]] = {}
+    if not measure_ids:
+        return counts
+    rows = session.execute(
+        select(Question.measure_id, Question.period, func.count(Question.id))
+        .where(Question.measure_id.in_(measure_ids), Question.status.in_(PUBLIC_STATUSES))
+        .group_by(Question.measure_id, Question.period))
+    for measure_id, period, count in rows:
+        counts.setdefault(measure_id, {})[period] = count
+    return counts
+
+
+# --- "Me too" -------------------------------------------------------------------------------
+
+
+def upvote(session: Session, question_id: int, voter_key: str) -> tuple[int, bool]:
+    """Count one "me too" per browser; returns the new count and whether this vote was new."""
+    if not voter_key:
+        raise QuestionRejected("no_voter", "Your browser could not be recognised; reload the "
+                               "page and try again.")
+    question = session.get(Question, question_id)
+    if question is None or question.status not in PUBLIC_STATUSES:
+        raise QuestionRejected("not_public", "That question is not on the public feed.",
+                               status=404)
+    try:
+        with session.begin_nested():
+            session.add(QuestionVote(question_id=question_id, voter_key=voter_key))
+    except IntegrityError:
+        return question.upvotes, False
+    # In SQL, so that simultaneous votes are all counted.
+    session.execute(update(Question).where(Question.id == question_id)
+                    .values(upvotes=Question.upvotes + 1))
+    feed_version.bump(session, question.meeting_id)
+    session.refresh(question)
+    return question.upvotes, True
+
+
+def voted_ids(session: Session, voter_key: str | None, question_ids: list[int]) -> set[int]:
+    """Which of these questions this browser has already upvoted."""
+    if not voter_key or not question_ids:
+        return set()
+    return set(session.scalars(select(QuestionVote.question_id).where(
+        QuestionVote.voter_key == voter_key, QuestionVote.question_id.in_(question_ids))))
