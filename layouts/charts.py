@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from kcstat_dash.services.formatting import format_value
-from kcstat_dash.services.neighborhoods import boundaries
+from kcstat_dash.services.neighborhoods import outlines
 
 # Colours chosen for contrast on white (WCAG AA for the line against the background).
 LINE_COLOUR = "#0b5394"
 TARGET_COLOUR = "#8a4b00"
+# Light to dark blue; the lightest stays distinct from the grey of neighborhoods without data.
+MAP_COLOURS = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
+NO_DATA_COLOUR = "#eeeeee"
+UNIT_TITLES = {"percent": "Percent", "days": "Days", "count": "Requests"}
 
 
 def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.Figure:
@@ -38,23 +45,76 @@ def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.
     figure.update_layout(
         margin={"l": 40, "r": 10, "t": 10, "b": 40}, height=340, template="plotly_white",
         legend={"orientation": "h", "y": -0.2}, hovermode="closest",
-        yaxis={"title": {"percent": "Percent", "days": "Days", "count": "Requests"}.get(unit, unit),
+        yaxis={"title": UNIT_TITLES.get(unit, unit),
                "rangemode": "tozero"},
         xaxis={"type": "category" if periods and periods[0].startswith("FY") else None},
     )
     return figure
 
 
-def neighborhood_map(detail: dict) -> go.Figure:
-    """A choropleth of the latest twelve months by neighborhood; no basemap tiles needed."""
-    rows = detail["neighborhoods"]
-    figure = go.Figure(go.Choropleth(
-        geojson=boundaries(), featureidkey="properties.nbhname",
-        locations=[r["neighborhood"] for r in rows], z=[r["value"] for r in rows],
-        colorscale="Blues", marker_line_color="#333", marker_line_width=0.5,
-        colorbar={"title": {"text": detail["unit"]}},
-        hovertext=[f"{r['neighborhood']}: {format_value(r['value'], detail['unit'])} "
-                   f"({r['request_count']} requests)" for r in rows], hoverinfo="text"))
-    figure.update_geos(fitbounds="locations", visible=False)
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=360)
+def _bounds(shapes: list[tuple[list, list]], margin: float = 0.15) -> tuple[list, list]:
+    xs = [x for shape in shapes for x in shape[0] if x is not None]
+    ys = [y for shape in shapes for y in shape[1] if y is not None]
+    pad_x, pad_y = (max(xs) - min(xs)) * margin, (max(ys) - min(ys)) * margin
+    return [min(xs) - pad_x, max(xs) + pad_x], [min(ys) - pad_y, max(ys) + pad_y]
+
+
+def _overlaps(shape: tuple[list, list], x_range: list, y_range: list) -> bool:
+    xs = [x for x in shape[0] if x is not None]
+    ys = [y for y in shape[1] if y is not None]
+    return (min(xs) < x_range[1] and max(xs) > x_range[0]
+            and min(ys) < y_range[1] and max(ys) > y_range[0])
+
+
+def neighborhood_map(detail: dict) -> go.Figure | None:
+    """The latest twelve months by neighborhood, drawn from the boundary file itself.
+
+    Plotly's geo traces fetch a world map from a CDN, which a meeting venue without internet
+    never gets; filled outlines on a plain x/y plot need nothing beyond the app. Returns None
+    when no neighborhood with data has a known boundary (the table still shows the values).
+    """
+    shapes = outlines()
+    rows = [r for r in detail["neighborhoods"] if r["neighborhood"] in shapes]
+    if not rows:
+        return None
+    unit = detail["unit"]
+    values = [r["value"] for r in rows]
+    low, high = min(values), max(values)
+    spread = (high - low) or 1.0
+    colours = sample_colorscale(MAP_COLOURS, [(v - low) / spread for v in values])
+    x_range, y_range = _bounds([shapes[r["neighborhood"]] for r in rows])
+
+    figure = go.Figure()
+    # The neighbours without data give the shapes their place in the city; one trace each, as
+    # Plotly fills the segments of one trace unreliably when many share it.
+    with_data = {r["neighborhood"] for r in rows}
+    for name, (xs, ys) in shapes.items():
+        if name not in with_data and _overlaps((xs, ys), x_range, y_range):
+            figure.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", fill="toself", fillcolor=NO_DATA_COLOUR,
+                line={"color": "#b0b0b0", "width": 0.5}, hoveron="fills", showlegend=False,
+                name=f"{name}: no requests" if name else "Outside the neighborhoods"))
+    for row, colour in zip(rows, colours, strict=True):
+        xs, ys = shapes[row["neighborhood"]]
+        figure.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
+            line={"color": "#333333", "width": 1}, hoveron="fills", showlegend=False,
+            # With hoveron="fills" Plotly shows the trace name, so the name carries the value.
+            name=(f"{row['neighborhood']}: {format_value(row['value'], unit)} "
+                  f"({row['request_count']:,} requests)")))
+    # An invisible marker carries the colour bar for the fills above.
+    figure.add_trace(go.Scatter(
+        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"colorscale": MAP_COLOURS, "cmin": low, "cmax": high, "color": [low],
+                "showscale": True, "colorbar": {"title": {"text": UNIT_TITLES.get(unit, unit)},
+                                                "thickness": 12, "len": 0.8}}))
+    middle_latitude = (y_range[0] + y_range[1]) / 2
+    figure.update_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=360, showlegend=False,
+        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", dragmode=False, hovermode="closest",
+        xaxis={"visible": False, "range": x_range, "fixedrange": True},
+        # A degree of longitude is shorter than one of latitude by cos(latitude).
+        yaxis={"visible": False, "range": y_range, "fixedrange": True, "scaleanchor": "x",
+               "scaleratio": 1 / math.cos(math.radians(middle_latitude))},
+    )
     return figure

@@ -90,10 +90,17 @@ def neighborhoods_section(detail: dict) -> html.Section | None:
     if not rows:
         return None
     unit = detail["unit"]
+    figure = neighborhood_map(detail)
+    chart = html.Figure([
+        dcc.Graph(figure=figure, config={"displayModeBar": False, "responsive": True},
+                  className="neighborhood-map"),
+        html.Figcaption("Map of the neighborhoods with data, darker for higher values; grey "
+                        "neighborhoods have none. The table below lists the same values.",
+                        className="small text-muted"),
+    ], className="mb-3") if figure is not None else None
     return html.Section([
         html.H2(f"By neighborhood, {rows[0]['window']}", className="h4"),
-        dcc.Graph(figure=neighborhood_map(detail), config={"displayModeBar": False},
-                  className="neighborhood-map"),
+        chart,
         dbc.Table([
             html.Thead(html.Tr([html.Th("Neighborhood", scope="col"), html.Th("Value", scope="col"),
                                 html.Th("Requests", scope="col")])),

@@ -39,3 +39,30 @@ def canonical_name(name: str | None) -> str | None:
         if len(matches) == 1:
             return matches[0]
     return cleaned
+
+
+@lru_cache(maxsize=1)
+def outlines() -> dict[str, tuple[list[float | None], list[float | None]]]:
+    """Each neighborhood's outer rings as longitude and latitude lists, rings split by None.
+
+    Plain coordinates, so a chart can draw the map itself without a map library or tiles.
+    Holes are left out: at neighborhood scale they would only hide the fill. The few unnamed
+    areas of the boundary file come under the name "" (they are part of the city's map too).
+    """
+    shapes: dict[str, tuple[list[float | None], list[float | None]]] = {}
+    for feature in boundaries()["features"]:
+        name = (feature["properties"].get("nbhname") or "").strip()
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"])
+        xs, ys = shapes.setdefault(name, ([], []))
+        for polygon in polygons:
+            ring = polygon[0]
+            if xs:
+                xs.append(None)
+                ys.append(None)
+            xs.extend(point[0] for point in ring)
+            ys.extend(point[1] for point in ring)
+    return shapes

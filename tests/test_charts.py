@@ -1,0 +1,44 @@
+"""The offline neighborhood map: outlines from the boundary file, coloured by value."""
+
+from __future__ import annotations
+
+from kcstat_dash.services.neighborhoods import outlines
+from layouts.charts import neighborhood_map
+
+
+def _detail(rows):
+    return {"unit": "percent", "neighborhoods": [
+        {"neighborhood": name, "value": value, "request_count": count, "window": "2020-01 to 09"}
+        for name, value, count in rows]}
+
+
+def _darkness(colour: str) -> int:
+    red, green, blue = (int(part) for part in colour[colour.index("(") + 1:-1].split(","))
+    return -(red + green + blue)
+
+
+def test_each_neighborhood_is_a_filled_outline_darker_for_higher_values():
+    figure = neighborhood_map(_detail([("Longfellow", 90.5, 1200), ("Hospital Hill", 40.0, 80),
+                                       ("Squier Park", 65.0, 30)]))
+    by_name = {t.name.split(":")[0]: t for t in figure.data if t.name and "requests)" in t.name}
+    assert set(by_name) == {"Longfellow", "Hospital Hill", "Squier Park"}
+    for name, trace in by_name.items():
+        assert trace.fill == "toself"
+        assert list(trace.x) == outlines()[name][0]
+    assert (_darkness(by_name["Longfellow"].fillcolor) > _darkness(by_name["Squier Park"].fillcolor)
+            > _darkness(by_name["Hospital Hill"].fillcolor))
+    assert "Longfellow: 90.5% (1,200 requests)" in [t.name for t in figure.data]
+    # No geo trace: nothing needs a world map from a CDN.
+    assert {t.type for t in figure.data} == {"scatter"}
+    assert figure.layout.yaxis.scaleanchor == "x"
+
+
+def test_neighbors_without_data_are_grey_context_not_values():
+    figure = neighborhood_map(_detail([("Longfellow", 90.0, 120)]))
+    context = [t for t in figure.data if t.name and t.name.endswith("no requests")]
+    assert context and all(t.fillcolor == "#eeeeee" for t in context)
+    assert "Longfellow: no requests" not in [t.name for t in context]
+
+
+def test_no_map_when_no_neighborhood_has_a_known_boundary():
+    assert neighborhood_map(_detail([("Atlantis", 50.0, 3)])) is None
