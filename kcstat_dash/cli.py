@@ -108,6 +108,46 @@ def import_figures_command(file: str) -> None:
     click.echo(f"{count} published figures imported.")
 
 
+@main.command("ingest-social")
+@click.option("--follow", is_flag=True, help="Keep polling every --interval seconds.")
+@click.option("--interval", default=60.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds between polls with --follow.")
+def ingest_social(follow: bool, interval: float) -> None:
+    """Bring new social-media posts (X: KCSTAT_SOCIAL_QUERY) into the moderation queue."""
+    import logging
+    import signal
+    import threading
+
+    from kcstat_dash.services.social import runner
+
+    settings = _settings(debug=True)
+    sources = runner.configured_sources(settings)
+    if not sources:
+        raise click.ClickException(runner.NOT_CONFIGURED)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    database = _database(settings)
+
+    def report(reports, errors) -> None:
+        for done in reports:
+            click.echo(done.summary())
+        for error in errors:
+            click.echo(f"Error: {error} (kept: {error.report.summary()})", err=True)
+
+    if not follow:
+        reports, errors = runner.ingest_all(database, sources)
+        report(reports, errors)
+        if errors:
+            raise SystemExit(1)
+        return
+    stop = threading.Event()
+    # A worker is stopped with SIGTERM: finish the page in hand (its own transaction), then go.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"Following {', '.join(s.name for s in sources)} every {interval:g} s.")
+    if not runner.follow(database, sources, interval, stop, on_pass=report):
+        raise SystemExit(1)
+
+
 def _load_demo(reload: bool) -> None:
     from kcstat_dash.services.data_load import load_sample
     from kcstat_dash.services.measures import request_total

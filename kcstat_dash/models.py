@@ -284,6 +284,9 @@ class Question(Base):
     client_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     text_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The id of the version stored, when a post can be edited (X gives each edit a new id while
+    # external_id stays the original post's id, so every version dedupes to one question).
+    external_version_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     author_handle: Mapped[str | None] = mapped_column(String(80), nullable=True)
     external_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     posted_at: Mapped[datetime | None] = mapped_column(UTC_DT, nullable=True)
@@ -356,4 +359,8 @@ class SocialCursor(Base):
     __tablename__ = "social_cursor"
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     since_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A run in progress (newest first, page by page): the next page's token and the newest id
+    # the run has seen, which becomes since_id once the run's last page is stored.
+    page_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    run_newest_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,164 @@
+"""Posts into the moderation queue: meeting, measure flag, insert-or-ignore, edits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kcstat_dash.models import AuditEntry, Measure, Meeting, Question, utcnow
+from kcstat_dash.services import feed_version
+from kcstat_dash.services.measures import observation_points
+from kcstat_dash.services.social.source import Post, newer_id
+
+# Meetings run about an hour and a half; one with no end time set is "live" this long after its
+# start (or for as long as it is marked live), so posts during it land in its queue.
+DEFAULT_MEETING_LENGTH = timedelta(hours=3)
+MAX_TEXT_LENGTH = 2000
+PUBLIC_STATUSES = ("approved", "answered")
+
+
+class NoMeeting(LookupError):
+    """No meeting exists to hold the questions; the page is not stored, so nothing is lost."""
+
+
+@dataclass
+class StoreCounts:
+    added: int = 0
+    edited: int = 0
+    already_stored: int = 0
+
+
+def normalise_text(text: str) -> str:
+    """A post's text as a question: trimmed, and cut to the Q&A's length limit."""
+    # Kept apart so the web form's normalisation (issue 3) can replace it in one place.
+    text = text.strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        text = text[: MAX_TEXT_LENGTH - 1].rstrip() + "…"
+    return text
+
+
+def meeting_for(meetings: list[Meeting], moment: datetime) -> Meeting | None:
+    """The meeting live at ``moment``, else the next one scheduled, else the latest before it."""
+    live = [m for m in meetings if m.starts_at <= moment < _end(m)]
+    if live:
+        return max(live, key=lambda m: m.starts_at)
+    # "Next" as of the posting time: a post from before a meeting belongs to it even if the
+    # meeting has ended by the time the post is read.
+    upcoming = [m for m in meetings if m.starts_at > moment]
+    if upcoming:
+        return min(upcoming, key=lambda m: m.starts_at)
+    # A post after the last meeting with none scheduled yet still reaches a moderator.
+    past = [m for m in meetings if m.starts_at <= moment]
+    return max(past, key=lambda m: m.starts_at) if past else None
+
+
+def _end(meeting: Meeting) -> datetime:
+    if meeting.ends_at is not None:
+        return meeting.ends_at
+    if meeting.status == "live":
+        return datetime.max.replace(tzinfo=meeting.starts_at.tzinfo)
+    return meeting.starts_at + DEFAULT_MEETING_LENGTH
+
+
+def _measure_patterns(measures: list[Measure]) -> list[tuple[re.Pattern, Measure]]:
+    patterns = []
+    for measure in measures:
+        names = [re.escape(measure.slug)]
+        if measure.hashtag:
+            names.append("#" + re.escape(measure.hashtag.lstrip("#")))
+        # Whole words only: "#potholes" names the measure, "#potholesKC" does not.
+        patterns.append((re.compile(r"(?<![\w-])(?:" + "|".join(names) + r")(?![\w-])",
+                                    re.IGNORECASE), measure))
+    return patterns
+
+
+def measure_named(patterns, text: str) -> Measure | None:
+    """The measure a post names first (by slug or configured hashtag), if any."""
+    found = [(m.start(), measure) for pattern, measure in patterns
+             if (m := pattern.search(text))]
+    return min(found, key=lambda hit: hit[0])[1] if found else None
+
+
+def flag_snapshot(measure: Measure) -> tuple[str | None, dict]:
+    """The measure's latest period and what it showed then, as the question form records it."""
+    points = observation_points(measure)
+    latest = points[-1] if points else None
+    snapshot = {"measure": measure.slug, "name": measure.name, "unit": measure.unit,
+                "period": latest["period"] if latest else None,
+                "value": latest["value"] if latest else None,
+                "target": latest["target"] if latest else measure.target,
+                "status": latest["status"] if latest else "no target"}
+    return snapshot["period"], snapshot
+
+
+class QuestionWriter:
+    """Stores one page's posts in the caller's transaction; reference data is read once."""
+
+    def __init__(self, session: Session, channel: str):
+        self.session = session
+        self.channel = channel
+        self.meetings = list(session.scalars(select(Meeting)))
+        self.patterns = _measure_patterns(list(session.scalars(select(Measure))))
+        self.counts = StoreCounts()
+
+    def store(self, post: Post) -> None:
+        meeting = meeting_for(self.meetings, post.posted_at)
+        if meeting is None:
+            raise NoMeeting("No meeting exists to receive social questions: schedule a KCStat "
+                            "meeting, then run ingestion again (nothing was lost).")
+        text = normalise_text(post.text)
+        measure = measure_named(self.patterns, text)
+        period, snapshot = flag_snapshot(measure) if measure else (None, None)
+        now = utcnow()
+        values = dict(
+            meeting_id=meeting.id, text=text, channel=self.channel, status="pending",
+            display_name=f"@{post.author_handle}" if post.author_handle else None,
+            external_id=post.root_id, external_version_id=post.id,
+            author_handle=post.author_handle, external_url=post.url, posted_at=post.posted_at,
+            measure_id=measure.id if measure else None, period=period, created_at=now,
+            updated_at=now)
+        if snapshot is not None:
+            values["flag_snapshot"] = snapshot
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        # Insert-or-ignore on (channel, external_id): a post seen twice is stored once, even
+        # when two ingesters race to it.
+        # RETURNING, not rowcount: through the ORM, PostgreSQL's rowcount does not tell an
+        # ignored row from an inserted one.
+        statement = (dialect.insert(Question).values(**values)
+                     .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+                     .returning(Question.id))
+        if self.session.execute(statement).scalar() is not None:
+            self.counts.added += 1
+        elif not self._apply_edit(post, text, measure, period, snapshot):
+            self.counts.already_stored += 1
+
+    def _apply_edit(self, post: Post, text: str, measure, period, snapshot) -> bool:
+        """A newer version of a stored post replaces its text; True if it did."""
+        question = self.session.scalar(select(Question).where(
+            Question.channel == self.channel, Question.external_id == post.root_id))
+        stored = question.external_version_id or question.external_id
+        if post.id == stored or newer_id(post.id, stored) != post.id:
+            return False
+        before = {"text": question.text, "status": question.status,
+                  "version": question.external_version_id}
+        changes = dict(text=text, external_version_id=post.id, external_url=post.url,
+                       updated_at=utcnow())
+        if question.measure_id is None and measure is not None:
+            changes.update(measure_id=measure.id, period=period, flag_snapshot=snapshot)
+        if question.status != "pending":
+            # Moderation judged the old words; the new ones go back to the queue.
+            changes.update(status="pending", held_reason="edited")
+        self.session.execute(update(Question).where(Question.id == question.id).values(**changes))
+        if question.status in PUBLIC_STATUSES:
+            feed_version.bump(self.session, question.meeting_id)
+        self.session.add(AuditEntry(action="question.edited_at_source", entity="question",
+                                    entity_id=str(question.id), before=before,
+                                    after={"text": text, "status": changes.get(
+                                        "status", question.status), "version": post.id}))
+        self.counts.edited += 1
+        return True
