@@ -1,4 +1,4 @@
-"""A fake X API v2 recent-search endpoint that replays tests/data/x fixtures through ``responses``."""
+"""A fake X API v2 recent search that replays tests/data/x fixtures through ``responses``."""
 
 from __future__ import annotations
 
