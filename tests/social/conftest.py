@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 import responses
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from kcstat_dash.db import Database
 from kcstat_dash.models import Area, Meeting, Question
@@ -37,6 +37,8 @@ def database(sample_database_url):
 @pytest.fixture
 def meetings(database) -> dict[str, int]:
     with database.transaction() as session:
+        # The sample seeds demo meetings around today; these tests place posts among their own.
+        session.execute(delete(Meeting))
         areas = {a.slug: a for a in session.scalars(select(Area))}
         made = {
             "nov14": Meeting(area=areas["neighborhoods"], title="Neighborhoods, November",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import requests
+from sqlalchemy import delete
 
+from kcstat_dash.models import Meeting
 from kcstat_dash.services.social import (
     IngestError,
     SourceFatal,
@@ -141,6 +143,8 @@ def test_a_bad_query_is_fatal_and_names_the_setting(database, meetings, fake_x):
 
 
 def test_no_meeting_keeps_the_page_for_later(database, fake_x):
+    with database.transaction() as session:
+        session.execute(delete(Meeting))
     fake_x.route(None, None, "search_page1.json")
     with pytest.raises(IngestError) as failed:
         ingest(database, x_source())

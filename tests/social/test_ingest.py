@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from kcstat_dash.db import Database
 from kcstat_dash.models import AuditEntry, Measure, Observation, Question
-from kcstat_dash.services.social import IngestError, current_cursor, ingest
+from kcstat_dash.services.social import IngestError, Post, current_cursor, ingest
 from kcstat_dash.services.social.store import QuestionWriter
 from tests.social.conftest import (
     ALL_FIRST_RUN,
@@ -106,6 +106,7 @@ def test_a_post_naming_a_measure_is_flagged_to_it_with_a_snapshot(database, meet
         assert question.period == latest.period
         snapshot = question.flag_snapshot
         assert (snapshot["measure"], snapshot["period"]) == (slug, latest.period)
+        assert snapshot["measure_name"] == measure.name  # the same snapshot the web form takes
         assert snapshot["value"] == pytest.approx(latest.value)
         assert snapshot["target"] == measure.target
         met = latest.value >= measure.target  # all three are "higher is better" rates
@@ -255,3 +256,15 @@ def test_two_ingesters_at_once_store_each_post_once(database, meetings, fake_x):
     assert sum(r.added for r in reports) == 5
     assert sum(r.lost_races for r in reports) >= 1  # one of them lost page one and moved on
     assert current_cursor(database, "x").since_id == P5
+
+
+def test_profanity_in_a_post_is_held_for_a_moderator_like_the_form_does(database, meetings):
+    post = Post(id="2123300000000000001", root_id="2123300000000000001",
+                text="This pothole on Prospect is bullshit #KCStat",
+                posted_at=utc(2026, 11, 19, 0, 30), author_handle="angrycommuter",
+                url="https://x.com/angrycommuter/status/2123300000000000001")
+    with database.transaction() as session:
+        QuestionWriter(session, "x").store(post)
+    question = stored(database)[post.id]
+    assert (question.status, question.held_reason) == ("pending", "profanity")
+    assert question.text_hash

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from kcstat_dash.models import Meeting
+from kcstat_dash.services.meetings import MEETING_LENGTH
+from kcstat_dash.services.questions import MAX_LENGTH
 from kcstat_dash.services.social.source import newer_id
 from kcstat_dash.services.social.store import measure_named, meeting_for, normalise_text
 from kcstat_dash.services.social.x import parse_search_page
@@ -36,8 +38,9 @@ def test_a_meeting_marked_live_with_no_end_takes_posts_until_it_ends():
 def test_a_meeting_with_no_end_set_is_live_for_its_usual_length():
     june = meeting(JUNE, None, "ended", "june")
     july = meeting(JUNE + timedelta(days=28), title="july")
-    assert meeting_for([june, july], JUNE + timedelta(hours=2)).title == "june"
-    assert meeting_for([june, july], JUNE + timedelta(hours=4)).title == "july"
+    minute = timedelta(minutes=1)
+    assert meeting_for([june, july], JUNE + MEETING_LENGTH - minute).title == "june"
+    assert meeting_for([june, july], JUNE + MEETING_LENGTH + minute).title == "july"
 
 
 def test_a_post_between_meetings_goes_to_the_next_one_even_if_it_has_ended_since():
@@ -77,7 +80,7 @@ def test_a_measure_is_named_by_its_slug_or_hashtag_as_a_whole_word(text, expecte
 def test_text_is_trimmed_and_long_posts_are_cut():
     assert normalise_text("  hello \n") == "hello"
     long = normalise_text("a" * 5000)
-    assert len(long) == 2000 and long.endswith("…")
+    assert len(long) == MAX_LENGTH and long.endswith("…")  # the web form's limit
 
 
 def test_ids_compare_as_numbers_not_strings():

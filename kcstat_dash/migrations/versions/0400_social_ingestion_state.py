@@ -1,7 +1,7 @@
 """social ingestion state: a run's page token and newest id, and the stored post version
 
 Revision ID: 0400
-Revises: 0001
+Revises: 0200
 Create Date: 2026-11-26 06:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0400"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,14 +12,10 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import AuditEntry, Measure, Meeting, Question, utcnow
 from kcstat_dash.services import feed_version
-from kcstat_dash.services.measures import observation_points
+from kcstat_dash.services.meetings import MEETING_LENGTH
+from kcstat_dash.services.profanity import contains_profanity
+from kcstat_dash.services.questions import MAX_LENGTH, PUBLIC_STATUSES, flag_snapshot, text_hash
 from kcstat_dash.services.social.source import Post, newer_id
-
-# Meetings run about an hour and a half; one with no end time set is "live" this long after its
-# start (or for as long as it is marked live), so posts during it land in its queue.
-DEFAULT_MEETING_LENGTH = timedelta(hours=3)
-MAX_TEXT_LENGTH = 2000
-PUBLIC_STATUSES = ("approved", "answered")
 
 
 class NoMeeting(LookupError):
@@ -34,11 +30,14 @@ class StoreCounts:
 
 
 def normalise_text(text: str) -> str:
-    """A post's text as a question: trimmed, and cut to the Q&A's length limit."""
-    # Kept apart so the web form's normalisation (issue 3) can replace it in one place.
+    """A post's text as a question: trimmed, and cut to the web form's length limit.
+
+    The form refuses a question that is too long; a post cannot be sent back, so it is cut
+    (X allows long posts) and the link to it keeps the whole text one click away.
+    """
     text = text.strip()
-    if len(text) > MAX_TEXT_LENGTH:
-        text = text[: MAX_TEXT_LENGTH - 1].rstrip() + "…"
+    if len(text) > MAX_LENGTH:
+        text = text[: MAX_LENGTH - 1].rstrip() + "…"
     return text
 
 
@@ -60,9 +59,11 @@ def meeting_for(meetings: list[Meeting], moment: datetime) -> Meeting | None:
 def _end(meeting: Meeting) -> datetime:
     if meeting.ends_at is not None:
         return meeting.ends_at
+    # With no end set, a meeting marked live is live until it is ended; otherwise it is taken
+    # to last the usual length, so posts during it still land in its queue.
     if meeting.status == "live":
         return datetime.max.replace(tzinfo=meeting.starts_at.tzinfo)
-    return meeting.starts_at + DEFAULT_MEETING_LENGTH
+    return meeting.starts_at + MEETING_LENGTH
 
 
 def _measure_patterns(measures: list[Measure]) -> list[tuple[re.Pattern, Measure]]:
@@ -84,16 +85,12 @@ def measure_named(patterns, text: str) -> Measure | None:
     return min(found, key=lambda hit: hit[0])[1] if found else None
 
 
-def flag_snapshot(measure: Measure) -> tuple[str | None, dict]:
-    """The measure's latest period and what it showed then, as the question form records it."""
-    points = observation_points(measure)
-    latest = points[-1] if points else None
-    snapshot = {"measure": measure.slug, "name": measure.name, "unit": measure.unit,
-                "period": latest["period"] if latest else None,
-                "value": latest["value"] if latest else None,
-                "target": latest["target"] if latest else measure.target,
-                "status": latest["status"] if latest else "no target"}
-    return snapshot["period"], snapshot
+def latest_flag(measure: Measure) -> tuple[str | None, dict | None]:
+    """A post names a measure, not a period: flag its latest value, the one on screen."""
+    if not measure.observations:
+        return None, None
+    period = measure.observations[-1].period
+    return period, flag_snapshot(measure, period)
 
 
 class QuestionWriter:
@@ -113,10 +110,14 @@ class QuestionWriter:
                             "meeting, then run ingestion again (nothing was lost).")
         text = normalise_text(post.text)
         measure = measure_named(self.patterns, text)
-        period, snapshot = flag_snapshot(measure) if measure else (None, None)
+        period, snapshot = latest_flag(measure) if measure else (None, None)
         now = utcnow()
+        # Social questions always wait for a moderator (auto-publish is for the web form, whose
+        # askers chose this meeting); profanity is marked the same way the form marks it.
         values = dict(
             meeting_id=meeting.id, text=text, channel=self.channel, status="pending",
+            held_reason="profanity" if contains_profanity(text) else None,
+            text_hash=text_hash(text),
             display_name=f"@{post.author_handle}" if post.author_handle else None,
             external_id=post.root_id, external_version_id=post.id,
             author_handle=post.author_handle, external_url=post.url, posted_at=post.posted_at,
@@ -146,13 +147,15 @@ class QuestionWriter:
             return False
         before = {"text": question.text, "status": question.status,
                   "version": question.external_version_id}
-        changes = dict(text=text, external_version_id=post.id, external_url=post.url,
-                       updated_at=utcnow())
+        changes = dict(text=text, text_hash=text_hash(text), external_version_id=post.id,
+                       external_url=post.url, updated_at=utcnow())
         if question.measure_id is None and measure is not None:
             changes.update(measure_id=measure.id, period=period, flag_snapshot=snapshot)
         if question.status != "pending":
             # Moderation judged the old words; the new ones go back to the queue.
             changes.update(status="pending", held_reason="edited")
+        elif contains_profanity(text):
+            changes.update(held_reason="profanity")
         self.session.execute(update(Question).where(Question.id == question.id).values(**changes))
         if question.status in PUBLIC_STATUSES:
             feed_version.bump(self.session, question.meeting_id)
