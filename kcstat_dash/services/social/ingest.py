@@ -143,8 +143,7 @@ def _reset_cursor(database: Database, source: str, state: CursorState,
 def ingest(database: Database, source: SocialSource, *,
            sleep: Callable[[float], None] = time.sleep,
            clock: Callable[[], float] = time.time,
-           should_stop: Callable[[], bool] = lambda: False,
-           after_page: Callable[[IngestReport], None] | None = None) -> IngestReport:
+           should_stop: Callable[[], bool] = lambda: False) -> IngestReport:
     """Read every new post into the moderation queue, from the saved cursor to the newest.
 
     Each page is committed with the cursor moved past it, so stopping at any moment (or
@@ -186,8 +185,6 @@ def ingest(database: Database, source: SocialSource, *,
         if not stored:
             report.lost_races += 1
             continue
-        if after_page is not None:
-            after_page(report)
         if page.next_token is None:
             break
     return report
