@@ -47,6 +47,9 @@ class Settings:
     x_bearer_token: str | None = None
     socrata_app_token: str | None = None
     social_query: str = "#KCStat -is:retweet"
+    # A Mastodon server whose public hashtag timeline is read (off unless set), and the tag.
+    mastodon_base_url: str | None = None
+    mastodon_hashtag: str = "KCStat"
     public_base_url: str | None = None
     testing: bool = False
     # Anonymous questions per browser (per address for API clients); see services/rate_limits.
@@ -63,6 +66,8 @@ class Settings:
             x_bearer_token=os.environ.get("X_BEARER_TOKEN") or None,
             socrata_app_token=os.environ.get("SOCRATA_APP_TOKEN") or None,
             social_query=os.environ.get("KCSTAT_SOCIAL_QUERY", "#KCStat -is:retweet"),
+            mastodon_base_url=os.environ.get("MASTODON_BASE_URL") or None,
+            mastodon_hashtag=(os.environ.get("KCSTAT_MASTODON_HASHTAG") or "KCStat").lstrip("#"),
             public_base_url=os.environ.get("KCSTAT_PUBLIC_URL") or None,
             question_rate_limits=os.environ.get("KCSTAT_QUESTION_RATE_LIMITS")
             or "5/minute;40/hour",

@@ -71,9 +71,10 @@ def x_source() -> XSource:
     return XSource(TOKEN, "#KCStat -is:retweet")
 
 
-def stored(database) -> dict[str, Question]:
+def stored(database, channel: str = "x") -> dict[str, Question]:
+    """The channel's questions by external id, after checking none is stored twice."""
     with database.transaction() as session:
-        rows = list(session.scalars(select(Question).where(Question.channel == "x")))
+        rows = list(session.scalars(select(Question).where(Question.channel == channel)))
     ids = [q.external_id for q in rows]
     assert len(ids) == len(set(ids)), f"duplicate questions: {sorted(ids)}"
     return {q.external_id: q for q in rows}

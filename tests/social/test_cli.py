@@ -21,6 +21,7 @@ def _cli(monkeypatch, url: str, token: str | None) -> CliRunner:
     else:
         monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
     monkeypatch.delenv("KCSTAT_SOCIAL_QUERY", raising=False)
+    monkeypatch.delenv("MASTODON_BASE_URL", raising=False)
     return CliRunner()
 
 
@@ -28,7 +29,16 @@ def test_without_a_token_the_command_says_it_is_not_configured(monkeypatch, data
     result = _cli(monkeypatch, database_url, None).invoke(main, ["ingest-social"])
     assert result.exit_code != 0
     assert "Social ingestion is not configured" in result.output
-    assert "X_BEARER_TOKEN" in result.output
+    assert "X_BEARER_TOKEN" in result.output and "MASTODON_BASE_URL" in result.output
+
+
+def test_the_query_comes_from_the_settings(monkeypatch, database, meetings, fake_x):
+    fake_x.route(None, None, "search_empty.json")
+    url = database.engine.url.render_as_string(hide_password=False)
+    runner = _cli(monkeypatch, url, TOKEN)
+    monkeypatch.setenv("KCSTAT_SOCIAL_QUERY", "#KCStat #bikekc -is:retweet lang:en")
+    assert runner.invoke(main, ["ingest-social"]).exit_code == 0
+    assert fake_x.calls[0]["params"]["query"] == "#KCStat #bikekc -is:retweet lang:en"
 
 
 def test_the_app_runs_without_a_token(monkeypatch, client):

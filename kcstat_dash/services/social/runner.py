@@ -13,7 +13,8 @@ from kcstat_dash.services.social.source import SocialSource
 log = logging.getLogger(__name__)
 
 NOT_CONFIGURED = ("Social ingestion is not configured: set X_BEARER_TOKEN to an X API v2 bearer "
-                  "token (the app itself runs without it).")
+                  "token (and/or MASTODON_BASE_URL to a Mastodon server); the app itself runs "
+                  "without them.")
 
 
 def configured_sources(settings) -> list[SocialSource]:
@@ -23,6 +24,10 @@ def configured_sources(settings) -> list[SocialSource]:
         from kcstat_dash.services.social.x import XSource
 
         sources.append(XSource(settings.x_bearer_token, settings.social_query))
+    if settings.mastodon_base_url:
+        from kcstat_dash.services.social.mastodon import MastodonSource
+
+        sources.append(MastodonSource(settings.mastodon_base_url, settings.mastodon_hashtag))
     return sources
 
 
