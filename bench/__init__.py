@@ -1,0 +1,1 @@
+"""The meeting-scale benchmark: ``python -m bench`` (see README's "Performance" section)."""

@@ -1,0 +1,128 @@
+"""``python -m bench``: build a database, serve the app under gunicorn, run every scenario.
+
+Loopback only, every load bounded in time; the table is printed and written, with the machine's
+description, into docs/PERFORMANCE.md (the section for this database only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import machine, report
+from bench.database import BenchDatabase, prepare
+from bench.server import PROJECT_ROOT, Gunicorn
+from bench.wrk import wrk_available
+
+SCENARIOS = ("e", "d", "f", "a", "b", "c")  # the import first: it needs no server running
+
+
+@dataclass
+class Context:
+    server_url: str | None
+    database: BenchDatabase
+    meeting_id: int
+    app: Gunicorn | None
+    seconds: int
+    attendees: int
+    workers: int | None
+    repeats: int
+    log_dir: Path
+    ask_path: str | None = None
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
+                        help="a PostgreSQL server URL; the bench creates (and drops) a database "
+                             "of its own there. Default: a temporary SQLite file.")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL"),
+                        help="REDIS_URL for the app under test (default: none)")
+    parser.add_argument("--only", default=",".join(sorted(SCENARIOS)),
+                        help="scenarios to run, e.g. a,b (default: all)")
+    parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
+    parser.add_argument("--attendees", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of the import timing")
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "PERFORMANCE.md")
+    parser.add_argument("--ask-path", default=None,
+                        help="measure this page in (f) instead of the live meeting's")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    return parser.parse_args(argv)
+
+
+def _scenario_module(key: str):
+    from bench.scenarios import (
+        approval_latency,
+        ask_page,
+        feed_check,
+        import_311,
+        measure_callback,
+        question_burst,
+    )
+
+    return {"a": feed_check, "b": approval_latency, "c": question_burst, "d": measure_callback,
+            "e": import_311, "f": ask_page}[key]
+
+
+def _gunicorn_settings(workers: int | None) -> dict[str, str]:
+    import runpy
+
+    conf = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    return {"gunicorn": f"{workers or conf['workers']} workers, {conf['worker_class']}"
+            + (f" × {conf['threads']} threads" if conf["worker_class"] == "gthread" else "")
+            + f" (gunicorn.conf.py), bound to 127.0.0.1"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    chosen = [key for key in SCENARIOS if key in args.only.split(",")]
+    if not wrk_available() and set(chosen) & {"a", "d"}:
+        print("wrk is needed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    log_dir = Path(tempfile.mkdtemp(prefix="kcstat-bench-logs-"))
+    print(f"Preparing the database ({'PostgreSQL' if args.database_url else 'SQLite'}) ...")
+    database = BenchDatabase.create(args.database_url)
+    results = []
+    try:
+        meeting_id = prepare(database)
+        context = Context(args.database_url, database, meeting_id, None, args.seconds,
+                          args.attendees, args.workers, args.repeats, log_dir, args.ask_path)
+        description = machine.describe(database.version())
+        env = {"DATABASE_URL": database.url}
+        if args.redis_url:
+            env["REDIS_URL"] = args.redis_url
+        for key in [k for k in chosen if k == "e"]:
+            print("Running (e) ...", flush=True)
+            results.append(_scenario_module(key).run(context))
+        served = [k for k in chosen if k != "e"]
+        if served:
+            with Gunicorn("kcstat_dash.wsgi:server", env=env, workers=args.workers,
+                          log=log_dir / "gunicorn-app.log") as app:
+                context.app = app
+                for key in served:
+                    print(f"Running ({key}) ...", flush=True)
+                    results.append(_scenario_module(key).run(context))
+    finally:
+        database.drop()
+    settings = {**_gunicorn_settings(args.workers),
+                "Redis": "yes (REDIS_URL)" if args.redis_url else "no",
+                "Load while measuring": "see each CPU line; load average before the run "
+                f"{' / '.join(f'{v:.2f}' for v in description.pop('_load', machine.load_average()))}"}
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    print()
+    print(report.text_table(results))
+    if not args.no_write:
+        body = report.markdown(results, description, settings, backend)
+        report.write_section(args.output, backend.lower(), body)
+        print(f"\nWritten to {args.output} (gunicorn logs in {log_dir}).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

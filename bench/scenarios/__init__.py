@@ -1,0 +1,1 @@
+"""The bench's scenarios, each a function ``run(context) -> ScenarioResult``."""
