@@ -76,7 +76,7 @@ def _gunicorn_settings(workers: int | None) -> dict[str, str]:
     conf = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
     return {"gunicorn": f"{workers or conf['workers']} workers, {conf['worker_class']}"
             + (f" × {conf['threads']} threads" if conf["worker_class"] == "gthread" else "")
-            + f" (gunicorn.conf.py), bound to 127.0.0.1"}
+            + " (gunicorn.conf.py), bound to 127.0.0.1"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,10 +110,11 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(_scenario_module(key).run(context))
     finally:
         database.drop()
+    load = " / ".join(f"{value:.2f}" for value in machine.load_average())
     settings = {**_gunicorn_settings(args.workers),
                 "Redis": "yes (REDIS_URL)" if args.redis_url else "no",
-                "Load while measuring": "see each CPU line; load average before the run "
-                f"{' / '.join(f'{v:.2f}' for v in description.pop('_load', machine.load_average()))}"}
+                "Machine load": f"load average {load} (1/5/15 min) at the end of the run; "
+                "each CPU line gives the machine's busy share while it ran"}
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print()
     print(report.text_table(results))

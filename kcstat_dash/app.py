@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
+from kcstat_dash.compression import enable_compression
 from kcstat_dash.extensions import db, limiter, login_manager
 from kcstat_dash.routes import register_routes
 from kcstat_dash.settings import PROJECT_ROOT, Settings
@@ -51,6 +52,7 @@ def create_server(settings: Settings) -> Flask:
     login_manager.init_app(server)
     limiter.init_app(server)
     register_routes(server)
+    enable_compression(server)
     return server
 
 

@@ -43,9 +43,9 @@ def _line(result: ScenarioResult, label: str, measured: WrkResult, usage) -> Non
     if usage.db_cpu_percent is not None:
         cpu += f", PostgreSQL {usage.db_cpu_percent:.0f}%"
     errors = f", {measured.error_count} errors" if measured.error_count else ""
+    busy = f"machine {usage.machine_busy_percent:.0f}% busy"
     result.add(label, f"{measured.rate:,.0f} req/s; p50 {measured.p50_ms:.1f} ms, "
-               f"p99 {measured.p99_ms:.1f} ms; CPU {cpu} (machine {usage.machine_busy_percent:.0f}% "
-               f"busy){errors}")
+               f"p99 {measured.p99_ms:.1f} ms; CPU {cpu} ({busy}){errors}")
 
 
 def run(context) -> ScenarioResult:
@@ -59,7 +59,8 @@ def run(context) -> ScenarioResult:
     minimal_request = protocol.FeedCheck("GET", "/ping", None)
     with Gunicorn("bench.minimal_app:server", workers=context.workers,
                   log=context.log_dir / "gunicorn-minimal.log") as minimal:
-        minimal_max, minimal_max_usage = _measure(minimal, minimal_request, attendees, seconds, None)
+        minimal_max, minimal_max_usage = _measure(minimal, minimal_request, attendees, seconds,
+                                                  None)
         minimal_paced, minimal_paced_usage = _measure(minimal, minimal_request, attendees, seconds,
                                                       poll_ms)
     db_pids = context.database.backend_pids if context.database.backend == "postgresql" else None
