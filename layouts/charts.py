@@ -84,32 +84,34 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
     colours = sample_colorscale(MAP_COLOURS, [(v - low) / spread for v in values])
     x_range, y_range = _bounds([shapes[r["neighborhood"]] for r in rows])
 
-    figure = go.Figure()
+    # Traces are gathered as plain dicts and the figure built once: adding ~100 traces one by
+    # one re-validated and copied every coordinate list each time (hundreds of ms per render).
+    traces = []
     # The neighbours without data give the shapes their place in the city; one trace each, as
     # Plotly fills the segments of one trace unreliably when many share it.
     with_data = {r["neighborhood"] for r in rows}
     for name, (xs, ys) in shapes.items():
         if name not in with_data and _overlaps((xs, ys), x_range, y_range):
-            figure.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", fill="toself", fillcolor=NO_DATA_COLOUR,
+            traces.append(dict(
+                type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=NO_DATA_COLOUR,
                 line={"color": "#b0b0b0", "width": 0.5}, hoveron="fills", showlegend=False,
                 name=f"{name}: no requests" if name else "Outside the neighborhoods"))
     for row, colour in zip(rows, colours, strict=True):
         xs, ys = shapes[row["neighborhood"]]
-        figure.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
+        traces.append(dict(
+            type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
             line={"color": "#333333", "width": 1}, hoveron="fills", showlegend=False,
             # With hoveron="fills" Plotly shows the trace name, so the name carries the value.
             name=(f"{row['neighborhood']}: {format_value(row['value'], unit)} "
                   f"({row['request_count']:,} requests)")))
     # An invisible marker carries the colour bar for the fills above.
-    figure.add_trace(go.Scatter(
-        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+    traces.append(dict(
+        type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"colorscale": MAP_COLOURS, "cmin": low, "cmax": high, "color": [low],
                 "showscale": True, "colorbar": {"title": {"text": UNIT_TITLES.get(unit, unit)},
                                                 "thickness": 12, "len": 0.8}}))
     middle_latitude = (y_range[0] + y_range[1]) / 2
-    figure.update_layout(
+    layout = dict(
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=360, showlegend=False,
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", dragmode=False, hovermode="closest",
         xaxis={"visible": False, "range": x_range, "fixedrange": True},
@@ -117,4 +119,7 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
         yaxis={"visible": False, "range": y_range, "fixedrange": True, "scaleanchor": "x",
                "scaleratio": 1 / math.cos(math.radians(middle_latitude))},
     )
+    # The dicts above are fixed in code and checked by tests/test_charts.py against plotly's
+    # validators; skipping validation per render saves re-checking every coordinate again.
+    figure = go.Figure(data=traces, layout=layout, _validate=False)
     return figure

@@ -42,3 +42,11 @@ def test_neighbors_without_data_are_grey_context_not_values():
 
 def test_no_map_when_no_neighborhood_has_a_known_boundary():
     assert neighborhood_map(_detail([("Atlantis", 50.0, 3)])) is None
+
+
+def test_map_figure_is_valid_plotly():
+    """The map is built without per-render validation; plotly's validators must still accept it."""
+    import plotly.graph_objects as go
+
+    figure = neighborhood_map(_detail([("Longfellow", 90.5, 1200), ("Hospital Hill", 40.0, 80)]))
+    go.Figure(figure.to_dict())  # raises ValueError on any invalid property

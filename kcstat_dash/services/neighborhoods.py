@@ -63,6 +63,8 @@ def outlines() -> dict[str, tuple[list[float | None], list[float | None]]]:
             if xs:
                 xs.append(None)
                 ys.append(None)
-            xs.extend(point[0] for point in ring)
-            ys.extend(point[1] for point in ring)
+            # Five decimals of a degree is about a metre, finer than a screen shows; the file's
+            # fifteen would double the bytes of every map sent to a browser.
+            xs.extend(round(point[0], 5) for point in ring)
+            ys.extend(round(point[1], 5) for point in ring)
     return shapes
