@@ -50,7 +50,8 @@ def summary_counts(areas: list[dict]) -> html.P:
 
 def layout(**_query) -> html.Div:
     areas = measures.list_areas(db.session)
-    if not any(a["measures"] for a in areas):
+    # Measures without a single value yet (a fresh database, whose catalog exists) are no data.
+    if not any(m["latest_period"] for a in areas for m in a["measures"]):
         return html.Div([html.H1("KCStat performance measures"), html.P(
             "No data is loaded yet. Run `kcstat demo` to load the Kansas City sample, or "
             "`kcstat import-311 FILE` to import a 311 export.")])

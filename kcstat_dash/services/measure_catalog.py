@@ -51,8 +51,9 @@ class MeasureDefinition:
         if self.statistic == "count":
             text = f"Number of {what} created in the month (by CREATION DATE)."
         elif self.statistic == "on_time_rate":
-            text = (f"Of the month's {what} whose EXCEEDED EST TIMEFRAME flag is Y or N, the "
-                    "percent flagged N (closed within the city's estimated timeframe).")
+            text = (f"Among the month's {what} (counting only those with an EXCEEDED EST "
+                    "TIMEFRAME flag of Y or N), the percent flagged N: closed within the city's "
+                    "estimated timeframe.")
         else:
             text = (f"Median DAYS TO CLOSE of the month's {what} that were resolved "
                     "(STATUS RESOL).")
