@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import navigation
+from callbacks import citing, navigation, packet
 
-CALLBACK_MODULES = (navigation,)
+CALLBACK_MODULES = (navigation, citing, packet)
 
 
 def register(app: dash.Dash) -> None:

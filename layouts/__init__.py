@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from layouts import area, measure, overview, shell
+from layouts import area, cite, measure, overview, packet, shell
 
-PAGE_MODULES = (overview, area, measure)
+PAGE_MODULES = (overview, area, measure, cite, packet)
 
 
 def register_pages() -> None:

@@ -10,6 +10,7 @@ from kcstat_dash.extensions import db
 from kcstat_dash.services import measures
 from kcstat_dash.services.formatting import format_value, period_label
 from layouts.charts import neighborhood_map, trend_figure
+from layouts.citing import cite_section
 from layouts.components import empty_state, period_text, status_badge, target_text
 
 
@@ -140,7 +141,8 @@ def layout(slug: str | None = None, **_query) -> html.Div:
         "No values yet", "This measure has no data loaded. Import 311 data to compute it."))
     source = html.P(["Source: ", html.A(detail["source"], href=detail["source_url"])
                      if detail["source_url"] else detail["source"]], className="source")
-    sections = [header, chart, narrative_section(detail), peers_section(detail),
+    cite = cite_section(detail) if detail["observations"] else None
+    sections = [header, chart, cite, narrative_section(detail), peers_section(detail),
                 neighborhoods_section(detail), source]
     return html.Div([s for s in sections if s is not None], className="measure-page")
 

@@ -19,6 +19,8 @@ def navigation() -> dbc.Navbar:
                 dbc.NavItem(dbc.NavLink("Overview", href="/")),
                 dbc.DropdownMenu(area_links, label="Goal areas", nav=True, in_navbar=True),
                 dbc.NavItem(dbc.NavLink("Meetings", href="/meetings")),
+                dbc.NavItem(dbc.NavLink(["Testimony packet ", html.Span(id="packet-count")],
+                                        href="/packet")),
             ], navbar=True, className="ms-auto"), id="nav-collapse", navbar=True),
         ], fluid="lg"),
         color="dark", dark=True, expand="md", className="site-nav",
@@ -37,4 +39,6 @@ def app_shell() -> html.Div:
                     "). Times are shown in Kansas City time (America/Chicago)."]),
         ], fluid="lg"), className="site-footer", role="contentinfo"),
         dcc.Store(id="browser-id", storage_type="local"),
+        # The testimony packet's citation ids: kept in this browser, no account needed.
+        dcc.Store(id="packet-ids", storage_type="local"),
     ])

@@ -7,7 +7,14 @@ from flask import Flask
 
 def register_routes(server: Flask) -> None:
     """Attach every blueprint; each feature keeps its routes in a module of its own."""
-    from kcstat_dash.routes import health, measures_api, meetings_api, questions_api
+    from kcstat_dash.routes import (
+        citations_api,
+        exports,
+        health,
+        measures_api,
+        meetings_api,
+        questions_api,
+    )
 
-    for module in (health, measures_api, meetings_api, questions_api):
+    for module in (health, measures_api, meetings_api, questions_api, citations_api, exports):
         server.register_blueprint(module.blueprint)

@@ -1,0 +1,87 @@
+"""Citing from the measure and citation pages: pick a period, cite it, copy it, collect it."""
+
+from __future__ import annotations
+
+import dash
+from dash import ALL, MATCH, Input, Output, State, ctx, no_update
+
+from kcstat_dash.extensions import db
+from kcstat_dash.public_url import public_base_url
+from kcstat_dash.services import citations, measures
+from kcstat_dash.services.formatting import is_period
+from layouts.citing import citation_created, cite_error
+
+COPY_JS = """
+function(clicks, id) {
+    if (!clicks) { return window.dash_clientside.no_update; }
+    const field = document.getElementById(id.target);
+    if (!field) { return ""; }
+    const fallback = () => { field.focus(); field.select();
+        return document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy."; };
+    if (navigator.clipboard && window.isSecureContext) {
+        return navigator.clipboard.writeText(field.value).then(() => "Copied.", fallback);
+    }
+    return fallback();
+}
+"""
+
+
+def cite(slug, period) -> object:
+    """Create the citation (one transaction) and render it, or say why not."""
+    try:
+        citation = citations.create_citation(db.session, slug, period)
+        db.session.commit()
+    except citations.CitationInputError as error:
+        return cite_error(str(error))
+    except measures.UnknownMeasure:
+        return cite_error("That measure no longer exists.")
+    except citations.NothingToCite as error:
+        return cite_error(f"{error}.")
+    return citation_created(citations.public_view(citation, public_base_url()))
+
+
+def register(app: dash.Dash) -> None:
+    @app.callback(Output("cite-period", "value"),
+                  Input({"type": "measure-chart", "slug": ALL}, "clickData"),
+                  prevent_initial_call=True)
+    def select_clicked_period(click_data):
+        # Clicking any point on the trend chart picks that period to cite.
+        for clicked in click_data or []:
+            points = (clicked or {}).get("points") or []
+            if points:
+                period = points[0].get("customdata") or points[0].get("x")
+                if isinstance(period, str) and is_period(period):
+                    return period
+        return no_update
+
+    @app.callback(Output("cite-result", "children"), Input("cite-button", "n_clicks"),
+                  State("cite-measure", "data"), State("cite-period", "value"),
+                  prevent_initial_call=True)
+    def cite_selected(clicks, slug, period):
+        return cite(slug, period) if clicks else no_update
+
+    @app.callback(Output("packet-ids", "data", allow_duplicate=True),
+                  Input({"type": "add-to-packet", "citation": ALL}, "n_clicks"),
+                  State("packet-ids", "data"), prevent_initial_call=True)
+    def add_to_packet(clicks, packet):
+        # A button newly drawn also "triggers" with no clicks; only a real click adds.
+        if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
+            return no_update
+        return citations.packet_with(packet, [ctx.triggered_id["citation"]])
+
+    @app.callback(Output({"type": "packet-add-status", "citation": ALL}, "children"),
+                  Input("packet-ids", "data"),
+                  Input({"type": "add-to-packet", "citation": ALL}, "id"))
+    def show_in_packet(packet, buttons):
+        packet = packet or []
+        return [f"✓ In your packet ({len(packet)} citation{'s' if len(packet) != 1 else ''})."
+                if b["citation"] in packet else "" for b in buttons]
+
+    @app.callback(Output("packet-count", "children"), Input("packet-ids", "data"))
+    def packet_count(packet):
+        return f"({len(packet)})" if packet else ""
+
+    app.clientside_callback(COPY_JS, Output({"type": "copy-status", "target": MATCH}, "children"),
+                            Input({"type": "copy-button", "target": MATCH}, "n_clicks"),
+                            State({"type": "copy-button", "target": MATCH}, "id"),
+                            prevent_initial_call=True)

@@ -1,0 +1,66 @@
+"""Citations over HTTP: ``POST /api/citations``, ``GET /api/citations/<id>``, and 404s for /cite."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from kcstat_dash.extensions import db, limiter
+from kcstat_dash.public_url import public_base_url
+from kcstat_dash.routes.json_errors import json_error
+from kcstat_dash.services import citations, measures
+
+blueprint = Blueprint("citations_api", __name__)
+
+NOT_FOUND_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Citation not found — KCStat Dash</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Citation not found</h1>
+<p>There is no citation at this address. Check the link you were given.</p>
+<p><a href="/">Go to KCStat Dash</a></p></main></body></html>"""
+
+
+@blueprint.before_app_request
+def _unknown_citation_page():
+    # /cite/<id> is a Dash page, which always answers 200; an id that names no citation must
+    # be a real 404 (for link checkers and archives), so it is refused here first.
+    path = request.path
+    if not path.startswith("/cite/"):
+        return None
+    try:
+        citations.get_citation(db.session, path[len("/cite/"):])
+    except citations.UnknownCitation:
+        return NOT_FOUND_PAGE, 404, {"Content-Type": "text/html; charset=utf-8"}
+    return None
+
+
+@blueprint.post("/api/citations")
+@limiter.limit("60 per minute")
+def create():
+    body = request.get_json(silent=True)
+    if body is None and request.form:
+        body = request.form.to_dict()
+    if not isinstance(body, dict):
+        return json_error(400, "send a JSON object: {\"measure\": \"<slug>\", \"period\": "
+                               "\"YYYY-MM\"}")
+    try:
+        citation = citations.create_citation(db.session, body.get("measure"), body.get("period"))
+    except citations.CitationInputError as error:
+        return json_error(400, str(error))
+    except measures.UnknownMeasure as error:
+        return json_error(404, f"no measure with slug {error.args[0]!r}")
+    except citations.NothingToCite as error:
+        return json_error(422, str(error))
+    db.session.commit()
+    view = citations.public_view(citation, public_base_url(),
+                                 citations.verify(db.session, citation))
+    return jsonify(view), 201, {"Location": view["json_url"]}
+
+
+@blueprint.get("/api/citations/<path:citation_id>")
+def show(citation_id: str):
+    try:
+        citation = citations.get_citation(db.session, citation_id)
+    except citations.UnknownCitation:
+        return json_error(404, "no citation with that id")
+    return jsonify(citations.public_view(citation, public_base_url(),
+                                         citations.verify(db.session, citation)))

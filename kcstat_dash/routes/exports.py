@@ -1,0 +1,99 @@
+"""Downloads: a testimony packet (CSV, Excel, JSON, printable), a meeting's Q&A, open data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, request
+
+from kcstat_dash.extensions import db
+from kcstat_dash.public_url import public_base_url
+from kcstat_dash.routes.json_errors import json_error
+from kcstat_dash.services import citations, meeting_record, open_data, packet_export
+
+blueprint = Blueprint("exports", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "X-Content-Type-Options": "nosniff"})
+
+
+def _packet_views():
+    """The packet named by ``?ids=a,b,c``, or an error response."""
+    try:
+        ids = citations.parse_ids(request.args.get("ids"))
+    except citations.CitationInputError as error:
+        return None, json_error(400, str(error))
+    if not ids:
+        return None, json_error(400, "ids: give one or more citation ids, e.g. ?ids=abc,def")
+    try:
+        return citations.packet_views(db.session, ids, public_base_url()), None
+    except citations.UnknownCitation as error:
+        return None, json_error(404, f"no citation with id {error.args[0]!r}")
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@blueprint.get("/exports/packet.<fmt>")
+def packet(fmt: str):
+    if fmt not in ("csv", "xlsx", "json"):
+        return json_error(404, "packets export as .csv, .xlsx or .json")
+    views, error = _packet_views()
+    if error:
+        return error
+    name = f"kcstat-testimony-packet-{datetime.now(UTC):%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        return _download(packet_export.packet_csv(views), "text/csv; charset=utf-8", name)
+    if fmt == "xlsx":
+        return _download(packet_export.packet_xlsx(views), XLSX, name)
+    return _download(packet_export.packet_json(views, _stamp()),
+                     "application/json; charset=utf-8", name)
+
+
+@blueprint.get("/packet/print")
+def packet_print():
+    views, error = _packet_views()
+    if error:
+        return error
+    charts = [packet_export.chart_geometry(v["snapshot"].get("series") or []) for v in views]
+    # Rendered without Flask's context processors: the page needs no login state.
+    template = current_app.jinja_env.get_template("packet_print.html")
+    return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp())
+
+
+@blueprint.get("/exports/meetings/<int:meeting_id>/questions.<fmt>")
+def meeting_questions(meeting_id: int, fmt: str):
+    if fmt not in ("csv", "json"):
+        return json_error(404, "a meeting's Q&A exports as .csv or .json")
+    try:
+        if fmt == "csv":
+            body = meeting_record.meeting_record_csv(db.session, meeting_id)
+            return _download(body, "text/csv; charset=utf-8", f"kcstat-meeting-{meeting_id}-qa.csv")
+        body = meeting_record.meeting_record_json(db.session, meeting_id)
+        return _download(body, "application/json; charset=utf-8",
+                         f"kcstat-meeting-{meeting_id}-qa.json")
+    except meeting_record.UnknownMeeting:
+        return json_error(404, f"no meeting with id {meeting_id}")
+
+
+@blueprint.get("/exports/open-data.<fmt>")
+def open_data_download(fmt: str):
+    if fmt == "csv":
+        return _download(open_data.open_data_csv(db.session), "text/csv; charset=utf-8",
+                         "kcstat-observations.csv")
+    if fmt == "json":
+        return _download(open_data.open_data_json(db.session), "application/json; charset=utf-8",
+                         "kcstat-measures.json")
+    return json_error(404, "open data downloads as .csv or .json")
+
+
+@blueprint.get("/exports/<path:anything>")
+def unknown_export(anything: str):
+    # Without this, Dash's catch-all page route would answer 200 for a mistyped download.
+    return json_error(404, "no such download")

@@ -1,0 +1,363 @@
+"""Citations: immutable, hash-checked snapshots of a published statistic, and their verification.
+
+How anyone can check a citation's hash from ``GET /api/citations/<id>`` alone
+---------------------------------------------------------------------------
+The hash is SHA-256, in lowercase hex, over the UTF-8 bytes of the ``snapshot`` object written
+as canonical JSON: object keys sorted, no whitespace (``","`` and ``":"`` as separators),
+non-ASCII characters written as themselves (not ``\\u`` escapes), and numbers in their shortest
+round-trip form with whole numbers written without a fraction (``80``, not ``80.0``). This is
+the JSON Canonicalization Scheme (RFC 8785) for the values a snapshot holds, so in Python::
+
+    body = requests.get(url).json()
+    canonical = json.dumps(body["snapshot"], sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == body["content_hash"]
+
+and in a browser ``JSON.stringify`` of the snapshot with its keys sorted gives the same bytes.
+The id is not part of the hash (it is the address); the time of citing is.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kcstat_dash.models import Citation
+from kcstat_dash.services import measures
+from kcstat_dash.services.formatting import STATUS_LABELS, format_value, is_period, period_label
+from kcstat_dash.timezone import format_local, to_local
+
+SCHEMA = "kcstat-citation/1"
+PUBLISHER = "Kansas City, Mo., KCStat"
+HASH_ALGORITHM = "sha256"
+CANONICALISATION = ("RFC 8785 (JCS): UTF-8, keys sorted, no whitespace, shortest numbers; "
+                    "sha256 hex of the snapshot object")
+# 80 random bits in lowercase base32: unguessable enough, and safe in URLs and file names.
+ID_PATTERN = re.compile(r"^[a-z2-7]{16}$")
+SERIES_LENGTH = 12  # periods of context kept with a citation, for its chart
+MAX_SLUG_LENGTH = 80
+
+
+class UnknownCitation(LookupError):
+    """No citation has that id (or the id is not even well formed)."""
+
+
+class CitationInputError(ValueError):
+    """The request to cite is malformed: says which field and why."""
+
+
+class NothingToCite(LookupError):
+    """The measure exists but has no value for that period."""
+
+
+# --- Canonical JSON and the hash ----------------------------------------------------------
+
+
+def _normalise(value):
+    """Whole floats as ints, so the canonical text is the same in Python, JSON and JavaScript."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    return value
+
+
+def canonical_json(snapshot: dict) -> str:
+    """The snapshot as canonical JSON text (see the module docstring)."""
+    return json.dumps(_normalise(snapshot), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False)
+
+
+def content_hash(snapshot: dict) -> str:
+    return hashlib.sha256(canonical_json(snapshot).encode("utf-8")).hexdigest()
+
+
+def new_id() -> str:
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _parse_iso(text: str | None) -> datetime | None:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if text else None
+
+
+# --- What the city publishes for a measure and period now --------------------------------
+
+
+def _validate(slug, period) -> tuple[str, str]:
+    if not isinstance(slug, str) or not slug.strip():
+        raise CitationInputError("measure: give the measure's slug, e.g. \"pothole-on-time-rate\"")
+    if len(slug) > MAX_SLUG_LENGTH or not re.fullmatch(r"[a-z0-9-]+", slug):
+        raise CitationInputError("measure: a slug is lowercase letters, digits and hyphens")
+    if not isinstance(period, str) or not is_period(period):
+        raise CitationInputError("period: give a month as YYYY-MM or a survey year as FY####")
+    return slug, period
+
+
+def published_now(session: Session, slug: str, period: str) -> dict:
+    """Today's published value for a measure and period, with its target, narrative and source.
+
+    Raises ``measures.UnknownMeasure`` or ``NothingToCite``.
+    """
+    measure = measures.get_measure(session, slug)
+    observation = next((o for o in measure.observations if o.period == period), None)
+    if observation is None:
+        raise NothingToCite(f"{measure.name} has no value for {period_label(period)}")
+    target = measures.target_for(measure, period)
+    narrative = measures.narratives_by_period(session, [measure.id]).get((measure.id, period))
+    run = observation.import_run
+    series = [p for p in measures.observation_points(measure) if p["period"] <= period]
+    return {
+        "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
+                    "direction": measure.direction, "definition": measure.definition},
+        "area": {"slug": measure.area.slug, "name": measure.area.name},
+        "period": period,
+        "period_label": period_label(period),
+        "value": observation.value,
+        "value_text": format_value(observation.value, measure.unit),
+        "request_count": observation.request_count,
+        "target": target,
+        "target_text": format_value(target, measure.unit) if target is not None else None,
+        "status": measures.status_for(observation.value, target, measure.direction),
+        "narrative": narrative,
+        "source": {
+            "name": measure.source,
+            "url": observation.source_url or measure.source_url,
+            "import_kind": run.kind if run else None,
+            "import_source": run.source if run else None,
+            "imported_at": _iso(run.finished_at or run.started_at) if run else None,
+        },
+        "series": [{"period": p["period"], "value": p["value"], "target": p["target"]}
+                   for p in series[-SERIES_LENGTH:]],
+    }
+
+
+# --- Creating and reading ------------------------------------------------------------------
+
+
+def create_citation(session: Session, slug, period, now: datetime | None = None) -> Citation:
+    """Snapshot what is published for ``slug`` and ``period`` now; the caller commits.
+
+    Raises ``CitationInputError`` (malformed), ``measures.UnknownMeasure`` or ``NothingToCite``.
+    """
+    slug, period = _validate(slug, period)
+    cited_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    snapshot = _normalise({"schema": SCHEMA, "publisher": PUBLISHER,
+                           **published_now(session, slug, period), "cited_at": _iso(cited_at)})
+    citation_id = new_id()
+    while session.get(Citation, citation_id) is not None:  # 2**-80 odds, but never overwrite
+        citation_id = new_id()
+    citation = Citation(id=citation_id, measure_slug=slug, period=period, snapshot=snapshot,
+                        content_hash=content_hash(snapshot), cited_at=cited_at)
+    session.add(citation)
+    session.flush()
+    return citation
+
+
+def get_citation(session: Session, citation_id) -> Citation:
+    """The citation with this id; anything malformed is simply unknown (never a crash)."""
+    if not isinstance(citation_id, str) or not ID_PATTERN.match(citation_id):
+        raise UnknownCitation(citation_id)
+    citation = session.get(Citation, citation_id)
+    if citation is None:
+        raise UnknownCitation(citation_id)
+    return citation
+
+
+def parse_ids(text: str | None, limit: int | None = None) -> list[str]:
+    """Ids from a ``a,b,c`` list (a shared packet link), in order, without repeats.
+
+    Raises ``CitationInputError`` for a malformed id or too many.
+    """
+    ids: list[str] = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not ID_PATTERN.match(part):
+            raise CitationInputError(f"ids: {part[:40]!r} is not a citation id")
+        if part not in ids:
+            ids.append(part)
+    limit = limit or PACKET_LIMIT
+    if len(ids) > limit:
+        raise CitationInputError(f"ids: at most {limit} citations at once")
+    return ids
+
+
+def get_many(session: Session, ids: list[str]) -> list[Citation]:
+    """The citations in the order asked; raises ``UnknownCitation`` naming the first missing."""
+    found = {c.id: c for c in session.scalars(select(Citation).where(Citation.id.in_(ids)))}
+    for citation_id in ids:
+        if citation_id not in found:
+            raise UnknownCitation(citation_id)
+    return [found[i] for i in ids]
+
+
+def hash_matches(citation: Citation) -> bool:
+    return content_hash(citation.snapshot) == citation.content_hash
+
+
+# --- Verification against today's data ---------------------------------------------------
+
+
+def _import_label(source: dict) -> str:
+    when = _parse_iso(source.get("imported_at"))
+    where = source.get("import_source") or "an import"
+    return f"{where}, imported {format_local(when)}" if when else where
+
+
+def verify(session: Session, citation: Citation) -> dict:
+    """Does today's data still give the cited value? If not, both values and why."""
+    cited = citation.snapshot
+    try:
+        now = published_now(session, citation.measure_slug, citation.period)
+    except (measures.UnknownMeasure, NothingToCite):
+        return {"state": "unavailable", "hash_ok": hash_matches(citation), "current": None,
+                "differences": [], "notes": [],
+                "summary": f"Today's data has no value for {cited['period_label']}; the cited "
+                           "snapshot below is what was published then."}
+    differences, notes = [], []
+    reimported = now["source"]["imported_at"] != cited["source"]["imported_at"] or (
+        now["source"]["import_source"] != cited["source"]["import_source"])
+    if now["value"] != cited["value"]:
+        why = (f"revised data: today's value was computed from a later import "
+               f"({_import_label(now['source'])}); the cited value came from "
+               f"{_import_label(cited['source'])}" if reimported
+               else "revised data: the published value was corrected since it was cited")
+        differences.append({"field": "value", "cited": cited["value_text"],
+                            "current": now["value_text"], "reason": why})
+    elif reimported:
+        notes.append(f"The data was re-imported since ({_import_label(now['source'])}); "
+                     "the value did not change.")
+    if now["target"] != cited["target"]:
+        differences.append({
+            "field": "target", "cited": cited["target_text"] or "no target",
+            "current": now["target_text"] or "no target",
+            "reason": f"changed target: the target in force for {cited['period_label']} was "
+                      "changed after the citation was made"})
+    if now["status"] != cited["status"]:
+        differences.append({"field": "status", "cited": STATUS_LABELS[cited["status"]],
+                            "current": STATUS_LABELS[now["status"]],
+                            "reason": "follows from the value or target above"})
+    if (now["narrative"] or None) != (cited["narrative"] or None):
+        differences.append({"field": "narrative", "cited": cited["narrative"] or "none",
+                            "current": now["narrative"] or "none",
+                            "reason": "changed narrative: the city's explanation for this "
+                                      "period was rewritten"})
+    same = now["value"] == cited["value"]
+    summary = (f"Today's data gives the same value: {now['value_text']}." if same else
+               f"Today's data gives a different value: {now['value_text']} now, "
+               f"{cited['value_text']} when cited.")
+    current = {k: now[k] for k in ("value", "value_text", "target", "target_text", "status",
+                                   "narrative")}
+    current["source"] = now["source"]
+    return {"state": "same" if same else "changed", "hash_ok": hash_matches(citation),
+            "summary": summary, "current": current, "differences": differences, "notes": notes}
+
+
+# --- Citation text ------------------------------------------------------------------------
+
+
+def citation_url(base_url: str, citation_id: str) -> str:
+    return f"{base_url.rstrip('/')}/cite/{citation_id}"
+
+
+def _retrieved(snapshot: dict) -> str:
+    return to_local(_parse_iso(snapshot["cited_at"])).strftime("%Y-%m-%d")
+
+
+def short_text(snapshot: dict, url: str) -> str:
+    """``Kansas City, Mo., KCStat: Name (Area), March 2019: 62% (target 80%). Retrieved ...``"""
+    target = (f" (target {snapshot['target_text']})" if snapshot["target_text"]
+              else " (no target set)")
+    return (f"{snapshot['publisher']}: {snapshot['measure']['name']} ({snapshot['area']['name']}),"
+            f" {snapshot['period_label']}: {snapshot['value_text']}{target}. "
+            f"Retrieved {_retrieved(snapshot)} from {url}.")
+
+
+def full_text(snapshot: dict, digest: str, url: str) -> str:
+    """The short form plus status, narrative, data source, import time and the hash."""
+    measure = snapshot["measure"]
+    if snapshot["target_text"]:
+        comparison = "at least" if measure["direction"] == "higher" else "at most"
+        target = (f"target {comparison} {snapshot['target_text']} "
+                  f"({STATUS_LABELS[snapshot['status']].lower()})")
+    else:
+        target = "no target set"
+    parts = [f"{snapshot['publisher']}: {measure['name']} ({snapshot['area']['name']}), "
+             f"{snapshot['period_label']}: {snapshot['value_text']}; {target}."]
+    if snapshot.get("request_count"):
+        parts.append(f"Based on {snapshot['request_count']:,} requests.")
+    if snapshot["narrative"]:
+        parts.append(f"City narrative for the period: \u201c{snapshot['narrative']}\u201d")
+    source = snapshot["source"]
+    source_text = f"Source: {source['name']}" + (f" ({source['url']})" if source["url"] else "")
+    imported = _parse_iso(source.get("imported_at"))
+    if imported:
+        source_text += f", imported {to_local(imported).strftime('%Y-%m-%d')}"
+    parts.append(source_text + ".")
+    parts.append(f"Cited {format_local(_parse_iso(snapshot['cited_at']))}; "
+                 f"SHA-256 {digest}.")
+    parts.append(f"Retrieved {_retrieved(snapshot)} from {url}.")
+    return " ".join(parts)
+
+
+def public_view(citation: Citation, base_url: str, verification: dict | None = None) -> dict:
+    """The citation as the API, the page and every export show it."""
+    url = citation_url(base_url, citation.id)
+    view = {
+        "id": citation.id,
+        "url": url,
+        "json_url": f"{base_url.rstrip('/')}/api/citations/{citation.id}",
+        "snapshot": citation.snapshot,
+        "content_hash": citation.content_hash,
+        "hash_algorithm": HASH_ALGORITHM,
+        "canonicalisation": CANONICALISATION,
+        "text": {"short": short_text(citation.snapshot, url),
+                 "full": full_text(citation.snapshot, citation.content_hash, url)},
+    }
+    if verification is not None:
+        view["verification"] = verification
+    return view
+
+
+def packet_views(session: Session, ids: list[str], base_url: str) -> list[dict]:
+    """Several citations, verified, as a testimony packet shows and exports them."""
+    return [public_view(c, base_url, verify(session, c)) for c in get_many(session, ids)]
+
+
+def known_ids(session: Session, ids: list[str]) -> list[str]:
+    """Those of ``ids`` that name a citation, in order (a browser's packet may hold stale ids)."""
+    wanted = [i for i in ids if isinstance(i, str) and ID_PATTERN.match(i)]
+    found = set(session.scalars(select(Citation.id).where(Citation.id.in_(wanted))))
+    return [i for i in wanted if i in found]
+
+
+# --- The testimony packet (its ids live in the resident's browser) -----------------------
+
+PACKET_LIMIT = 50
+
+
+def packet_with(ids, new_ids) -> list[str]:
+    """The packet with citations added (each once, in order, at most ``PACKET_LIMIT``)."""
+    packet = [i for i in (ids or []) if isinstance(i, str) and ID_PATTERN.match(i)]
+    for citation_id in new_ids:
+        if ID_PATTERN.match(citation_id) and citation_id not in packet:
+            packet.append(citation_id)
+    return packet[-PACKET_LIMIT:]
+
+
+def packet_without(ids, citation_id: str) -> list[str]:
+    return [i for i in (ids or []) if i != citation_id]

@@ -1,0 +1,165 @@
+"""Citing in real Chromium: cite two statistics, collect them, export the packet, open the file."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.conftest import axe_violations, describe
+
+MEASURE = "pothole-on-time-rate"
+
+
+def _created_id(page, previous: str | None = None) -> str:
+    """The id of the citation just created (waiting past the one shown before, if any)."""
+    link = page.locator(".citation-created a.created-citation-link")
+    if previous:
+        page.wait_for_function(
+            "previous => { const a = document.querySelector("
+            "'.citation-created a.created-citation-link'); "
+            "return a && !a.getAttribute('href').endsWith(previous); }", arg=previous)
+    link.wait_for()
+    return link.get_attribute("href").rsplit("/", 1)[1]
+
+
+def _click_chart_point(page, index: int, period: str) -> None:
+    """Point at the index-th marker of the trend line as a person would, then click it."""
+    page.locator(".trend-chart .main-svg").first.wait_for()
+    marker = page.locator(".trend-chart .scatterlayer .trace").first.locator(".points path")
+    marker.nth(index).scroll_into_view_if_needed()
+    box = marker.nth(index).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 5, y - 5)
+    page.mouse.move(x, y)
+    # Plotly answers a click with the point under the hover; wait until that is our period.
+    page.wait_for_function(
+        "period => (document.querySelector('.trend-chart .hoverlayer') || {}).textContent"
+        "?.startsWith(period + ':')", arg=period)
+    page.mouse.click(x, y)
+
+
+def _cite_and_collect(page, count_after: int, previous: str | None = None) -> str:
+    page.get_by_role("button", name="Cite this", exact=True).click()
+    citation_id = _created_id(page, previous)
+    page.get_by_role("button", name="Add to my testimony packet").click()
+    page.get_by_text(f"In your packet ({count_after} citation").wait_for()
+    return citation_id
+
+
+def test_cite_two_statistics_export_the_packet_and_open_the_files(live_server, page, tmp_path):
+    observations = page.request.get(
+        f"{live_server.url}/api/measures/{MEASURE}/observations").json()
+    page.goto(f"{live_server.url}/measures/{MEASURE}")
+    page.locator(".cite-section").wait_for()
+
+    # 1. The latest value, as the select starts on it.
+    assert page.locator("#cite-period").input_value() == observations[-1]["period"]
+    first = _cite_and_collect(page, 1)
+
+    # 2. A point picked on the chart: the tenth from the end.
+    wanted = observations[-10]["period"]
+    _click_chart_point(page, len(observations) - 10, wanted)
+    page.wait_for_function(
+        f"document.querySelector('#cite-period').value === '{wanted}'", timeout=10000)
+    second = _cite_and_collect(page, 2, previous=first)
+
+    expected = [page.request.get(f"{live_server.url}/api/citations/{i}").json()
+                for i in (first, second)]
+    assert [e["snapshot"]["period"] for e in expected] == [observations[-1]["period"], wanted]
+    assert expected[1]["snapshot"]["value"] == pytest.approx(observations[-10]["value"])
+
+    # 3. The packet page lists both, in order; export Excel, CSV and JSON, and open each file.
+    page.get_by_role("link", name="Testimony packet").click()
+    page.wait_for_url("**/packet")
+    page.locator(".packet-item").nth(1).wait_for()
+    texts = page.locator(".packet-cite-text").all_inner_texts()
+    assert texts == [e["text"]["short"] for e in expected]
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Excel (.xlsx)").click()
+    xlsx = tmp_path / "packet.xlsx"
+    download.value.save_as(xlsx)
+    book = load_workbook(xlsx)
+    sheet = book["Citations"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True))
+            for r in sheet.iter_rows(min_row=2)]
+    assert [r["citation_id"] for r in rows] == [first, second]
+    assert [r["short_text"] for r in rows] == [e["text"]["short"] for e in expected]
+    assert all(len(ws._charts) == 1 for ws in book.worksheets[1:]) and len(book.worksheets) == 3
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    csv_path = tmp_path / "packet.csv"
+    download.value.save_as(csv_path)
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        assert [r["full_text"] for r in csv.DictReader(handle)] == [
+            e["text"]["full"] for e in expected]
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download JSON").click()
+    json_path = tmp_path / "packet.json"
+    download.value.save_as(json_path)
+    body = json.loads(json_path.read_text(encoding="utf-8"))
+    assert [c["content_hash"] for c in body["citations"]] == [e["content_hash"] for e in expected]
+
+    # 4. The share link opens the same packet in a browser that has none of its own.
+    share = page.locator("#packet-share-link").input_value()
+    assert share.endswith(f"/packet?ids={first}%2C{second}") or share.endswith(
+        f"/packet?ids={first},{second}")
+    fresh = page.context.browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(share)
+        other.locator(".packet-item").nth(1).wait_for()
+        assert other.locator(".packet-cite-text").all_inner_texts() == texts
+        assert "shared with you" in other.locator(".packet-count").inner_text()
+    finally:
+        fresh.close()
+
+    # 5. Removing one leaves the other.
+    page.get_by_role("button", name=f"Remove {expected[0]['snapshot']['measure']['name']}, "
+                                    f"{expected[0]['snapshot']['period_label']} from the packet"
+                     ).click()
+    page.wait_for_function("document.querySelectorAll('.packet-item').length === 1")
+    assert page.locator(".packet-cite-text").all_inner_texts() == [expected[1]["text"]["short"]]
+
+
+def test_citation_page_shows_verification_and_copies_the_text(live_server, context, page):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    created = page.request.post(f"{live_server.url}/api/citations",
+                                data={"measure": MEASURE, "period": "2019-03"}).json()
+    page.goto(created["url"].replace("http://localhost", live_server.url))
+    page.locator(".verification").wait_for()
+    assert "Still the same today" in page.locator(".verification").inner_text()
+    assert page.locator("#cite-short-text").input_value() == created["text"]["short"]
+    page.get_by_role("button", name="Copy short form").click()
+    page.get_by_text("Copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == created["text"]["short"]
+
+
+def _citation(live_server, page) -> str:
+    return page.request.post(f"{live_server.url}/api/citations",
+                             data={"measure": MEASURE, "period": "2019-03"}).json()["id"]
+
+
+@pytest.mark.parametrize("where", ["cite", "packet", "print", "measure-cited"])
+def test_citing_pages_have_no_serious_accessibility_violations(live_server, page, where):
+    citation_id = _citation(live_server, page)
+    if where == "cite":
+        page.goto(f"{live_server.url}/cite/{citation_id}")
+        page.locator(".verification").wait_for()
+    elif where == "packet":
+        page.goto(f"{live_server.url}/packet?ids={citation_id}")
+        page.locator(".packet-item").wait_for()
+    elif where == "print":
+        page.goto(f"{live_server.url}/packet/print?ids={citation_id}")
+    else:
+        page.goto(f"{live_server.url}/measures/{MEASURE}")
+        page.get_by_role("button", name="Cite this", exact=True).click()
+        page.locator(".citation-created").wait_for()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
