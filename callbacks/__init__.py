@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import citing, navigation, packet
+from callbacks import browser_identity, citing, meeting, navigation, packet, projector
 
-CALLBACK_MODULES = (navigation, citing, packet)
+CALLBACK_MODULES = (navigation, browser_identity, citing, packet, meeting, projector)
 
 
 def register(app: dash.Dash) -> None:

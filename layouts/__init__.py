@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from layouts import area, cite, measure, overview, packet, shell
+from layouts import area, cite, measure, meeting, meetings, overview, packet, projector, shell
 
-PAGE_MODULES = (overview, area, measure, cite, packet)
+PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, meeting)
 
 
 def register_pages() -> None:

@@ -153,3 +153,4 @@ def seed_demo_meetings(session: Session, now: datetime | None = None) -> int:
     session.add_all(meetings)
     session.flush()
     return len(meetings)
+

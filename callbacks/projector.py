@@ -1,0 +1,39 @@
+"""The projector view follows the feed like the meeting page: it re-renders on a new version."""
+
+from __future__ import annotations
+
+import dash
+from dash import ClientsideFunction, Input, Output, State, no_update
+
+from kcstat_dash.extensions import db
+from kcstat_dash.services.meeting_page import meeting_page
+from kcstat_dash.services.meetings import MeetingNotFound
+from kcstat_dash.services.questions import public_feed
+from layouts.projector import PROJECTOR_QUESTIONS, projector_body
+
+
+def render(_version, meeting_id):
+    if not meeting_id:
+        return no_update
+    try:
+        data = meeting_page(db.session, int(meeting_id))
+    except MeetingNotFound:
+        return no_update
+    feed = public_feed(db.session, int(meeting_id), order="top", limit=PROJECTOR_QUESTIONS)
+    return projector_body(data, feed)
+
+
+def register(app: dash.Dash) -> None:
+    app.clientside_callback(
+        ClientsideFunction(namespace="kcstat", function_name="pollFeedVersion"),
+        Output("projector-version", "data"),
+        Input("projector-poll", "n_intervals"),
+        State("projector-meeting-id", "data"),
+        State("projector-version", "data"),
+    )
+    app.callback(
+        Output("projector-body", "children"),
+        Input("projector-version", "data"),
+        State("projector-meeting-id", "data"),
+        prevent_initial_call=True,
+    )(render)

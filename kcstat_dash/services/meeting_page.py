@@ -1,0 +1,42 @@
+"""What a meeting's page shows at load: the meeting, and its area's measures with flag counts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kcstat_dash.models import Measure
+from kcstat_dash.services.measures import measure_summary, narratives_by_period, observation_points
+from kcstat_dash.services.meetings import get_meeting, meeting_summary
+from kcstat_dash.services.questions import flag_counts
+
+
+def area_measures(session: Session, area_id: int, first: int | None = None) -> list[dict]:
+    """The area's measures as plain data: summary, every period's point, and flag counts.
+
+    ``first`` (the "now discussing" measure) is put at the top. Flag counts come from public
+    questions only, so a pending or hidden question never shows on a chart.
+    """
+    found = list(session.scalars(
+        select(Measure).where(Measure.area_id == area_id)
+        .options(selectinload(Measure.observations), selectinload(Measure.targets),
+                 selectinload(Measure.area))
+        .order_by(Measure.kind, Measure.position)))
+    narratives = narratives_by_period(session, [m.id for m in found])
+    counts = flag_counts(session, [m.id for m in found])
+    details = []
+    for measure in found:
+        detail = measure_summary(measure, narratives)
+        detail["observations"] = observation_points(measure)
+        detail["flag_counts"] = counts.get(measure.id, {})
+        detail["now_discussing"] = measure.id == first
+        details.append(detail)
+    details.sort(key=lambda d: not d["now_discussing"])
+    return details
+
+
+def meeting_page(session: Session, meeting_id: int) -> dict:
+    """The meeting and its area's measures ("now discussing" first)."""
+    meeting = get_meeting(session, meeting_id)
+    return {"meeting": meeting_summary(meeting),
+            "measures": area_measures(session, meeting.area_id, meeting.now_discussing_measure_id)}

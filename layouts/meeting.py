@@ -1,0 +1,187 @@
+"""A meeting's page: its area's measures beside the live Q&A feed and the form to ask."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from kcstat_dash.extensions import db
+from kcstat_dash.services import meetings, questions
+from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.services.meeting_page import meeting_page
+from layouts.charts import trend_figure
+from layouts.components import empty_state, period_text, status_badge, target_text
+from layouts.measure import chart_summary
+from layouts.meetings import meeting_status_badge, when
+
+POLL_MILLISECONDS = 1000
+CHART_HEIGHT = 260
+
+
+def meeting_chart(detail: dict, height: int = CHART_HEIGHT, static: bool = False,
+                  **graph_options) -> dcc.Graph:
+    """The measure's trend with the number of public questions flagged on each point."""
+    figure = trend_figure(detail, detail.get("flag_counts"))
+    figure.update_layout(height=height)
+    if static:
+        # The projector is read from across a room.
+        figure.update_layout(font={"size": 18})
+    config = {"displayModeBar": False, "responsive": True, "staticPlot": static}
+    return dcc.Graph(figure=figure, config=config, className="meeting-chart", **graph_options)
+
+
+def measure_card(detail: dict) -> html.Article:
+    unit = detail["unit"]
+    heading = [html.A(detail["name"], href=f"/measures/{detail['slug']}")]
+    if detail["now_discussing"]:
+        heading = [dbc.Badge("Now discussing", color="primary", className="me-2"), *heading]
+    body: list = [
+        html.H3(heading, className="h5"),
+        html.P([html.Span(format_value(detail["latest_value"], unit), className="latest-value"),
+                f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"]),
+                html.Span(f" · {target_text(detail['target'], unit, detail['direction'])}",
+                          className="text-muted small")], className="mb-1"),
+    ]
+    if detail["observations"]:
+        body += [html.P(chart_summary(detail), className="small text-muted mb-1"),
+                 meeting_chart(detail, id={"type": "meeting-chart", "slug": detail["slug"]}),
+                 html.P("Click a point on the chart to flag that month in your question.",
+                        className="small text-muted chart-hint")]
+    else:
+        body.append(html.P("No values yet.", className="text-muted"))
+    return html.Article(body, className="measure-card card card-body mb-3",
+                        id=f"measure-{detail['slug']}")
+
+
+# Sentinels rather than "": dbc.Select keeps "" for its own hidden placeholder option.
+NO_MEASURE, LATEST_PERIOD = "none", "latest"
+NO_PERIODS = [{"label": "Pick a measure first", "value": LATEST_PERIOD}]
+
+
+def measure_options(measure_details: list[dict]) -> list[dict]:
+    return [{"label": "No statistic", "value": NO_MEASURE}] + [
+        {"label": d["name"], "value": d["slug"]} for d in measure_details if d["observations"]]
+
+
+def period_options(points: list[dict], unit: str) -> list[dict]:
+    """Newest first, each with its value, so the list itself shows what is being flagged."""
+    return [{"label": "Latest value", "value": LATEST_PERIOD}] + [
+        {"label": f"{period_label(p['period'])}: {format_value(p['value'], unit)}",
+         "value": p["period"]} for p in reversed(points)]
+
+
+def ask_form(summary: dict, measure_details: list[dict]) -> html.Section:
+    if not summary["open_for_questions"]:
+        message = ("This meeting has ended; its questions and answers are kept here."
+                   if summary["status"] == "ended" else
+                   "Questions open when the meeting starts.")
+        return html.Section([html.H2("Ask a question", className="h4"),
+                             html.P(message, className="questions-closed")],
+                            className="ask-form mb-4", **{"aria-labelledby": "ask-heading"})
+    return html.Section([
+        html.H2("Ask a question", className="h4", id="ask-heading"),
+        html.P("No account needed. A moderator reads each question before it is shown."
+               if not summary["auto_publish"] else "No account needed. Questions appear on the "
+               "feed at once.",
+               className="small text-muted"),
+        dbc.Label(f"Your question (up to {questions.MAX_LENGTH:,} characters)",
+                  html_for="ask-text"),
+        dbc.Textarea(id="ask-text", rows=4, maxLength=questions.MAX_LENGTH, className="mb-2"),
+        dbc.Label("Display name (optional)", html_for="ask-name"),
+        dbc.Input(id="ask-name", maxLength=questions.MAX_DISPLAY_NAME, autoComplete="nickname",
+                  className="mb-2"),
+        html.Fieldset([
+            html.Legend("Flag a statistic (optional)", className="fs-6 fw-semibold mb-1"),
+            html.P("Pick a measure and a month here, or click a point on a chart.",
+                   className="small text-muted mb-1"),
+            dbc.Label("Measure", html_for="ask-measure", className="small"),
+            dbc.Select(id="ask-measure", options=measure_options(measure_details),
+                       value=NO_MEASURE),
+            dbc.Label("Period", html_for="ask-period", className="small mt-1"),
+            dbc.Select(id="ask-period", options=NO_PERIODS, value=LATEST_PERIOD),
+            html.P(id="flag-hint", className="small mt-1 mb-0 flag-hint"),
+            dcc.Store(id="flag-focus"),
+        ], className="mb-3 flag-picker"),
+        dbc.Button("Send question", id="ask-submit", color="primary"),
+        html.Div(id="ask-status", role="status", className="mt-2", **{"aria-live": "polite"}),
+    ], className="ask-form card card-body mb-4", id="ask", **{"aria-labelledby": "ask-heading"})
+
+
+def feed_section(summary: dict) -> html.Section:
+    return html.Section([
+        html.H2("Questions", className="h4", id="feed-heading"),
+        html.Fieldset([
+            html.Legend("Sort", className="fs-6 d-inline me-2 float-none w-auto"),
+            dbc.RadioItems(id="feed-order", value="newest", inline=True,
+                           className="d-inline-block",
+                           options=[{"label": "Newest", "value": "newest"},
+                                    {"label": "Most upvoted", "value": "top"}]),
+        ], className="mb-2 feed-order"),
+        html.P("Loading questions…", id="feed-summary", className="small text-muted",
+               role="status", **{"aria-live": "polite"}),
+        html.Div(id="vote-status", role="status", className="small"),
+        html.Ol(id="feed", className="feed list-unstyled"),
+        dcc.Store(id="meeting-id", data=summary["id"]),
+        dcc.Store(id="feed-version", data=summary["feed_version"]),
+        # Every second each browser asks only for the version number; the feed itself is
+        # rebuilt when that number changes (see assets/meeting_live.js).
+        dcc.Interval(id="feed-poll", interval=POLL_MILLISECONDS,
+                     disabled=summary["status"] == "ended"),
+    ], className="feed-section", **{"aria-labelledby": "feed-heading"})
+
+
+def header(summary: dict) -> html.Div:
+    links: list = []
+    if summary["livestream_url"] and summary["status"] != "ended":
+        links.append(html.A("Watch the livestream", href=summary["livestream_url"]))
+    if summary["recording_url"]:
+        links.append(html.A("Watch the recording", href=summary["recording_url"]))
+    links.append(html.A("Projector view", href=f"/meetings/{summary['id']}/projector"))
+    links.append(html.A("All meetings", href="/meetings"))
+    return html.Div([
+        html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),
+               className="eyebrow"),
+        html.H1(summary["title"]),
+        html.P([meeting_status_badge(summary), " ", when(summary), " (Kansas City time) · ",
+                "Questions open" if summary["open_for_questions"] else "Questions closed"],
+               className="meeting-when"),
+        html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],
+                         className="list-inline"), **{"aria-label": "Meeting links"}),
+        html.A("Skip to the questions", href="#ask" if summary["open_for_questions"]
+               else "#feed-heading", className="d-lg-none small"),
+    ], className="meeting-header mb-3")
+
+
+def layout(meeting_id: str | None = None, **_query) -> html.Div:
+    try:
+        data = meeting_page(db.session, int(meeting_id or ""))
+    except (ValueError, meetings.MeetingNotFound):
+        return empty_state("Meeting not found", "There is no meeting at this address.",
+                           html.A("See the meeting schedule", href="/meetings"))
+    summary, details = data["meeting"], data["measures"]
+    archive_note = (dbc.Alert("This meeting has ended. Its questions and answers are kept here "
+                              "as a public record.", color="secondary", className="archive-note")
+                    if summary["status"] == "ended" else None)
+    measures_column = html.Section(
+        [html.H2(f"{summary['area']} measures", className="h4", id="measures-heading"),
+         *[measure_card(d) for d in details]] if details else
+        [html.H2("Measures", className="h4", id="measures-heading"),
+         html.P("This area has no measures with data yet.")],
+        **{"aria-labelledby": "measures-heading"})
+    qa_column = html.Div([ask_form(summary, details), feed_section(summary)])
+    return html.Div([
+        header(summary),
+        archive_note,
+        dbc.Row([dbc.Col(measures_column, lg=7, className="measures-column"),
+                 dbc.Col(qa_column, lg=5, className="qa-column")]),
+    ], className="meeting-page")
+
+
+def title(meeting_id: str | None = None, **_query) -> str:
+    return "KCStat Dash — Meeting"
+
+
+def register() -> None:
+    dash.register_page(__name__, path_template="/meetings/<meeting_id>", name="Meeting",
+                       title=title, layout=layout)

@@ -1,0 +1,77 @@
+"""The schedule page: the live meeting, the year ahead, the archive, and the calendar feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from kcstat_dash.extensions import db
+from kcstat_dash.services import meetings
+from kcstat_dash.timezone import format_local
+
+STATUS_TEXT = {"scheduled": "Scheduled", "live": "Live now", "ended": "Ended"}
+
+
+def when(summary: dict) -> html.Time:
+    starts = datetime.fromisoformat(summary["starts_at"])
+    return html.Time(format_local(starts), dateTime=summary["starts_at"])
+
+
+def meeting_status_badge(summary: dict) -> dbc.Badge:
+    colour = {"live": "danger", "scheduled": "secondary", "ended": "dark"}[summary["status"]]
+    symbol = {"live": "●", "scheduled": "○", "ended": "■"}[summary["status"]]
+    return dbc.Badge([html.Span(symbol, **{"aria-hidden": "true"}), " ",
+                      STATUS_TEXT[summary["status"]]], color=colour,
+                     className=f"meeting-status meeting-{summary['status']}")
+
+
+def live_card(summary: dict) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H3(html.A(summary["title"], href=f"/meetings/{summary['id']}"), className="h5"),
+        html.P([meeting_status_badge(summary), " Started ", when(summary)]),
+        html.P("Questions are open: look at the numbers, flag one and ask about it."
+               if summary["open_for_questions"] else "Questions are closed."),
+        dbc.Button("Join the meeting's Q&A", href=f"/meetings/{summary['id']}",
+                   color="primary"),
+    ]), className="live-meeting mb-4")
+
+
+def schedule_table(rows: list[dict], caption: str) -> dbc.Table:
+    return dbc.Table([
+        html.Caption(caption, className="visually-hidden"),
+        html.Thead(html.Tr([html.Th("Date and time (Kansas City)", scope="col"),
+                            html.Th("Meeting", scope="col"), html.Th("Status", scope="col")])),
+        html.Tbody([html.Tr([
+            html.Td(when(m)),
+            html.Td(html.A(m["title"], href=f"/meetings/{m['id']}")),
+            html.Td(meeting_status_badge(m)),
+        ]) for m in rows]),
+    ], responsive=True, className="schedule-table align-middle")
+
+
+def layout(**_query) -> html.Div:
+    lists = meetings.schedule(db.session)
+    sections: list = [
+        html.H1("KCStat meetings"),
+        html.P(["Each month the city reviews one goal area's measures in public. Residents ask "
+                "questions here, in the room or online. ",
+                html.A("Subscribe to the schedule (iCalendar)", href="/meetings.ics",
+                       className="ical-link")], className="lead"),
+    ]
+    if lists["live"]:
+        sections += [html.H2("Live now", className="h4"), *[live_card(m) for m in lists["live"]]]
+    sections.append(html.H2("Upcoming meetings", className="h4"))
+    sections.append(schedule_table(lists["upcoming"], "Upcoming meetings") if lists["upcoming"]
+                    else html.P("No meetings are scheduled yet."))
+    sections.append(html.H2("Archive", className="h4 mt-4"))
+    sections.append(schedule_table(lists["past"], "Past meetings") if lists["past"] else html.P(
+        "Past meetings and their questions and answers will be kept here."))
+    return html.Div(sections, className="meetings-page")
+
+
+def register() -> None:
+    dash.register_page(__name__, path="/meetings", name="Meetings",
+                       title="KCStat Dash — Meetings", layout=layout)

@@ -1,0 +1,76 @@
+"""The projector view for the meeting room: the measure under discussion and the questions."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from kcstat_dash.extensions import db
+from kcstat_dash.services import meetings
+from kcstat_dash.services.formatting import format_value
+from kcstat_dash.services.meeting_page import meeting_page
+from kcstat_dash.services.questions import public_feed
+from layouts.components import empty_state, period_text, status_badge, target_text
+from layouts.meeting import POLL_MILLISECONDS, meeting_chart
+from layouts.qa_feed import feed_items
+
+PROJECTOR_QUESTIONS = 6
+
+
+def discussing_panel(detail: dict | None) -> html.Section:
+    if detail is None:
+        return html.Section(html.P("No measure is being discussed yet.", className="lead"),
+                            className="projector-measure")
+    unit = detail["unit"]
+    return html.Section([
+        html.P("Now discussing", className="eyebrow"),
+        html.H2(detail["name"], className="projector-measure-name"),
+        html.P([html.Span(format_value(detail["latest_value"], unit), className="big-number"),
+                f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"])]),
+        html.P(target_text(detail["target"], unit, detail["direction"])),
+        meeting_chart(detail, height=420, static=True)
+        if detail["observations"] else None,
+    ], className="projector-measure")
+
+
+def projector_questions(feed: dict) -> list:
+    if not feed["questions"]:
+        return [html.P("Questions will appear here once a moderator approves them.",
+                       className="lead")]
+    return [html.Ol(feed_items(feed, set(), with_votes=False),
+                    className="feed projector-feed list-unstyled")]
+
+
+def projector_body(data: dict, feed: dict) -> list:
+    """Both panels; re-rendered whole whenever the feed's version changes."""
+    discussing = next((d for d in data["measures"] if d["now_discussing"]), None)
+    return [
+        html.Div(discussing_panel(discussing), className="projector-left"),
+        html.Section([html.H2("Questions", className="projector-heading"),
+                      *projector_questions(feed)], className="projector-right"),
+    ]
+
+
+def layout(meeting_id: str | None = None, **_query) -> html.Div:
+    try:
+        data = meeting_page(db.session, int(meeting_id or ""))
+    except (ValueError, meetings.MeetingNotFound):
+        return empty_state("Meeting not found", "There is no meeting at this address.",
+                           html.A("See the meeting schedule", href="/meetings"))
+    summary = data["meeting"]
+    feed = public_feed(db.session, summary["id"], order="top", limit=PROJECTOR_QUESTIONS)
+    return html.Div([
+        html.H1(summary["title"], className="projector-title"),
+        html.Div(projector_body(data, feed), id="projector-body", className="projector-body"),
+        dcc.Store(id="projector-meeting-id", data=summary["id"]),
+        dcc.Store(id="projector-version", data=summary["feed_version"]),
+        dcc.Interval(id="projector-poll", interval=POLL_MILLISECONDS,
+                     disabled=summary["status"] == "ended"),
+    ], className="projector-view")
+
+
+def register() -> None:
+    # Dash Pages matches templates in registry order and "/meetings/<meeting_id>" would also
+    # match this path; an explicit order puts this page ahead of the meeting page.
+    dash.register_page(__name__, path_template="/meetings/<meeting_id>/projector",
+                       name="Projector", title="KCStat Dash — Projector", layout=layout, order=0)

@@ -1,0 +1,88 @@
+"""The public Q&A feed's pieces, built from plain question data; every user string is text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.services.meetings import safe_url
+from kcstat_dash.timezone import format_local
+from layouts.components import status_badge
+
+ORDER_LABELS = {"newest": "newest first", "top": "most upvoted first"}
+
+
+def local_time(iso: str, fmt: str = "%-I:%M %p") -> html.Time:
+    moment = datetime.fromisoformat(iso)
+    return html.Time(format_local(moment, fmt), dateTime=iso)
+
+
+def flag_line(flag: dict | None) -> html.P | None:
+    """The statistic the resident flagged, as it stood when they asked."""
+    if not flag:
+        return None
+    unit = flag.get("unit", "count")
+    return html.P([
+        html.Span("Flagged: ", className="fw-semibold"),
+        html.A(flag["measure_name"], href=f"/measures/{flag['measure']}"),
+        f", {period_label(flag['period'])}: {format_value(flag['value'], unit)} ",
+        status_badge(flag["status"]),
+        html.Span(f" (target {format_value(flag['target'], unit)})"
+                  if flag.get("target") is not None else "", className="text-muted"),
+    ], className="question-flag small mb-1")
+
+
+def author_line(question: dict) -> html.Div:
+    parts: list = [html.Strong(question["display_name"] or "Anonymous"), " · ",
+                   local_time(question["created_at"])]
+    if question["channel"] != "web":
+        handle = question.get("author_handle")
+        link = safe_url(question.get("external_url"))
+        via = f"via {question['channel'].upper()}" + (f" @{handle}" if handle else "")
+        parts += [" · ", html.A(via, href=link) if link else via]
+    if question["status"] == "answered":
+        parts += [" ", dbc.Badge([html.Span("✓", **{"aria-hidden": "true"}), " Answered"],
+                                 color="success", className="answered-badge")]
+    return html.Div(parts, className="question-meta small")
+
+
+def upvote_button(question: dict, voted: bool) -> html.Button:
+    count = question["upvotes"]
+    return html.Button(
+        ["Me too ", html.Span(f"({count})", className="upvote-count")],
+        id={"type": "upvote", "id": question["id"]}, type="button", disabled=voted,
+        className=f"upvote btn btn-sm {'btn-secondary' if voted else 'btn-outline-secondary'}",
+        **{"aria-pressed": "true" if voted else "false",
+                               "aria-label": f"Me too: {count} "
+                               f"{'person wants' if count == 1 else 'people want'} this "
+                               "answered" + (" (you already said so)" if voted else "")})
+
+
+def question_item(question: dict, voted: bool = False, with_votes: bool = True) -> html.Li:
+    children = [author_line(question),
+                html.P(question["text"], className="question-text"),
+                flag_line(question["flag"])]
+    if question["answer"]:
+        children.append(html.Div([html.Strong("Answer: "), html.Span(question["answer"])],
+                                 className="question-answer"))
+    if with_votes:
+        children.append(upvote_button(question, voted))
+    return html.Li(html.Article([c for c in children if c is not None], className="question"),
+                   className="question-item", id=f"question-{question['id']}")
+
+
+def feed_summary(feed: dict, order: str) -> str:
+    total, shown = feed["total"], len(feed["questions"])
+    if not total:
+        return "No questions published yet."
+    noun = "question" if total == 1 else "questions"
+    if shown < total:
+        return f"{total} {noun}; showing the {shown} {ORDER_LABELS[order]}."
+    return f"{total} {noun}, {ORDER_LABELS[order]}."
+
+
+def feed_items(feed: dict, voted: set[int], with_votes: bool = True) -> list[html.Li]:
+    return [question_item(q, q["id"] in voted, with_votes) for q in feed["questions"]]
