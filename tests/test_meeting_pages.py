@@ -98,6 +98,7 @@ def test_profanity_is_recognised_through_disguises(text):
 
 
 @pytest.mark.parametrize("text", ["Scunthorpe", "sex offender registry", "What the hell happened",
-                                  "Dick Howser Stadium lights", "class assessment", "Cockrell Park"])
+                                  "Dick Howser Stadium lights", "class assessment",
+                                  "Cockrell Park"])
 def test_civic_words_are_not_mistaken_for_profanity(text):
     assert not contains_profanity(text)
