@@ -19,6 +19,10 @@ def render_feed(version, order, meeting_id, browser_id):
     """Rebuild the feed: runs only when the version changed (or the reader changed the order)."""
     if not meeting_id:
         return no_update, no_update
+    if ctx.triggered_id is None and not web_asking.valid_browser_id(browser_id):
+        # The page arrived with the feed already rendered; a browser that never voted has
+        # nothing to mark, so its first load costs the server nothing more.
+        return no_update, no_update
     try:
         feed = questions.public_feed(db.session, int(meeting_id), order=order or "newest")
     except MeetingNotFound:

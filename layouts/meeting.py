@@ -14,6 +14,7 @@ from layouts.charts import trend_figure
 from layouts.components import empty_state, period_text, status_badge, target_text
 from layouts.measure import chart_summary
 from layouts.meetings import meeting_status_badge, when
+from layouts.qa_feed import feed_items, feed_summary
 
 POLL_MILLISECONDS = 1000
 CHART_HEIGHT = 260
@@ -108,7 +109,8 @@ def ask_form(summary: dict, measure_details: list[dict]) -> html.Section:
     ], className="ask-form card card-body mb-4", id="ask", **{"aria-labelledby": "ask-heading"})
 
 
-def feed_section(summary: dict) -> html.Section:
+def feed_section(summary: dict, feed: dict) -> html.Section:
+    """The feed as it stands at page load; the browser's votes are marked by the first update."""
     return html.Section([
         html.H2("Questions", className="h4", id="feed-heading"),
         html.Fieldset([
@@ -118,10 +120,10 @@ def feed_section(summary: dict) -> html.Section:
                            options=[{"label": "Newest", "value": "newest"},
                                     {"label": "Most upvoted", "value": "top"}]),
         ], className="mb-2 feed-order"),
-        html.P("Loading questions…", id="feed-summary", className="small text-muted",
+        html.P(feed_summary(feed, "newest"), id="feed-summary", className="small text-muted",
                role="status", **{"aria-live": "polite"}),
         html.Div(id="vote-status", role="status", className="small"),
-        html.Ol(id="feed", className="feed list-unstyled"),
+        html.Ol(feed_items(feed, set()), id="feed", className="feed list-unstyled"),
         dcc.Store(id="meeting-id", data=summary["id"]),
         dcc.Store(id="feed-version", data=summary["feed_version"]),
         # Every second each browser asks only for the version number; the feed itself is
@@ -169,7 +171,8 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
         [html.H2("Measures", className="h4", id="measures-heading"),
          html.P("This area has no measures with data yet.")],
         **{"aria-labelledby": "measures-heading"})
-    qa_column = html.Div([ask_form(summary, details), feed_section(summary)])
+    feed = questions.public_feed(db.session, summary["id"])
+    qa_column = html.Div([ask_form(summary, details), feed_section(summary, feed)])
     return html.Div([
         header(summary),
         archive_note,

@@ -15,6 +15,14 @@ from tests.browser.conftest import axe_violations, describe
 MEASURE = "pothole-on-time-rate"
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """The shared CI machine can be slow: wait longer before calling a check failed."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def live_meeting_id() -> int:
     session = db.new_session()
     try:
