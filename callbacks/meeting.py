@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from kcstat_dash import web_asking
 from kcstat_dash.extensions import db
@@ -15,11 +16,19 @@ from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_option
 from layouts.qa_feed import feed_items, feed_summary
 
 
+def _page_load() -> bool:
+    """Whether this is the call Dash makes when the page appears (nothing was triggered)."""
+    try:
+        return ctx.triggered_id is None
+    except MissingCallbackContextException:  # called as a plain function
+        return False
+
+
 def render_feed(version, order, meeting_id, browser_id):
     """Rebuild the feed: runs only when the version changed (or the reader changed the order)."""
     if not meeting_id:
         return no_update, no_update
-    if ctx.triggered_id is None and not web_asking.valid_browser_id(browser_id):
+    if _page_load() and not web_asking.valid_browser_id(browser_id):
         # The page arrived with the feed already rendered; a browser that never voted has
         # nothing to mark, so its first load costs the server nothing more.
         return no_update, no_update

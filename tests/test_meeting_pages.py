@@ -13,6 +13,8 @@ from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.profanity import contains_profanity
 from layouts import meeting as meeting_layout
 
+BROWSER = "0123456789abcdef0123456789abcdef"
+
 
 def texts(component) -> list[str]:
     """Every string in a Dash component tree, in order."""
@@ -59,7 +61,7 @@ def test_the_rendered_feed_is_capped_so_a_long_meeting_does_not_grow_the_page(ap
     meeting_id = live_id()
     add_questions(meeting_id, 60)
     with app.server.test_request_context():
-        items, summary = render_feed(1, "newest", meeting_id, None)
+        items, summary = render_feed(1, "newest", meeting_id, BROWSER)
     assert len(items) == 50
     assert summary == "60 questions; showing the 50 newest first."
     assert texts(items[0]).count("Archived question 59") == 1
@@ -75,7 +77,7 @@ def test_an_ended_meeting_keeps_its_questions_as_an_archive_without_the_form(app
     add_questions(meeting_id, 2, status="answered")
     with app.server.test_request_context():
         page = meeting_layout.layout(meeting_id=str(meeting_id))
-        items, _ = render_feed(1, "newest", meeting_id, None)
+        items, _ = render_feed(1, "newest", meeting_id, BROWSER)
     words = " ".join(texts(page))
     assert "This meeting has ended" in words
     assert "Watch the recording" in words
