@@ -1,13 +1,23 @@
 /* KCStat Dash clientside functions: the browser's random id and the live feed's cheap check. */
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-  kcstat: {
-    /* A random id kept in local storage: one "me too" per browser, and the asker's identity
-       for the duplicate check and the rate limit. Made once, on the first visit. */
+(function () {
+  function newBrowserId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  /* A random id kept in local storage: one "me too" per browser, and the asker's identity for
+     the duplicate check and the rate limit. It is written before Dash starts (this file loads
+     first), so the "browser-id" store already holds it when the first button can be pressed. */
+  try {
+    if (!window.localStorage.getItem("browser-id")) {
+      window.localStorage.setItem("browser-id", JSON.stringify(newBrowserId()));
+    }
+  } catch (error) { /* storage blocked: the callback below keeps an id for this page view */ }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {kcstat: {
     ensureBrowserId: function (_timestamp, current) {
-      if (current) { return window.dash_clientside.no_update; }
-      var bytes = new Uint8Array(16);
-      window.crypto.getRandomValues(bytes);
-      return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+      return current ? window.dash_clientside.no_update : newBrowserId();
     },
 
     /* Asks only for the feed's version number; returns it when it changed, so that only then
@@ -35,5 +45,5 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return window.dash_clientside.no_update;
     }
-  }
-});
+  }});
+})();
