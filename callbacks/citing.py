@@ -81,6 +81,22 @@ def register(app: dash.Dash) -> None:
     def packet_count(packet):
         return f"({len(packet)})" if packet else ""
 
+    @app.callback(Output("cite-navigate", "href"),
+                  Input({"type": "cite-flag", "question": ALL, "measure": ALL, "period": ALL},
+                        "n_clicks"), prevent_initial_call=True)
+    def cite_flagged(clicks):
+        # The measure and period come from the button's id, so the service validates them as
+        # it would any caller's; a failure leaves the page where it is.
+        if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
+            return no_update
+        try:
+            citation = citations.create_citation(db.session, ctx.triggered_id["measure"],
+                                                 ctx.triggered_id["period"])
+            db.session.commit()
+        except (citations.CitationInputError, measures.UnknownMeasure, citations.NothingToCite):
+            return no_update
+        return f"/cite/{citation.id}"
+
     app.clientside_callback(COPY_JS, Output({"type": "copy-status", "target": MATCH}, "children"),
                             Input({"type": "copy-button", "target": MATCH}, "n_clicks"),
                             State({"type": "copy-button", "target": MATCH}, "id"),

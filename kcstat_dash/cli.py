@@ -201,5 +201,71 @@ def serve(host: str, port: int) -> None:
     _serve(host, port)
 
 
+@main.command()
+@click.argument("measure")
+@click.argument("period")
+def cite(measure: str, period: str) -> None:
+    """Cite a measure's value for a period (YYYY-MM or FY####); prints the id and texts."""
+    from kcstat_dash.services import citations, measures
+
+    settings = _settings(debug=True)
+    database = _database(settings)
+    try:
+        with database.transaction() as session:
+            citation = citations.create_citation(session, measure, period)
+            view = citations.public_view(citation, settings.public_base_url
+                                         or "http://127.0.0.1:8050")
+    except citations.CitationInputError as error:
+        raise click.BadParameter(str(error)) from error
+    except measures.UnknownMeasure as error:
+        raise click.ClickException(f"no measure with slug {measure!r}") from error
+    except citations.NothingToCite as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Citation {view['id']} (SHA-256 {view['content_hash']})")
+    click.echo(view["text"]["short"])
+    click.echo(view["text"]["full"])
+
+
+@main.command("verify-citation")
+@click.argument("citation_id")
+def verify_citation(citation_id: str) -> None:
+    """Check a citation against today's data; exits 1 if its value has changed."""
+    from kcstat_dash.services import citations
+
+    database = _database(_settings(debug=True))
+    with database.transaction() as session:
+        try:
+            citation = citations.get_citation(session, citation_id)
+        except citations.UnknownCitation as error:
+            raise click.ClickException(f"no citation with id {citation_id!r}") from error
+        result = citations.verify(session, citation)
+    click.echo(result["summary"])
+    for difference in result["differences"]:
+        click.echo(f"{difference['field']}: {difference['cited']} when cited, "
+                   f"{difference['current']} now ({difference['reason']})")
+    for note in result["notes"]:
+        click.echo(note)
+    if not result["hash_ok"]:
+        raise click.ClickException("the stored snapshot does not match its hash")
+    if result["state"] != "same":
+        raise SystemExit(1)
+
+
+@main.command("export-open-data")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+def export_open_data(fmt: str, output) -> None:
+    """Every measure and observation, as the /exports/open-data download gives them."""
+    from kcstat_dash.services import open_data
+
+    database = _database(_settings(debug=True))
+    with database.transaction() as session:
+        body = (open_data.open_data_csv(session) if fmt == "csv"
+                else open_data.open_data_json(session))
+    output.write(body)
+
+
 if __name__ == "__main__":
     main()

@@ -125,3 +125,13 @@ def snapshot_list(view: dict, cited_at_local: str, imported_at_local: str | None
     for term, description in rows:
         items += [html.Dt(term, className="col-sm-3"), html.Dd(description, className="col-sm-9")]
     return html.Dl(items, className="row snapshot")
+
+
+def cite_flag_button(question_id: int, flag: dict) -> html.Button:
+    """"Cite this" beside a question's flagged statistic: cites that measure and period."""
+    return html.Button(
+        "Cite this", type="button", className="btn btn-link btn-sm p-0 ms-2 align-baseline",
+        id={"type": "cite-flag", "question": question_id, "measure": flag["measure"],
+            "period": flag["period"]},
+        **{"aria-label": f"Cite {flag.get('measure_name', flag['measure'])}, "
+                         f"{period_label(flag['period'])}"})

@@ -34,6 +34,10 @@ def app_shell() -> html.Div:
         html.Header(navigation(), role="banner"),
         html.Main(dbc.Container(dash.page_container, fluid="lg"), id="main", tabIndex="-1"),
         html.Footer(dbc.Container([
+            html.P(["Open data: every measure and observation as ",
+                    html.A("CSV", href="/exports/open-data.csv", className="open-data-csv"),
+                    " or ", html.A("JSON", href="/exports/open-data.json",
+                                   className="open-data-json"), "."]),
             html.P(["Data: Kansas City 311 service requests and published resident survey "
                     "figures (", html.A("data.kcmo.org", href="https://data.kcmo.org"),
                     "). Times are shown in Kansas City time (America/Chicago)."]),
@@ -41,4 +45,6 @@ def app_shell() -> html.Div:
         dcc.Store(id="browser-id", storage_type="local"),
         # The testimony packet's citation ids: kept in this browser, no account needed.
         dcc.Store(id="packet-ids", storage_type="local"),
+        # "Cite this" on a flagged question opens the new citation's page through this.
+        dcc.Location(id="cite-navigate", refresh="callback-nav"),
     ])

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.formatting import format_value
+from kcstat_dash.services.meetings import safe_url
+from kcstat_dash.services.questions import PUBLIC_STATUSES
 from kcstat_dash.services.tabular import csv_text
 
-PUBLIC_STATUSES = ("approved", "answered")
 OUTCOMES = {"approved": "published", "answered": "answered", "hidden": "hidden by moderators",
             "rejected": "rejected by moderators", "merged": "merged into another question",
             "pending": "not moderated"}
@@ -62,8 +63,7 @@ def _question_row(question: Question) -> dict:
     }
     if public:
         row.update(display_name=question.display_name, author_handle=question.author_handle,
-                   external_url=question.external_url if (question.external_url or "").startswith(
-                       ("https://", "http://")) else None,
+                   external_url=safe_url(question.external_url),
                    text=question.text, answer=question.answer,
                    answered_at=_iso(question.answered_at))
     return row
@@ -80,9 +80,7 @@ def meeting_record(session: Session, meeting_id: int) -> dict:
     return {
         "meeting": {"id": meeting.id, "title": meeting.title, "area": meeting.area.name,
                     "starts_at": _iso(meeting.starts_at), "ends_at": _iso(meeting.ends_at),
-                    "status": meeting.status, "recording_url": meeting.recording_url
-                    if (meeting.recording_url or "").startswith(("https://", "http://"))
-                    else None},
+                    "status": meeting.status, "recording_url": safe_url(meeting.recording_url)},
         "generated_at": _iso(datetime.now(UTC)),
         "questions": [_question_row(q) for q in questions],
     }
