@@ -140,6 +140,13 @@ def header(summary: dict) -> html.Div:
     if summary["recording_url"]:
         links.append(html.A("Watch the recording", href=summary["recording_url"]))
     links.append(html.A("Projector view", href=f"/meetings/{summary['id']}/projector"))
+    links.append(html.Span(["The Q&A as a record: ",
+                            html.A("CSV", href=f"/exports/meetings/{summary['id']}/questions.csv",
+                                   className="qa-record-csv",
+                                   **{"aria-label": "Download the Q&A record as CSV"}), " · ",
+                            html.A("JSON", href=f"/exports/meetings/{summary['id']}/questions.json",
+                                   className="qa-record-json",
+                                   **{"aria-label": "Download the Q&A record as JSON"})]))
     links.append(html.A("All meetings", href="/meetings"))
     return html.Div([
         html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),

@@ -10,6 +10,7 @@ from dash import html
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.services.meetings import safe_url
 from kcstat_dash.timezone import format_local
+from layouts.citing import cite_flag_button
 from layouts.components import status_badge
 
 ORDER_LABELS = {"newest": "newest first", "top": "most upvoted first"}
@@ -20,8 +21,8 @@ def local_time(iso: str, fmt: str = "%-I:%M %p") -> html.Time:
     return html.Time(format_local(moment, fmt), dateTime=iso)
 
 
-def flag_line(flag: dict | None) -> html.P | None:
-    """The statistic the resident flagged, as it stood when they asked."""
+def flag_line(flag: dict | None, question_id: int | None = None) -> html.P | None:
+    """The statistic the resident flagged, as it stood when they asked (citable if an id)."""
     if not flag:
         return None
     unit = flag.get("unit", "count")
@@ -32,6 +33,7 @@ def flag_line(flag: dict | None) -> html.P | None:
         status_badge(flag["status"]),
         html.Span(f" (target {format_value(flag['target'], unit)})"
                   if flag.get("target") is not None else "", className="text-muted"),
+        cite_flag_button(question_id, flag) if question_id is not None else None,
     ], className="question-flag small mb-1")
 
 
@@ -64,7 +66,7 @@ def upvote_button(question: dict, voted: bool) -> html.Button:
 def question_item(question: dict, voted: bool = False, with_votes: bool = True) -> html.Li:
     children = [author_line(question),
                 html.P(question["text"], className="question-text"),
-                flag_line(question["flag"])]
+                flag_line(question["flag"], question["id"] if with_votes else None)]
     if question["answer"]:
         children.append(html.Div([html.Strong("Answer: "), html.Span(question["answer"])],
                                  className="question-answer"))

@@ -163,3 +163,53 @@ def test_citing_pages_have_no_serious_accessibility_violations(live_server, page
         page.locator(".citation-created").wait_for()
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def _flagged_public_question(period: str) -> tuple[int, int]:
+    """A published question flagging a pothole month, at the demo's live meeting."""
+    from sqlalchemy import select
+
+    from kcstat_dash.extensions import db
+    from kcstat_dash.models import Meeting
+    from kcstat_dash.services import feed_version, questions
+
+    session = db.new_session()
+    try:
+        meeting_id = session.scalar(select(Meeting.id).where(Meeting.status == "live"))
+        question = questions.submit_question(
+            session, meeting_id=meeting_id, text="Why were potholes so slow that month?",
+            measure=MEASURE, period=period)
+        question.status = "approved"  # stands in for a moderator (another feature's screens)
+        feed_version.bump(session, meeting_id)
+        session.commit()
+        return meeting_id, question.id
+    finally:
+        session.close()
+
+
+def test_cite_a_flagged_question_and_download_the_meeting_record(live_server, page, tmp_path):
+    observations = page.request.get(
+        f"{live_server.url}/api/measures/{MEASURE}/observations").json()
+    period = observations[-5]["period"]
+    meeting_id, question_id = _flagged_public_question(period)
+    page.goto(f"{live_server.url}/meetings/{meeting_id}")
+    item = page.locator(f"#question-{question_id}")
+    item.wait_for()
+    item.get_by_role("button", name="Cite Pothole requests closed on time").click()
+    page.wait_for_url("**/cite/*")
+    citation_id = page.url.rsplit("/", 1)[1]
+    cited = page.request.get(f"{live_server.url}/api/citations/{citation_id}").json()
+    assert (cited["snapshot"]["measure"]["slug"], cited["snapshot"]["period"]) == (MEASURE, period)
+    assert cited["snapshot"]["value"] == pytest.approx(observations[-5]["value"])
+    page.locator(".verification").wait_for()
+    assert page.locator("#cite-short-text").input_value() == cited["text"]["short"]
+
+    page.goto(f"{live_server.url}/meetings/{meeting_id}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the Q&A record as CSV").click()
+    record = tmp_path / "qa.csv"
+    download.value.save_as(record)
+    with open(record, newline="", encoding="utf-8") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["question_id"] == str(question_id))
+    assert (row["text"], row["measure_slug"], row["period"], row["outcome"]) == (
+        "Why were potholes so slow that month?", MEASURE, period, "published")
