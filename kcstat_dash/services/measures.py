@@ -85,11 +85,14 @@ def load_requests(session: Session) -> pd.DataFrame:
 
 
 def select_requests(frame: pd.DataFrame, requests: RequestFilter) -> pd.DataFrame:
-    if not requests.any_of or frame.empty:
+    if not requests.rules or frame.empty:
         return frame
     mask = pd.Series(False, index=frame.index)
-    for column, values in requests.any_of.items():
-        mask |= frame[column].isin(values)
+    for rule in requests.rules:
+        matches = pd.Series(True, index=frame.index)
+        for column, values in rule:
+            matches &= frame[column].isin(values)
+        mask |= matches
     return frame[mask]
 
 
