@@ -106,19 +106,31 @@ def _validate(slug, period) -> tuple[str, str]:
     return slug, period
 
 
-def published_now(session: Session, slug: str, period: str) -> dict:
+def _measure_data(session: Session, slug: str, cache: dict | None):
+    """The measure, its narratives and its points; ``cache`` spares a packet reloading them."""
+    if cache is not None and slug in cache:
+        return cache[slug]
+    measure = measures.get_measure(session, slug)
+    loaded = (measure, measures.narratives_by_period(session, [measure.id]),
+              measures.observation_points(measure))
+    if cache is not None:
+        cache[slug] = loaded
+    return loaded
+
+
+def published_now(session: Session, slug: str, period: str, cache: dict | None = None) -> dict:
     """Today's published value for a measure and period, with its target, narrative and source.
 
     Raises ``measures.UnknownMeasure`` or ``NothingToCite``.
     """
-    measure = measures.get_measure(session, slug)
+    measure, narratives, points = _measure_data(session, slug, cache)
     observation = next((o for o in measure.observations if o.period == period), None)
     if observation is None:
         raise NothingToCite(f"{measure.name} has no value for {period_label(period)}")
     target = measures.target_for(measure, period)
-    narrative = measures.narratives_by_period(session, [measure.id]).get((measure.id, period))
+    narrative = narratives.get((measure.id, period))
     run = observation.import_run
-    series = [p for p in measures.observation_points(measure) if p["period"] <= period]
+    series = [p for p in points if p["period"] <= period]
     return {
         "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
                     "direction": measure.direction, "definition": measure.definition},
@@ -218,11 +230,11 @@ def _import_label(source: dict) -> str:
     return f"{where}, imported {format_local(when)}" if when else where
 
 
-def verify(session: Session, citation: Citation) -> dict:
+def verify(session: Session, citation: Citation, cache: dict | None = None) -> dict:
     """Does today's data still give the cited value? If not, both values and why."""
     cited = citation.snapshot
     try:
-        now = published_now(session, citation.measure_slug, citation.period)
+        now = published_now(session, citation.measure_slug, citation.period, cache)
     except (measures.UnknownMeasure, NothingToCite):
         return {"state": "unavailable", "hash_ok": hash_matches(citation), "current": None,
                 "differences": [], "notes": [],
@@ -335,7 +347,8 @@ def public_view(citation: Citation, base_url: str, verification: dict | None = N
 
 def packet_views(session: Session, ids: list[str], base_url: str) -> list[dict]:
     """Several citations, verified, as a testimony packet shows and exports them."""
-    return [public_view(c, base_url, verify(session, c)) for c in get_many(session, ids)]
+    cache: dict = {}
+    return [public_view(c, base_url, verify(session, c, cache)) for c in get_many(session, ids)]
 
 
 def known_ids(session: Session, ids: list[str]) -> list[str]:
