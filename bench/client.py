@@ -7,6 +7,7 @@ them as different clients exactly as it would see different phones.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -108,6 +109,8 @@ class HttpClient:
         else:
             body = await reader.read()
             headers["connection"] = "close"
+        if headers.get("content-encoding") == "gzip":
+            body = gzip.decompress(body)
         if headers.get("connection", "").lower() == "close":
             await self.close()
         return Response(status, headers, body)

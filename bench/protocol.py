@@ -1,14 +1,21 @@
 """How the bench talks to the app's meeting features, in one place: the paths, the poll, asking.
 
-The scenarios follow the app's real protocol, so when the app changes how a page polls or
-where a question is posted, this module is the one to update.
+The scenarios follow the app's real protocol (layouts/meeting.py, assets/meeting_live.js):
+every second each attendee's page GETs ``/api/meetings/<id>/version``; when the number changes,
+Dash's ``render_feed`` callback is POSTed to rebuild the feed. When the app changes how a page
+polls or where a question is posted, this module is the one to update.
 """
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 
-ASK_FORM_SELECTOR = "textarea"
+from sqlalchemy import select
+
+ASK_FORM_SELECTOR = "#ask-text, textarea"
 
 
 @dataclass
@@ -26,9 +33,97 @@ def ask_page_path(meeting_id: int) -> str:
 
 
 def poll_interval_ms() -> int:
-    return 1000
+    """The page's own poll interval (``layouts.meeting.POLL_MILLISECONDS``)."""
+    try:
+        from layouts.meeting import POLL_MILLISECONDS
+    except ImportError:
+        return 1000
+    return int(POLL_MILLISECONDS)
+
+
+def version_path(meeting_id: int) -> str:
+    return f"/api/meetings/{meeting_id}/version"
 
 
 def feed_check(base_url: str, meeting_id: int) -> FeedCheck | None:
     """The live-feed check, or None where this commit of the app has none."""
-    return None
+    path = version_path(meeting_id)
+    try:
+        with urllib.request.urlopen(base_url + path, timeout=10) as response:
+            if "version" not in json.load(response):
+                return None
+    except (urllib.error.URLError, ValueError):
+        return None
+    return FeedCheck("GET", path, None, "the version number the page's timer asks for")
+
+
+def has_dash_feed() -> bool:
+    try:
+        from callbacks import meeting  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def render_feed_body(version: int, meeting_id: int, browser_id: str) -> bytes:
+    """The POST Dash sends when ``feed-version`` changes: callbacks/meeting.py ``render_feed``."""
+    return json.dumps({
+        "output": "..feed.children...feed-summary.children..",
+        "outputs": [{"id": "feed", "property": "children"},
+                    {"id": "feed-summary", "property": "children"}],
+        "inputs": [{"id": "feed-version", "property": "data", "value": version},
+                   {"id": "feed-order", "property": "value", "value": "newest"}],
+        "changedPropIds": ["feed-version.data"],
+        "state": [{"id": "meeting-id", "property": "data", "value": meeting_id},
+                  {"id": "browser-id", "property": "data", "value": browser_id}],
+    }).encode()
+
+
+def live_meeting_id(db) -> int | None:
+    """The sample's live meeting (the demo loads one), if it has one open for questions."""
+    from kcstat_dash.models import Meeting
+
+    with db.transaction() as session:
+        return session.scalar(select(Meeting.id).where(Meeting.status == "live",
+                                                       Meeting.accepting_questions.is_(True))
+                              .order_by(Meeting.id).limit(1))
+
+
+def add_pending_questions(db, meeting_id: int, texts: list[str]) -> list[int]:
+    """Questions waiting for a moderator, asked through the app's own service where it has one."""
+    from kcstat_dash.models import Question
+
+    ids = []
+    with db.transaction() as session:
+        try:
+            from kcstat_dash.services.questions import submit_question
+        except ImportError:
+            submit_question = None
+        for index, text in enumerate(texts):
+            if submit_question is not None:
+                question = submit_question(session, meeting_id=meeting_id, text=text,
+                                           client_key=f"bench-asker-{index}")
+            else:
+                question = Question(meeting_id=meeting_id, text=text, status="pending")
+                session.add(question)
+            session.flush()
+            ids.append(question.id)
+    return ids
+
+
+def approve(db, question_id: int) -> None:
+    """What a moderator's "approve" does: the moderation service where main has it."""
+    try:
+        from kcstat_dash.services import moderation
+    except ImportError:
+        moderation = None
+    with db.transaction() as session:
+        if moderation is not None:
+            moderation.approve(session, question_id, None)
+        else:
+            from kcstat_dash.models import Question
+            from kcstat_dash.services import feed_version
+
+            question = session.get(Question, question_id)
+            question.status = "approved"
+            feed_version.bump(session, question.meeting_id)
