@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 
@@ -66,6 +66,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def autocommit_connection(self) -> Connection:
+        """A pooled connection for one read that needs no transaction (the live-feed poll).
+
+        Without BEGIN and ROLLBACK around it, a single SELECT on PostgreSQL is one round trip
+        instead of three (the pool's pre-ping still checks the connection first).
+        """
+        assert self.engine is not None, "Database.configure() has not been called"
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def remove(self, _exc=None) -> None:
         if self.session is not None:

@@ -37,7 +37,7 @@ def meeting(meeting_id: int):
 @blueprint.get("/api/meetings/<int:meeting_id>/version")
 def feed_version(meeting_id: int):
     """The live feed's version: browsers re-render the feed only when this number changes."""
-    with db.engine.connect() as connection:
+    with db.autocommit_connection() as connection:
         version = connection.execute(VERSION_QUERY, {"meeting_id": meeting_id}).scalar()
     if version is None:
         return json_error(404, f"there is no meeting {meeting_id}")
