@@ -81,7 +81,11 @@ def sync_catalog(session: Session) -> None:
 def load_requests(session: Session) -> pd.DataFrame:
     columns = [getattr(ServiceRequest, c) for c in REQUEST_COLUMNS]
     rows = session.execute(select(*columns)).all()
-    return pd.DataFrame(rows, columns=list(REQUEST_COLUMNS))
+    # Column by column: building a frame from tens of thousands of Row objects inspects each
+    # one (about a third of a second on the sample); plain tuples transposed cost a fraction.
+    values = list(zip(*rows)) or [()] * len(REQUEST_COLUMNS)
+    return pd.DataFrame({name: list(column) for name, column in zip(REQUEST_COLUMNS, values,
+                                                                     strict=True)})
 
 
 def select_requests(frame: pd.DataFrame, requests: RequestFilter) -> pd.DataFrame:
@@ -103,12 +107,11 @@ def compute_statistic(frame: pd.DataFrame, statistic: str, by: str = "period") -
         return pd.DataFrame({"value": grouped.astype(float), "request_count": grouped}).reset_index()
     if statistic == "on_time_rate":
         flagged = frame[frame["exceeded_timeframe"].isin(["Y", "N"])]
-        grouped = flagged.groupby(by)["exceeded_timeframe"]
-        result = pd.DataFrame({
-            "value": grouped.apply(lambda flags: 100.0 * (flags == "N").sum() / len(flags)),
-            "request_count": grouped.size(),
-        })
-        return result.reset_index()
+        # Counted per group in one pass (a Python function per group cost ~0.3 s per import).
+        grouped = (flagged["exceeded_timeframe"] == "N").groupby(flagged[by])
+        on_time, size = grouped.sum(), grouped.size()
+        result = pd.DataFrame({"value": 100.0 * on_time / size, "request_count": size})
+        return result.rename_axis(by).reset_index()
     if statistic == "median_days_to_close":
         resolved = frame[(frame["status"] == "RESOL") & frame["days_to_close"].notna()]
         grouped = resolved.groupby(by)["days_to_close"]
