@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
+from kcstat_dash import rate_limit_storage
 from kcstat_dash.compression import enable_compression
 from kcstat_dash.extensions import db, limiter, login_manager
 from kcstat_dash.routes import register_routes
@@ -42,7 +43,9 @@ def create_server(settings: Settings) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        # Shared by every worker: Redis when configured, else the app's own database (never
+        # one process's memory, which would multiply each limit by the number of workers).
+        RATELIMIT_STORAGE_URI=settings.redis_url or f"{rate_limit_storage.SCHEME}://",
         RATELIMIT_HEADERS_ENABLED=True,
         JSON_SORT_KEYS=False,
     )

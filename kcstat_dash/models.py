@@ -364,3 +364,13 @@ class SocialCursor(Base):
     page_token: Mapped[str | None] = mapped_column(Text, nullable=True)
     run_newest_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow, onupdate=utcnow)
+
+
+class RateLimitCounter(Base):
+    """A rate-limit window's count (used when there is no Redis; see rate_limit_storage.py)."""
+
+    __tablename__ = "rate_limit_counter"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch: compared with time.time(), the same on every worker.
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
