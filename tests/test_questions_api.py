@@ -159,8 +159,9 @@ def test_the_rate_limit_holds_across_workers_sharing_redis(sample_database_url):
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def test_without_redis_each_worker_counts_alone(sample_database_url):
-    """The control for the test above: memory storage does not carry the count over."""
+def test_without_redis_the_database_carries_the_count_across_workers(sample_database_url):
+    """Without Redis the counters live in the database (rate_limit_storage), never in one
+    process's memory, so a second worker carries on the first one's count."""
     settings = make_settings(sample_database_url, secret_key="shared-key")
     first_worker = create_app(settings)
     meeting_id = live_meeting(first_worker.server.test_client())["id"]
@@ -168,5 +169,6 @@ def test_without_redis_each_worker_counts_alone(sample_database_url):
             for i in range(3)] == [201] * 3
     second_worker = create_app(settings)
     assert [_ask_via(second_worker, meeting_id, f"Second {i}").status_code
-            for i in range(3)] == [201] * 3
+            for i in range(3)] == [201, 201, 429]
+    assert stored_count() == 5
     db.engine.dispose()
