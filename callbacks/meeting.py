@@ -6,6 +6,7 @@ import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
+from callbacks.rendered_feeds import rendered_feed
 from kcstat_dash import web_asking
 from kcstat_dash.extensions import db
 from kcstat_dash.models import Question
@@ -13,7 +14,7 @@ from kcstat_dash.services import feed_version, measures, questions
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.services.meetings import MeetingNotFound
 from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_options
-from layouts.qa_feed import feed_items, feed_summary
+from layouts.qa_feed import feed_items
 
 
 def _page_load() -> bool:
@@ -32,13 +33,17 @@ def render_feed(version, order, meeting_id, browser_id):
         # The page arrived with the feed already rendered; a browser that never voted has
         # nothing to mark, so its first load costs the server nothing more.
         return no_update, no_update
+    order = order if order in questions.FEED_ORDERS else "newest"
     try:
-        feed = questions.public_feed(db.session, int(meeting_id), order=order or "newest")
+        # Built once per feed version and shared by every browser (see rendered_feeds.py).
+        rendered = rendered_feed(db.session, int(meeting_id), order)
     except MeetingNotFound:
         return [], "This meeting no longer exists."
     voted = questions.voted_ids(db.session, web_asking.voter_key(browser_id),
-                                [q["id"] for q in feed["questions"]])
-    return feed_items(feed, voted), feed_summary(feed, order or "newest")
+                                rendered.question_ids)
+    if voted:  # this browser's own votes are marked on its own copy
+        return feed_items(rendered.feed, voted), rendered.summary
+    return rendered.children, rendered.summary
 
 
 def choose_flag(measure_slug, _clicks, current_period):

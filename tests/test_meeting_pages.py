@@ -24,6 +24,8 @@ def texts(component) -> list[str]:
         return [component]
     if isinstance(component, list | tuple):
         return [t for child in component for t in texts(child)]
+    if isinstance(component, dict):  # a component as the JSON data Dash sends
+        return texts(component.get("props", {}).get("children"))
     return texts(getattr(component, "children", None))
 
 
