@@ -70,6 +70,19 @@ def _scenario_module(key: str):
             "e": import_311, "f": ask_page}[key]
 
 
+def _run_one(key: str, context) -> object:
+    """One scenario; a failure is reported in the table rather than ending the whole run."""
+    from bench.findings import ScenarioResult
+
+    print(f"Running ({key}) ...", flush=True)
+    try:
+        return _scenario_module(key).run(context)
+    except Exception as error:  # noqa: BLE001 - the other scenarios' numbers still count
+        failed = ScenarioResult(key, f"({key})")
+        failed.skipped = f"failed: {type(error).__name__}: {error}"
+        return failed
+
+
 def _gunicorn_settings(workers: int | None) -> dict[str, str]:
     import runpy
 
@@ -98,16 +111,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.redis_url:
             env["REDIS_URL"] = args.redis_url
         for key in [k for k in chosen if k == "e"]:
-            print("Running (e) ...", flush=True)
-            results.append(_scenario_module(key).run(context))
+            results.append(_run_one(key, context))
         served = [k for k in chosen if k != "e"]
         if served:
             with Gunicorn("kcstat_dash.wsgi:server", env=env, workers=args.workers,
                           log=log_dir / "gunicorn-app.log") as app:
                 context.app = app
                 for key in served:
-                    print(f"Running ({key}) ...", flush=True)
-                    results.append(_scenario_module(key).run(context))
+                    results.append(_run_one(key, context))
     finally:
         database.drop()
     load = " / ".join(f"{value:.2f}" for value in machine.load_average())

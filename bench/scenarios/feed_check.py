@@ -79,7 +79,8 @@ def run(context) -> ScenarioResult:
           minimal_paced, minimal_paced_usage)
     # Each connection waits its interval after an answer (as a page's timer does not), so the
     # rate falls below attendees/interval by as much as answers take: the latency shows it.
-    result.add(f"polls answered, {attendees} attendees", f"{app_paced.rate / minimal_paced.rate:.0%} of "
+    share = app_paced.rate / minimal_paced.rate if minimal_paced.rate else 0.0
+    result.add(f"polls answered, {attendees} attendees", f"{share:.0%} of "
                "the minimal endpoint's rate under the same pacing, "
                f"{app_paced.error_count} errors", "no errors", app_paced.error_count == 0)
     result.method = (
