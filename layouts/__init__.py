@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from layouts import area, cite, measure, meeting, meetings, overview, packet, projector, shell
+from layouts import (area, cite, measure, meeting, meetings, not_found_404, overview, packet,
+                     projector, shell)
 
-PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, meeting)
+PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, meeting, not_found_404)
 
 
 def register_pages() -> None:

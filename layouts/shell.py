@@ -13,7 +13,10 @@ def navigation() -> dbc.Navbar:
     area_links = [dbc.DropdownMenuItem(a.name, href=f"/areas/{a.slug}") for a in AREAS]
     return dbc.Navbar(
         dbc.Container([
-            dbc.NavbarBrand("KCStat Dash", href="/", className="brand"),
+            dbc.NavbarBrand([html.Span("KC", className="brand-mark", **{"aria-hidden": "true"}),
+                             html.Span("KCStat", className="brand-name"),
+                             html.Span("Kansas City performance", className="brand-tagline")],
+                            href="/", className="brand"),
             dbc.NavbarToggler(id="nav-toggle"),
             dbc.Collapse(dbc.Nav([
                 dbc.NavItem(dbc.NavLink("Overview", href="/")),
@@ -27,12 +30,22 @@ def navigation() -> dbc.Navbar:
     )
 
 
+def page_container_with_loading() -> dcc.Loading:
+    """Dash Pages' container, dimmed with a spinner while a slow page is being built; only the
+    page change triggers it (not a live feed's update), and only after a moment."""
+    return dcc.Loading(dash.page_container, target_components={"_pages_content": "children"},
+                       delay_show=400, type="circle", color="#0b5394",
+                       overlay_style={"visibility": "visible", "opacity": 0.4},
+                       parent_className="page-loading")
+
+
 def app_shell() -> html.Div:
     """Called per page load, so the layout always reflects the current data."""
     return html.Div([
         html.A("Skip to main content", href="#main", className="skip-link"),
         html.Header(navigation(), role="banner"),
-        html.Main(dbc.Container(dash.page_container, fluid="lg"), id="main", tabIndex="-1"),
+        html.Main(dbc.Container(page_container_with_loading(), fluid="lg"), id="main",
+                  tabIndex="-1"),
         html.Footer(dbc.Container([
             html.P(["Open data: every measure and observation as ",
                     html.A("CSV", href="/exports/open-data.csv", className="open-data-csv"),

@@ -93,3 +93,43 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
                      + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
                                  for n in v["nodes"][:3]) for v in violations)
+
+
+@pytest.fixture(scope="module")
+def shared_live_server(tmp_path_factory, templates):
+    """One app on its own sample copy for a whole test module: for tests that only read, or
+    whose writes the module's other tests may safely see (starting an app costs seconds)."""
+    source = templates("sqlite", "sample")
+    target = tmp_path_factory.mktemp("live") / "live.db"
+    shutil.copy(source.removeprefix("sqlite:///"), target)
+    app = create_app(make_settings(f"sqlite:///{target}"))
+    server = LiveServer(app)
+    yield server
+    server.stop()
+    db.engine.dispose()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a phone-sized context (390x844, touch, mobile), like a resident's phone."""
+    ctx = browser.new_context(**PHONE)
+    yield ctx.new_page()
+    ctx.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+
+
+def screenshot(page, name: str) -> None:
+    """Save the viewport as docs/screenshots/<name>.png, only when KCSTAT_SCREENSHOTS=1 (so
+    ordinary runs never rewrite the committed images)."""
+    if os.environ.get("KCSTAT_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled",
+                    caret="hide", scale="css")

@@ -1,0 +1,135 @@
+"""Every page of the app scanned by axe-core in real Chromium (WCAG 2.0/2.1 A and AA).
+
+The pages come from Dash Pages' own registry (and the Flask routes that answer with HTML), so a
+page added later is scanned without anyone remembering to list it here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import dash
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from kcstat_dash.app import create_app
+from kcstat_dash.extensions import db
+from kcstat_dash.models import Area, Citation, Measure, Meeting
+from tests.browser.conftest import axe_violations, describe
+from tests.conftest import make_settings
+
+# Paths of the app that are not pages for people (JSON, files, Dash's own endpoints).
+NOT_PAGES = re.compile(r"^/(api|_dash|_reload|_favicon|assets|static|health|metrics|feeds?)\b"
+                       r"|\.(json|csv|ics|xlsx|txt|xml)$")
+
+
+def registered_pages() -> list[str]:
+    """The path (or path template) of every Dash page, from a freshly built app's registry."""
+    create_app(make_settings("sqlite://"))
+    pages = [page.get("path_template") or page["path"] for page in dash.page_registry.values()]
+    db.engine.dispose()
+    return sorted(set(pages))
+
+
+PAGES = registered_pages()
+
+
+def sample_values(session, template: str, variable: str) -> list[str]:
+    """Concrete values from the sample data for a path template's variable (one or two, chosen
+    to cover the page's different shapes)."""
+    if template.startswith("/areas/"):
+        slugs = session.scalars(select(Area.slug).order_by(Area.id)).all()
+        return ["infrastructure" if "infrastructure" in slugs else slugs[0]]
+    if template.startswith("/measures/"):
+        # A 311 measure (trend, map, neighborhoods) and a survey measure (yearly, peers).
+        survey = session.scalar(select(Measure.slug).where(Measure.kind != "311")
+                                .order_by(Measure.id))
+        return ["311-on-time-rate", survey]
+    if variable == "meeting_id":
+        live = session.scalar(select(Meeting.id).where(Meeting.status == "live"))
+        scheduled = session.scalar(select(Meeting.id).where(Meeting.status == "scheduled")
+                                   .order_by(Meeting.starts_at))
+        return [str(live), str(scheduled)]
+    if variable == "citation_id":
+        citation = session.scalar(select(Citation.id).order_by(Citation.id))
+        return [str(citation)] if citation is not None else []
+    raise AssertionError(f"{template}: tell sample_values() which sample {variable} to scan")
+
+
+def concrete_paths(template: str) -> list[str]:
+    variables = re.findall(r"<(\w+)>", template)
+    if not variables:
+        return [template]
+    session = db.new_session()
+    try:
+        paths = [template]
+        for variable in variables:
+            values = sample_values(session, template, variable)
+            paths = [p.replace(f"<{variable}>", v) for p in paths for v in values]
+        return paths
+    finally:
+        session.close()
+
+
+def scan(page, url: str) -> list[dict]:
+    page.goto(url)
+    expect(page.locator("main h1").first).to_be_visible()
+    page.wait_for_load_state("networkidle")  # charts and callbacks have drawn
+    return axe_violations(page)
+
+
+@pytest.mark.parametrize("template", PAGES)
+def test_every_page_has_no_serious_accessibility_violations(shared_live_server, page, template):
+    paths = concrete_paths(template)
+    if not paths:
+        pytest.skip(f"the sample has nothing to show at {template}")
+    for path in paths:
+        violations = scan(page, shared_live_server.url + path)
+        assert not violations, f"{path}:\n{describe(violations)}"
+
+
+def test_an_unknown_address_has_a_page_that_says_what_to_do(shared_live_server, page):
+    page.goto(shared_live_server.url + "/no/such/page")
+    expect(page.locator("main h1")).to_have_text("We could not find that page")
+    expect(page).to_have_title(re.compile("Page not found"))
+    # It offers the ways on: the overview, each of the six areas, the meetings.
+    links = page.locator("main a")
+    expect(links).to_have_count(8)
+    page.locator("main").get_by_role("link", name="Public Safety").click()
+    page.wait_for_url("**/areas/public-safety")
+    expect(page.locator("main h1")).to_have_text("Public Safety")
+
+
+def test_the_not_found_page_passes_axe(shared_live_server, page):
+    violations = scan(page, shared_live_server.url + "/no/such/page")
+    assert not violations, describe(violations)
+
+
+def flask_html_pages(server) -> list[str]:
+    """Flask routes (login and the like) that a person opens: GET, no variables, HTML."""
+    client = server.app.server.test_client()
+    paths = []
+    for rule in server.app.server.url_map.iter_rules():
+        path = rule.rule
+        if "GET" not in rule.methods or rule.arguments or NOT_PAGES.search(path):
+            continue
+        if path in PAGES:
+            continue
+        response = client.get(path)
+        # Dash's own index page (served for any path) is scanned above, page by page.
+        if (response.status_code == 200 and response.mimetype == "text/html"
+                and b"_dash-renderer" not in response.data):
+            paths.append(path)
+    return paths
+
+
+def test_flask_rendered_pages_have_no_serious_accessibility_violations(shared_live_server, page):
+    paths = flask_html_pages(shared_live_server)
+    if not paths:
+        pytest.skip("no Flask-rendered HTML pages yet")
+    for path in paths:
+        page.goto(shared_live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{describe(violations)}"
