@@ -17,12 +17,19 @@ from kcstat_dash.app import create_app
 from kcstat_dash.extensions import db
 from kcstat_dash.models import Area, Citation, Measure, Meeting, Observation
 from kcstat_dash.services import citations
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, screenshot
 from tests.conftest import make_settings
 
 # Paths of the app that are not pages for people (JSON, files, Dash's own endpoints).
 NOT_PAGES = re.compile(r"^/(api|_dash|_reload|_favicon|assets|static|health|metrics|feeds?)\b"
                        r"|\.(json|csv|ics|xlsx|txt|xml)$")
+
+
+# The README's pictures of the main pages (desktop), written when KCSTAT_SCREENSHOTS=1.
+SCREENSHOT_NAMES = {"/": "overview", "/areas/<slug>": "area", "/measures/<slug>": "measure",
+                    "/meetings": "meetings", "/meetings/<meeting_id>": "meeting",
+                    "/meetings/<meeting_id>/projector": "projector",
+                    "/cite/<citation_id>": "citation", "/404": "not-found"}
 
 
 def registered_pages() -> list[str]:
@@ -91,9 +98,11 @@ def test_every_page_has_no_serious_accessibility_violations(shared_live_server, 
     paths = concrete_paths(template)
     if not paths:
         pytest.skip(f"the sample has nothing to show at {template}")
-    for path in paths:
+    for number, path in enumerate(paths):
         violations = scan(page, shared_live_server.url + path)
         assert not violations, f"{path}:\n{describe(violations)}"
+        if number == 0 and template in SCREENSHOT_NAMES:
+            screenshot(page, SCREENSHOT_NAMES[template])
 
 
 def test_an_unknown_address_has_a_page_that_says_what_to_do(shared_live_server, page):
