@@ -63,7 +63,7 @@ def keyboard_page(browser):
     context.close()
 
 
-def test_first_visit_on_a_phone_overview_area_measure(shared_live_server, phone):
+def test_first_visit_on_a_phone_overview_area_measure_ask(shared_live_server, phone):
     page = phone
     page.goto(shared_live_server.url + "/")
     expect(page.locator("main h1")).to_have_text("KCStat performance measures")
@@ -99,6 +99,23 @@ def test_first_visit_on_a_phone_overview_area_measure(shared_live_server, phone)
     # The chart's text alternative opens with a tap and holds the numbers.
     page.get_by_text("Data table (latest").tap()
     expect(page.locator(".data-table table tbody tr").first).to_be_visible()
+
+    # To ask about it: the menu's Meetings, the live meeting, its ask form.
+    page.get_by_role("button", name="Toggle navigation").tap()
+    menu.get_by_role("link", name="Meetings").tap()
+    page.wait_for_url("**/meetings")
+    page.get_by_text("Join the meeting's Q&A").tap()
+    page.wait_for_url("**/meetings/*")
+    question = page.get_by_label("Your question")
+    expect(question).to_be_visible()
+    fits_the_screen(page)
+    screenshot(page, "meeting-phone")
+    question.tap()
+    question.fill("Why were so many pothole requests late in 2019?")
+    page.locator("#ask-measure").select_option(MEASURE[0])
+    page.get_by_role("button", name="Send question").tap()
+    expect(page.locator(".ask-sent")).to_contain_text("once a moderator approves it")
+    expect(question).to_have_value("")
 
 
 def test_the_same_journey_by_keyboard_alone(shared_live_server, keyboard_page):
@@ -138,6 +155,28 @@ def test_the_same_journey_by_keyboard_alone(shared_live_server, keyboard_page):
     tab_to(page, "Data table (latest 24 periods)")
     page.keyboard.press("Space")
     expect(page.locator(".data-table table tbody tr").first).to_be_visible()
+
+    # Back up to the menu's Meetings, on to the live meeting, and ask, all by keyboard.
+    tab_to(page, "Meetings", key="Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/meetings")
+    expect(page.locator("main h1")).to_be_visible()
+    tab_to(page, "Join the meeting's Q&A")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/meetings/*")
+    expect(page.get_by_label("Your question")).to_be_visible()
+    while focused(page)["id"] != "ask-text":
+        tab_to(page, "")  # the form's fields have no text of their own
+    page.keyboard.type("Which neighborhoods wait longest for a pothole repair?")
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "ask-name"
+    page.keyboard.type("Sam")
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "ask-measure"
+    page.keyboard.press("ArrowDown")  # a native select: the arrow picks the first measure
+    tab_to(page, "Send question")
+    page.keyboard.press("Enter")
+    expect(page.locator(".ask-sent")).to_contain_text("once a moderator approves it")
 
 
 def test_the_phone_menu_opens_and_closes_by_keyboard(shared_live_server, browser):
