@@ -27,6 +27,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """The shared CI machine can be slow: wait longer before calling a check failed."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -130,6 +140,5 @@ def screenshot(page, name: str) -> None:
     if os.environ.get("KCSTAT_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled",
                     caret="hide", scale="css")

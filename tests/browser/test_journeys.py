@@ -14,14 +14,6 @@ AREA_NAMES = ["Neighborhoods and Healthy Communities", "Finance and Governance",
               "Customer Service"]
 
 
-@pytest.fixture(autouse=True)
-def patient_expectations():
-    """The shared CI machine can be slow: wait longer before calling a check failed."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def fits_the_screen(page) -> None:
     """Nothing wider than the viewport: no sideways scrolling on a phone."""
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -109,10 +101,12 @@ def test_first_visit_on_a_phone_overview_area_measure_ask(shared_live_server, ph
     question = page.get_by_label("Your question")
     expect(question).to_be_visible()
     fits_the_screen(page)
-    screenshot(page, "meeting-phone")
     question.tap()
     question.fill("Why were so many pothole requests late in 2019?")
     page.locator("#ask-measure").select_option(MEASURE[0])
+    page.locator("#ask-heading").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('ask-heading').scrollIntoView()")
+    screenshot(page, "meeting-phone")
     page.get_by_role("button", name="Send question").tap()
     expect(page.locator(".ask-sent")).to_contain_text("once a moderator approves it")
     expect(question).to_have_value("")
