@@ -13,6 +13,12 @@ def register(app: dash.Dash) -> None:
         Input("nav-toggle", "n_clicks"),
         State("nav-collapse", "is_open"),
     )
+    # The toggler tells a screen reader whether the menu it controls is open.
+    app.clientside_callback(
+        "function(isOpen) { return isOpen ? 'true' : 'false'; }",
+        Output("nav-toggle", "aria-expanded"),
+        Input("nav-collapse", "is_open"),
+    )
     # Dash changes pages without a page load, so a screen reader or keyboard user would be left
     # on a link that no longer exists: move focus to the new page's main region (as a fresh page
     # load would put them at its top), and fold the phone menu away.

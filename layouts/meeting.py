@@ -45,7 +45,7 @@ def measure_card(detail: dict) -> html.Article:
                           className="text-muted small")], className="mb-1"),
     ]
     if detail["observations"]:
-        body += [html.P(chart_summary(detail), className="small text-muted mb-1"),
+        body += [html.P(chart_summary(detail), className="small text-muted mb-1 chart-summary"),
                  meeting_chart(detail, id={"type": "meeting-chart", "slug": detail["slug"]}),
                  html.P("Click a point on the chart to flag that month in your question.",
                         className="small text-muted chart-hint")]

@@ -11,6 +11,7 @@ from kcstat_dash.services.formatting import format_value
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.questions import public_feed
 from layouts.components import empty_state, period_text, status_badge, target_text
+from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart
 from layouts.qa_feed import feed_items
 
@@ -29,6 +30,9 @@ def discussing_panel(detail: dict | None) -> html.Section:
                 f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"])]),
         html.P(target_text(detail["target"], unit, detail["direction"])),
         meeting_chart(detail, height=420, static=True)
+        if detail["observations"] else None,
+        # The chart's text alternative, for a screen reader following the meeting remotely.
+        html.P(chart_summary(detail), className="visually-hidden chart-summary")
         if detail["observations"] else None,
     ], className="projector-measure")
 

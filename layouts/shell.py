@@ -17,7 +17,11 @@ def navigation() -> dbc.Navbar:
                              html.Span("KCStat", className="brand-name"),
                              html.Span("Kansas City performance", className="brand-tagline")],
                             href="/", className="brand"),
-            dbc.NavbarToggler(id="nav-toggle"),
+            # A plain button (dbc's toggler cannot say whether the menu is open: aria-expanded).
+            html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle",
+                        type="button", className="navbar-toggler", n_clicks=0,
+                        **{"aria-label": "Toggle navigation", "aria-controls": "nav-collapse",
+                           "aria-expanded": "false"}),
             dbc.Collapse(dbc.Nav([
                 dbc.NavItem(dbc.NavLink("Overview", href="/")),
                 dbc.DropdownMenu(area_links, label="Goal areas", nav=True, in_navbar=True),

@@ -93,6 +93,17 @@ def scan(page, url: str) -> list[dict]:
     return axe_violations(page)
 
 
+def charts_without_text(page) -> list[str]:
+    """Charts whose box (section, figure, card) holds no text alternative: a written summary
+    (.chart-summary), a caption or a table of the values."""
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .filter(chart => {
+            const box = chart.closest('figure, section, article, .card');
+            return !box || !box.querySelector('.chart-summary, figcaption, table');
+        })
+        .map(chart => chart.closest('[id]') ? chart.closest('[id]').id : chart.className)""")
+
+
 @pytest.mark.parametrize("template", PAGES)
 def test_every_page_has_no_serious_accessibility_violations(shared_live_server, page, template):
     paths = concrete_paths(template)
@@ -101,6 +112,7 @@ def test_every_page_has_no_serious_accessibility_violations(shared_live_server, 
     for number, path in enumerate(paths):
         violations = scan(page, shared_live_server.url + path)
         assert not violations, f"{path}:\n{describe(violations)}"
+        assert not charts_without_text(page), f"{path}: charts with no text alternative"
         if number == 0 and template in SCREENSHOT_NAMES:
             screenshot(page, SCREENSHOT_NAMES[template])
 

@@ -64,9 +64,12 @@ def test_first_visit_on_a_phone_overview_area_measure_ask(shared_live_server, ph
 
     # On a phone the menu is folded behind the toggler; a tap shows the areas and the meetings.
     menu = page.locator("#nav-collapse")
+    toggler = page.get_by_role("button", name="Toggle navigation")
     expect(menu.get_by_role("link", name="Meetings")).to_be_hidden()
-    page.get_by_role("button", name="Toggle navigation").tap()
+    expect(toggler).to_have_attribute("aria-expanded", "false")
+    toggler.tap()
     expect(menu.get_by_role("link", name="Meetings")).to_be_visible()
+    expect(toggler).to_have_attribute("aria-expanded", "true")
     menu.get_by_role("button", name="Goal areas").tap()
     for name in AREA_NAMES:
         expect(menu.get_by_role("link", name=name)).to_be_visible()
