@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import browser_identity, citing, meeting, navigation, packet, projector
+from callbacks import browser_identity, citing, meeting, moderate, navigation, packet, projector
 
-CALLBACK_MODULES = (navigation, browser_identity, citing, packet, meeting, projector)
+CALLBACK_MODULES = (navigation, browser_identity, citing, packet, meeting, projector, moderate)
 
 
 def register(app: dash.Dash) -> None:

@@ -7,6 +7,7 @@ from flask import Flask
 
 from kcstat_dash import rate_limit_storage
 from kcstat_dash.compression import enable_compression
+from kcstat_dash.csrf import init_csrf
 from kcstat_dash.extensions import db, limiter, login_manager
 from kcstat_dash.routes import register_routes
 from kcstat_dash.settings import PROJECT_ROOT, Settings
@@ -53,6 +54,9 @@ def create_server(settings: Settings) -> Flask:
     db.configure(settings.database_url)
     server.teardown_appcontext(db.remove)
     login_manager.init_app(server)
+    login_manager.login_view = "auth.login"
+    init_csrf(server, settings.secure_cookies)
+    import kcstat_dash.auth  # noqa: F401 - registers the user loader
     limiter.init_app(server)
     register_routes(server)
     enable_compression(server)

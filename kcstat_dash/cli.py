@@ -266,6 +266,25 @@ def export_open_data(fmt: str, output) -> None:
                 else open_data.open_data_json(session))
     output.write(body)
 
+@main.command("create-moderator")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["moderator", "analyst", "admin"]), default="moderator",
+              show_default=True, help="moderator: the queue and meetings; analyst: measures; "
+              "admin: everything, and accounts.")
+@click.password_option(help="Prompted for (twice) when not given.")
+def create_moderator(email: str, role: str, password: str) -> None:
+    """Create a staff account; the password is stored only as a salted scrypt hash."""
+    from kcstat_dash.services.accounts import AccountError, create_user
+
+    database = _database(_settings(debug=True))
+    try:
+        with database.transaction() as session:
+            user = create_user(session, email, password, role)
+            email, role = user.email, user.role
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {role} account {email}.")
+
 
 if __name__ == "__main__":
     main()

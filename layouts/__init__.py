@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from layouts import (area, cite, measure, meeting, meetings, not_found_404, overview, packet,
-                     projector, shell)
+from layouts import (
+    area,
+    cite,
+    measure,
+    meeting,
+    meetings,
+    moderate,
+    not_found_404,
+    overview,
+    packet,
+    projector,
+    shell,
+)
 
-PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, meeting, not_found_404)
+PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, meeting, moderate,
+                not_found_404)
 
 
 def register_pages() -> None:

@@ -8,13 +8,17 @@ from flask import Flask
 def register_routes(server: Flask) -> None:
     """Attach every blueprint; each feature keeps its routes in a module of its own."""
     from kcstat_dash.routes import (
+        audit_export,
+        auth,
         citations_api,
         exports,
         health,
         measures_api,
         meetings_api,
+        moderation_api,
         questions_api,
     )
 
-    for module in (health, measures_api, meetings_api, questions_api, citations_api, exports):
+    for module in (health, measures_api, meetings_api, questions_api, citations_api, exports,
+                   auth, audit_export, moderation_api):
         server.register_blueprint(module.blueprint)

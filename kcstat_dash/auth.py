@@ -1,0 +1,115 @@
+"""Who may do what: staff roles, the signed-in user, and the one server-side check, require_role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.exceptions import Forbidden, Unauthorized
+from wtforms import ValidationError
+
+from kcstat_dash.extensions import db, login_manager
+from kcstat_dash.models import User
+
+ROLES = ("moderator", "analyst", "admin")
+
+# The permissions the app checks, as the roles that hold them. Admins hold every permission;
+# moderators triage questions and run meetings; analysts look after measures.
+MODERATE = ("moderator", "admin")
+STEWARD = ("analyst", "admin")
+ADMIN = ("admin",)
+
+# Requests that change nothing need no CSRF token.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NotSignedIn(Unauthorized):
+    description = "Sign in as a staff member to do this."
+
+
+class NotAllowed(Forbidden):
+    description = "Your account may not do this."
+
+
+class BadCsrfToken(Forbidden):
+    description = "The form has expired or did not come from this site; reload the page."
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    """The signed-in staff member, as flask-login sees them (detached from any session)."""
+
+    id: int
+    email: str
+    role: str
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def can(self, roles: tuple[str, ...]) -> bool:
+        return self.role in roles
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    # Read on every request, so a deactivated account or a changed role counts at once.
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    if user is None or not user.active:
+        return None
+    return StaffUser(id=user.id, email=user.email, role=user.role)
+
+
+def current_staff() -> StaffUser | None:
+    """The signed-in staff member, or None for a resident (or outside a request)."""
+    try:
+        user = current_user._get_current_object()
+    except (RuntimeError, AttributeError):
+        return None
+    return user if isinstance(user, StaffUser) else None
+
+
+def staff_may(roles: tuple[str, ...]) -> bool:
+    """Whether the signed-in user holds one of ``roles`` (for what a page shows, never for writes)."""
+    user = current_staff()
+    return bool(user and user.can(roles))
+
+
+def check_csrf() -> None:
+    """Refuse a state-changing request whose CSRF token (form field or header) is not valid."""
+    if request.method in SAFE_METHODS:
+        return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    token = request.form.get("csrf_token") if request.form else None
+    for header in current_app.config.get("WTF_CSRF_HEADERS", ["X-CSRFToken", "X-CSRF-Token"]):
+        token = token or request.headers.get(header)
+    try:
+        validate_csrf(token)
+    except (ValidationError, CSRFError) as error:
+        raise BadCsrfToken() from error
+
+
+def require_role(*roles: str) -> StaffUser:
+    """The check every callback and route that changes staff data makes first, on the server.
+
+    Refuses (401) anyone not signed in, (403) a signed-in user without one of ``roles``, and
+    (403) a state-changing request without a valid CSRF token. Returns the user on success.
+    """
+    unknown = set(roles) - set(ROLES)
+    if not roles or unknown:
+        raise ValueError(f"require_role needs roles from {ROLES}, got {roles}")
+    user = current_staff()
+    if user is None:
+        raise NotSignedIn()
+    if not user.can(roles):
+        raise NotAllowed()
+    check_csrf()
+    return user

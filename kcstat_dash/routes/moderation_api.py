@@ -1,0 +1,19 @@
+"""``GET /api/meetings/<id>/moderation-summary``: a meeting's public moderation record."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from kcstat_dash.extensions import db
+from kcstat_dash.routes.json_errors import json_error
+from kcstat_dash.services import moderation
+
+blueprint = Blueprint("moderation_api", __name__, url_prefix="/api")
+
+
+@blueprint.get("/meetings/<int:meeting_id>/moderation-summary")
+def moderation_summary(meeting_id: int):
+    try:
+        return jsonify(moderation.moderation_summary(db.session, meeting_id))
+    except moderation.ModerationError as error:
+        return json_error(404, str(error))

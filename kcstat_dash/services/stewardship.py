@@ -1,0 +1,134 @@
+"""Analysts' work on measures: targets with their history, narratives, peer values, the to-do list.
+
+Each function works in the caller's session with its audit entry; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kcstat_dash.models import Measure, Narrative, PeerComparison
+from kcstat_dash.services import audit, measures
+from kcstat_dash.services.moderation import ModerationError, clean_text
+
+PERIOD_PATTERN = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|FY\d{4})$")
+MAX_NARRATIVE_LENGTH = 5000
+MAX_PEER_NAME_LENGTH = 200
+# How many of each measure's latest periods the to-do list looks at.
+TODO_RECENT_PERIODS = 3
+
+
+class StewardshipError(ModerationError):
+    """A target, narrative or peer value cannot be saved as given; the message says why."""
+
+
+def _measure(session: Session, slug: str) -> Measure:
+    try:
+        return measures.get_measure(session, slug or "")
+    except measures.UnknownMeasure as error:
+        raise StewardshipError(f"There is no measure {slug!r}.") from error
+
+
+def check_period(measure: Measure, period: str | None) -> str:
+    period = (period or "").strip()
+    if not PERIOD_PATTERN.match(period):
+        raise StewardshipError("Give the period as YYYY-MM (a month) or FYyyyy (a fiscal year).")
+    monthly = measure.kind == "311"
+    if monthly != bool(re.match(r"^\d{4}-", period)):
+        raise StewardshipError(f"{measure.name} is reported "
+                               + ("by month (YYYY-MM)." if monthly else "by fiscal year (FYyyyy)."))
+    return period
+
+
+def check_value(measure: Measure, value, what: str = "value") -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as error:
+        raise StewardshipError(f"The {what} must be a number.") from error
+    if not math.isfinite(number) or number < 0:
+        raise StewardshipError(f"The {what} must be a number of zero or more.")
+    if measure.unit == "percent" and number > 100:
+        raise StewardshipError(f"The {what} is a percentage: at most 100.")
+    return number
+
+
+def set_target(session: Session, slug: str, effective_from: str, value,
+               user_id: int | None) -> dict:
+    """A target in force from a period on; earlier periods keep the target they had."""
+    measure = _measure(session, slug)
+    period = check_period(measure, effective_from)
+    number = None if value in (None, "") else check_value(measure, value, "target")
+    before = {"effective_from": period, "in_force": measures.target_for(measure, period)}
+    measures.set_target(session, measure, period, number, user_id)
+    after = {"effective_from": period, "value": number}
+    audit.record(session, user_id, "measure.set_target", "measure", measure.slug, before, after)
+    return after
+
+
+def target_history(session: Session, slug: str) -> list[dict]:
+    measure = _measure(session, slug)
+    rows = [{"effective_from": "(default)", "value": measure.target, "set_at": None}]
+    return rows + [{"effective_from": t.effective_from, "value": t.value, "set_at": t.set_at}
+                   for t in measure.targets]
+
+
+def write_narrative(session: Session, slug: str, period: str, body: str,
+                    user_id: int | None) -> Narrative:
+    """Publish what the city says about a period; earlier versions stay in the history."""
+    measure = _measure(session, slug)
+    period = check_period(measure, period)
+    text = clean_text(body, "narrative", MAX_NARRATIVE_LENGTH)
+    previous = measures.narratives_by_period(session, [measure.id]).get((measure.id, period))
+    narrative = Narrative(measure_id=measure.id, period=period, body=text, author_id=user_id)
+    session.add(narrative)
+    session.flush()
+    audit.record(session, user_id, "measure.narrative", "measure", measure.slug,
+                 {"period": period, "body": previous}, {"period": period, "body": text})
+    return narrative
+
+
+def add_peer(session: Session, slug: str, period: str, peer_name: str, value,
+             source_url: str | None, user_id: int | None) -> PeerComparison:
+    """Add (or correct) a peer city's value for a period, with an http(s) source."""
+    measure = _measure(session, slug)
+    period = check_period(measure, period)
+    name = clean_text(peer_name, "peer name", MAX_PEER_NAME_LENGTH)
+    number = check_value(measure, value)
+    url = (source_url or "").strip() or None
+    if url is not None and (not re.match(r"^https?://[^\s<>\"']+$", url) or len(url) > 2000):
+        raise StewardshipError("The source must be an http:// or https:// address.")
+    peer = session.scalar(select(PeerComparison).where(
+        PeerComparison.measure_id == measure.id, PeerComparison.period == period,
+        PeerComparison.peer_name == name))
+    before = None if peer is None else {"value": peer.value, "source_url": peer.source_url}
+    if peer is None:
+        peer = PeerComparison(measure_id=measure.id, period=period, peer_name=name)
+        session.add(peer)
+    peer.value, peer.source_url = number, url
+    session.flush()
+    audit.record(session, user_id, "measure.peer", "measure", measure.slug, before,
+                 {"period": period, "peer_name": name, "value": number, "source_url": url})
+    return peer
+
+
+def todo(session: Session) -> list[dict]:
+    """Missed targets with no narrative, in each measure's latest periods: the analyst's to-do."""
+    ms = list(session.scalars(measures._measure_query().order_by(Measure.name)))
+    narratives = measures.narratives_by_period(session, [m.id for m in ms])
+    items = []
+    for measure in ms:
+        for point in measures.observation_points(measure)[-TODO_RECENT_PERIODS:]:
+            if point["status"] == "not met" and (measure.id, point["period"]) not in narratives:
+                items.append({"slug": measure.slug, "name": measure.name, "unit": measure.unit,
+                              "period": point["period"], "value": point["value"],
+                              "target": point["target"]})
+    return items
+
+
+def measure_choices(session: Session) -> list[dict]:
+    return [{"id": i, "slug": s, "name": n, "kind": k} for i, s, n, k in session.execute(
+        select(Measure.id, Measure.slug, Measure.name, Measure.kind).order_by(Measure.name))]

@@ -1,0 +1,206 @@
+"""The moderators' page: one queue of every channel's questions, actions, and meeting control."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from kcstat_dash.auth import MODERATE, current_staff, staff_may
+from kcstat_dash.extensions import db
+from kcstat_dash.services import moderation
+from kcstat_dash.services.formatting import period_label
+from kcstat_dash.timezone import format_local
+from layouts.staff import select, signin_required, text_input, textarea
+
+POLL_MS = 3000
+STATUS_LABELS = {"pending": "Pending", "approved": "Approved (in the feed)",
+                 "answered": "Answered", "hidden": "Hidden", "rejected": "Rejected",
+                 "merged": "Merged"}
+SHORTCUTS = [("j / k", "next / previous question"), ("a", "approve"), ("r", "reject (reason chosen)"),
+             ("h", "hide"), ("n", "write an answer"), ("p", "pin as now discussing"),
+             ("x", "select for a bulk action")]
+REASON_OPTIONS = [{"label": label, "value": code}
+                  for code, label in moderation.REJECT_REASONS.items()]
+
+
+def filters(options: dict) -> dbc.Row:
+    meetings = [{"label": "All meetings", "value": ""}] + [
+        {"label": f"{m['title']} ({format_local(m['starts_at'], '%b %-d, %Y')}, {m['status']})",
+         "value": str(m["id"])} for m in options["meetings"]]
+    statuses = [{"label": "Any status", "value": ""}] + [
+        {"label": label, "value": code} for code, label in STATUS_LABELS.items()]
+    channels = [{"label": "Every channel", "value": ""}] + [
+        {"label": c, "value": c} for c in options["channels"]]
+    measures = [{"label": "Any measure", "value": ""}] + [
+        {"label": m["name"], "value": str(m["id"])} for m in options["measures"]]
+    live = [m for m in options["meetings"] if m["status"] == "live"]
+    first = str(live[0]["id"]) if live else ""
+    return dbc.Row([
+        dbc.Col(select("mod-filter-meeting", "Meeting", meetings, first), md=6, lg=3),
+        dbc.Col(select("mod-filter-status", "Status", statuses, "pending"), md=6, lg=3),
+        dbc.Col(select("mod-filter-channel", "Channel", channels, ""), md=6, lg=3),
+        dbc.Col(select("mod-filter-measure", "Flagged measure", measures, ""), md=6, lg=3),
+    ], className="mod-filters", role="search")
+
+
+def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:
+    """One question in the queue; its text is always rendered as text."""
+    meta = [dbc.Badge(row["channel"], color="dark", className="me-1"),
+            html.Span(STATUS_LABELS.get(row["status"], row["status"]), className="me-2"),
+            html.Span(f"{row['upvotes']} votes", className="me-2")]
+    if row["pinned"]:
+        meta.append(dbc.Badge("📌 Now discussing", color="info", className="me-1"))
+    if row["measure"]:
+        period = f", {period_label(row['period'])}" if row["period"] else ""
+        meta.append(html.Span(f"Flags: {row['measure']}{period}", className="me-2"))
+    if row["labels"]:
+        meta.append(html.Span("Labels: " + ", ".join(row["labels"]), className="me-2"))
+    if row["held_reason"]:
+        meta.append(html.Span(f"Held: {row['held_reason']}", className="me-2"))
+    if row["reject_reason"]:
+        meta.append(html.Span(f"Reason: {row['reject_reason']}", className="me-2"))
+    who = row["display_name"] or (f"@{row['author_handle']}" if row["author_handle"] else "Anonymous")
+    return html.Li([
+        html.Div([
+            dbc.Checkbox(id={"type": "mod-select", "qid": row["id"]}, value=selected,
+                         label=f"Select #{row['id']}", className="mod-select me-3"),
+            html.Button(f"Open #{row['id']}", id={"type": "mod-open", "qid": row["id"]},
+                        className="btn btn-outline-primary btn-sm mod-open", n_clicks=0),
+        ], className="d-flex align-items-center mb-1"),
+        html.P(row["text"], className="mb-1 question-text"),
+        html.P([html.Span(f"{who} · {row['meeting']} · "
+                          f"{format_local(row['created_at'], '%-I:%M %p')} · "), *meta],
+               className="small text-muted mb-0"),
+    ], className="queue-item list-group-item" + (" is-current" if row["id"] == current else ""),
+        **{"data-qid": str(row["id"])})
+
+
+def queue_list(rows: list[dict], current: int | None, selected: set[int]) -> html.Div:
+    if not rows:
+        return html.P("No questions match these filters.", className="empty-state")
+    return html.Div([
+        html.P(f"{len(rows)} question{'s' if len(rows) != 1 else ''}", className="small"),
+        html.Ul([queue_item(r, current, r["id"] in selected) for r in rows],
+                className="list-group mod-queue-list"),
+    ])
+
+
+def detail(row: dict | None) -> html.Div:
+    """The question chosen for the action buttons beside the queue."""
+    if row is None:
+        return html.P("Choose a question with its Open button (or press j).",
+                      className="text-muted")
+    parts = [html.P(html.Strong(f"#{row['id']} · {STATUS_LABELS.get(row['status'], row['status'])}")),
+             html.Blockquote(row["text"], className="question-text")]
+    if row["original_text"]:
+        parts.append(html.P(["Original wording: ", html.Span(row["original_text"])],
+                            className="small text-muted"))
+    if row["answer"]:
+        parts.append(html.P(["Answer: ", html.Span(row["answer"])], className="small"))
+    if row["merged_into_id"]:
+        parts.append(html.P(f"Merged into #{row['merged_into_id']}.", className="small"))
+    return html.Div(parts)
+
+
+def action_panel() -> html.Section:
+    button = dict(n_clicks=0, size="sm", className="me-1 mb-1")
+    return html.Section([
+        html.H2("Selected question", className="h5", id="mod-actions-title"),
+        html.Div(detail(None), id="mod-detail"),
+        html.Div([
+            dbc.Button("Approve (a)", id="mod-approve", color="success", **button),
+            dbc.Button("Hide (h)", id="mod-hide", color="secondary", **button),
+            dbc.Button("Pin as now discussing (p)", id="mod-pin", color="info", **button),
+            dbc.Button("Unpin", id="mod-unpin", color="light", **button),
+        ], className="mb-2"),
+        select("mod-reason", "Reason to reject", REASON_OPTIONS, "off-topic"),
+        dbc.Button("Reject (r)", id="mod-reject", color="danger", **button),
+        textarea("mod-answer-text", "Written answer (optional, shown publicly)", rows=3,
+                 maxLength=moderation.MAX_ANSWER_LENGTH),
+        dbc.Button("Mark answered", id="mod-answer", color="primary", **button),
+        select("mod-merge-target", "Merge this duplicate into", []),
+        dbc.Button("Merge", id="mod-merge", color="warning", **button),
+        textarea("mod-edit-text", "Fix the wording (the original is kept)", rows=3,
+                 maxLength=moderation.MAX_QUESTION_LENGTH),
+        dbc.Button("Save wording", id="mod-edit", color="secondary", **button),
+        text_input("mod-labels", "Labels (comma-separated)", maxLength=300),
+        dbc.Button("Save labels", id="mod-label", color="secondary", **button),
+    ], className="mod-actions card card-body", **{"aria-labelledby": "mod-actions-title"})
+
+
+def bulk_bar() -> html.Div:
+    return html.Div([
+        dbc.Button("Approve selected", id="mod-bulk-approve", color="success", n_clicks=0,
+                   size="sm", className="me-2"),
+        html.Div(select("mod-bulk-reason", "Reason", REASON_OPTIONS, "spam"),
+                 className="d-inline-block me-2 mod-bulk-reason"),
+        dbc.Button("Reject selected", id="mod-bulk-reject", color="danger", n_clicks=0,
+                   size="sm"),
+    ], className="d-flex align-items-end flex-wrap mb-2 mod-bulk")
+
+
+def meeting_panel(options: dict) -> html.Section:
+    measures = [{"label": "(nothing on screen)", "value": ""}] + [
+        {"label": m["name"], "value": str(m["id"])} for m in options["all_measures"]]
+    button = dict(n_clicks=0, size="sm", className="me-1 mb-1")
+    return html.Section([
+        html.H2("Meeting control", className="h5"),
+        html.Div(id="mod-meeting-state", children=html.P("Choose a meeting in the filter.")),
+        html.Div(id="mod-meeting-message", role="status"),
+        dbc.Button("Go live", id="mod-go-live", color="success", **button),
+        dbc.Button("Open for questions", id="mod-open-questions", color="primary", **button),
+        dbc.Button("Close for questions", id="mod-close-questions", color="secondary", **button),
+        dbc.Button("End meeting", id="mod-end", color="danger", **button),
+        select("mod-now-measure", "Now discussing (projector)", measures, ""),
+        dbc.Button("Show on screen", id="mod-set-now", color="info", **button),
+    ], className="card card-body mb-3 mod-meeting")
+
+
+def meeting_state(meeting: dict | None) -> html.Div:
+    if meeting is None:
+        return html.P("Choose a meeting in the filter to control it.")
+    questions = "open" if meeting["accepting_questions"] else "closed"
+    return html.Div([
+        html.P(html.Strong(meeting["title"])),
+        html.P(f"Status: {meeting['status']}. Questions: {questions}. "
+               f"Now discussing: {meeting['now_discussing'] or 'nothing'}.", className="small"),
+        html.A("Public moderation summary", href=f"/meetings/{meeting['id']}/moderation",
+               className="small"),
+    ])
+
+
+def shortcuts() -> html.Details:
+    return html.Details([
+        html.Summary("Keyboard shortcuts"),
+        html.Ul([html.Li([html.Kbd(k), f" {what}"]) for k, what in SHORTCUTS], className="small"),
+    ], className="mb-3")
+
+
+def layout(**_query) -> html.Div:
+    if not staff_may(MODERATE):
+        return signin_required("/moderate", "Question queue", current_staff() is not None)
+    options = moderation.filter_options(db.session)
+    from kcstat_dash.services.stewardship import measure_choices
+
+    options["all_measures"] = [{"id": m["id"], "name": m["name"]}
+                               for m in measure_choices(db.session)]
+    return html.Div([
+        html.H1("Question queue"),
+        html.P(["Every channel's questions in one list; it updates by itself. ",
+                html.A("Sign out", href="/logout")], className="small"),
+        html.Div(id="mod-message", role="status", **{"aria-live": "polite"}),
+        dbc.Row([
+            dbc.Col([filters(options), bulk_bar(), html.Div(id="mod-queue")], lg=8),
+            dbc.Col([action_panel(), shortcuts(), meeting_panel(options)], lg=4),
+        ]),
+        dcc.Interval(id="mod-poll", interval=POLL_MS),
+        dcc.Store(id="mod-signature"),
+        dcc.Store(id="mod-current"),
+        dcc.Store(id="mod-refresh", data=0),
+    ], className="moderate-page")
+
+
+def register() -> None:
+    dash.register_page(__name__, path="/moderate", name="Moderate",
+                       title="KCStat Dash — Question queue", layout=layout)

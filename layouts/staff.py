@@ -1,0 +1,45 @@
+"""Pieces shared by the staff pages: the sign-in prompt and labelled form controls."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+
+def signin_required(path: str, title: str, signed_in: bool) -> html.Div:
+    """What a staff page shows to someone who may not use it (the server refuses them anyway)."""
+    if signed_in:
+        body = [html.H1(title), dbc.Alert("Your account's role does not give access to this page.",
+                                          color="warning")]
+    else:
+        body = [html.H1(title), html.P("This page is for KCStat staff."),
+                html.A("Sign in", href=f"/login?next={quote(path)}", className="btn btn-primary")]
+    return html.Div(body, className="staff-signin")
+
+
+def select(id_, label: str, options: list[dict], value=None, **kwargs) -> html.Div:
+    """A native <select> with a visible label (accessible to keyboards and screen readers)."""
+    return html.Div([dbc.Label(label, html_for=id_),
+                     dbc.Select(id=id_, options=options, value=value, **kwargs)],
+                    className="mb-2")
+
+
+def text_input(id_, label: str, value: str = "", **kwargs) -> html.Div:
+    return html.Div([dbc.Label(label, html_for=id_), dbc.Input(id=id_, value=value, **kwargs)],
+                    className="mb-2")
+
+
+def textarea(id_, label: str, value: str = "", **kwargs) -> html.Div:
+    return html.Div([dbc.Label(label, html_for=id_), dbc.Textarea(id=id_, value=value, **kwargs)],
+                    className="mb-2")
+
+
+def message(text: str | None, ok: bool = True):
+    """A status line: words and a symbol, never colour alone."""
+    if not text:
+        return None
+    symbol = "✓" if ok else "✗"
+    return dbc.Alert([html.Span(symbol, **{"aria-hidden": "true"}), " ", text],
+                     color="success" if ok else "danger", className="py-2 mb-2")

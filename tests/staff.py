@@ -1,0 +1,85 @@
+"""Helpers for tests of staff features: accounts, a meeting with questions, Dash callback POSTs."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from kcstat_dash.models import Area, Measure, Meeting, Question
+from kcstat_dash.services import accounts
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(session, email="mod@example.org", role="moderator"):
+    user = accounts.create_user(session, email, PASSWORD, role)
+    session.commit()
+    return user
+
+
+def make_meeting(session, title="Infrastructure KCStat", status="live", **values):
+    area = session.scalar(select(Area).order_by(Area.id))
+    if area is None:
+        area = Area(slug="infrastructure", name="Infrastructure", position=0)
+        session.add(area)
+        session.flush()
+    meeting = Meeting(area_id=area.id, title=title, status=status,
+                      starts_at=datetime(2026, 11, 26, 18, tzinfo=UTC),
+                      accepting_questions=status == "live", **values)
+    session.add(meeting)
+    session.commit()
+    return meeting
+
+
+def make_measure(session, slug="pothole-on-time-rate", name="Potholes closed on time"):
+    measure = session.scalar(select(Measure).where(Measure.slug == slug))
+    if measure is None:
+        area = session.scalar(select(Area).order_by(Area.id))
+        measure = Measure(slug=slug, name=name, area_id=area.id, unit="percent",
+                          direction="higher", kind="311")
+        session.add(measure)
+        session.commit()
+    return measure
+
+
+def make_question(session, meeting, text="Why are potholes slower this year?", **values):
+    question = Question(meeting_id=meeting.id, text=text, channel=values.pop("channel", "web"),
+                        status=values.pop("status", "pending"), **values)
+    session.add(question)
+    session.commit()
+    return question
+
+
+def login(client, email="mod@example.org", password=PASSWORD):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token})
+
+
+def csrf_cookie(client) -> str | None:
+    """The token a staff page left for Dash's renderer (what the browser would send)."""
+    cookie = client.get_cookie("_csrf_token")
+    return cookie.value if cookie else None
+
+
+def approve_payload(question_id: int) -> dict:
+    """The body Dash's renderer sends when a moderator clicks Approve on a question."""
+    buttons = ["mod-approve", "mod-reject", "mod-hide", "mod-answer", "mod-pin", "mod-merge",
+               "mod-edit", "mod-label", "mod-unpin", "mod-bulk-approve", "mod-bulk-reject"]
+    states = [("mod-current", "data", question_id), ("mod-reason", "value", "spam"),
+              ("mod-answer-text", "value", ""), ("mod-merge-target", "value", ""),
+              ("mod-edit-text", "value", ""), ("mod-labels", "value", ""),
+              ("mod-bulk-reason", "value", "spam"), ("mod-filter-meeting", "value", "")]
+    return {
+        "output": "..mod-message.children...mod-refresh.data..",
+        "outputs": [{"id": "mod-message", "property": "children"},
+                    {"id": "mod-refresh", "property": "data"}],
+        "inputs": [{"id": b, "property": "n_clicks", "value": 1 if b == "mod-approve" else 0}
+                   for b in buttons],
+        "changedPropIds": ["mod-approve.n_clicks"],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in states]
+        + [[], [], {"id": "mod-refresh", "property": "data", "value": 0}],
+    }

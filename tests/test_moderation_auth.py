@@ -1,0 +1,195 @@
+"""Authorisation on the server: sign-in, lockout, CSRF, roles, and hand-made callback POSTs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from kcstat_dash.app import create_app
+from kcstat_dash.extensions import db
+from kcstat_dash.models import AuditEntry, Meeting, Question, User
+from kcstat_dash.services import accounts
+from kcstat_dash.settings import Settings
+from tests.conftest import make_settings
+from tests.staff import (
+    PASSWORD,
+    approve_payload,
+    csrf_cookie,
+    login,
+    make_meeting,
+    make_question,
+    make_user,
+)
+
+DASH = "/_dash-update-component"
+
+
+@pytest.fixture
+def staff_app(database_url):
+    application = create_app(make_settings(database_url))
+    session = db.new_session()
+    make_user(session, "mod@example.org", "moderator")
+    make_user(session, "analyst@example.org", "analyst")
+    make_user(session, "admin@example.org", "admin")
+    meeting = make_meeting(session)
+    question = make_question(session, meeting)
+    application.question_id = question.id
+    application.meeting_id = meeting.id
+    session.close()
+    yield application
+    db.engine.dispose()
+
+
+@pytest.fixture
+def staff_client(staff_app):
+    return staff_app.server.test_client()
+
+
+def _question(question_id):
+    with db.transaction() as session:
+        q = session.get(Question, question_id)
+        return q.status, session.scalar(select(func.count(AuditEntry.id))
+                                        .where(AuditEntry.entity == "question"))
+
+
+def test_anonymous_dash_post_that_would_approve_is_refused(staff_app, staff_client):
+    response = staff_client.post(DASH, json=approve_payload(staff_app.question_id))
+    assert response.status_code == 401
+    assert _question(staff_app.question_id) == ("pending", 0)
+
+
+def test_moderator_dash_post_without_csrf_token_is_refused(staff_app, staff_client):
+    assert login(staff_client).status_code == 302
+    staff_client.get("/moderate")
+    response = staff_client.post(DASH, json=approve_payload(staff_app.question_id))
+    assert response.status_code == 403
+    bad = staff_client.post(DASH, json=approve_payload(staff_app.question_id),
+                            headers={"X-CSRFToken": "forged"})
+    assert bad.status_code == 403
+    assert _question(staff_app.question_id) == ("pending", 0)
+
+
+def test_moderator_dash_post_with_the_pages_csrf_token_approves(staff_app, staff_client):
+    login(staff_client)
+    staff_client.get("/moderate")
+    token = csrf_cookie(staff_client)
+    assert token
+    response = staff_client.post(DASH, json=approve_payload(staff_app.question_id),
+                                 headers={"X-CSRFToken": token})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "approved" in response.get_data(as_text=True)
+    assert _question(staff_app.question_id) == ("approved", 1)
+
+
+def test_analyst_cannot_approve_questions(staff_app, staff_client):
+    login(staff_client, "analyst@example.org")
+    staff_client.get("/steward")
+    response = staff_client.post(DASH, json=approve_payload(staff_app.question_id),
+                                 headers={"X-CSRFToken": csrf_cookie(staff_client) or ""})
+    assert response.status_code == 403
+    assert _question(staff_app.question_id) == ("pending", 0)
+
+
+def test_moderator_cannot_read_or_export_the_audit_log(staff_client):
+    login(staff_client)
+    assert staff_client.get("/admin/audit.csv").status_code == 403
+
+
+def test_anonymous_cannot_export_the_audit_log(staff_client):
+    assert staff_client.get("/admin/audit.csv").status_code == 401
+
+
+def test_admin_exports_the_audit_log_as_csv(staff_app, staff_client):
+    login(staff_client, "admin@example.org")
+    response = staff_client.get("/admin/audit.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("id,at_utc,at_kansas_city,user_id")
+    # The three accounts created by the fixture were each recorded.
+    assert sum(",account.create," in line for line in lines) == 3
+
+
+def test_login_post_without_csrf_token_is_refused(staff_client):
+    response = staff_client.post("/login", data={"email": "mod@example.org",
+                                                 "password": PASSWORD})
+    assert response.status_code == 400
+    # Not signed in: the queue's callbacks still refuse this browser.
+    assert staff_client.post(DASH, json=approve_payload(1)).status_code == 401
+
+
+def test_login_then_logout(staff_client):
+    response = login(staff_client)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderate"
+    assert "Question queue" in staff_client.get("/moderate").get_data(as_text=True)
+    page = staff_client.get("/logout").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert staff_client.post("/logout", data={"csrf_token": token}).status_code == 302
+    response = staff_client.post(DASH, json=approve_payload(1))
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("next_url, expected", [
+    ("/measures/pothole-on-time-rate", "/measures/pothole-on-time-rate"),
+    ("https://evil.example/", "/moderate"),
+    ("//evil.example/", "/moderate"),
+    ("/\\evil.example", "/moderate"),
+    ("javascript:alert(1)", "/moderate"),
+])
+def test_next_redirect_is_kept_on_this_site(staff_client, next_url, expected):
+    page = staff_client.get("/login", query_string={"next": next_url}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = staff_client.post("/login", query_string={"next": next_url},
+                                 data={"email": "mod@example.org", "password": PASSWORD,
+                                       "csrf_token": token})
+    assert response.headers["Location"] == expected
+
+
+def test_wrong_passwords_lock_the_account(staff_client):
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        assert login(staff_client, password="wrong password here").status_code == 401
+    response = login(staff_client)  # the right password, while locked
+    assert response.status_code == 401
+    assert "locked" in response.get_data(as_text=True)
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.email == "mod@example.org"))
+        assert user.locked_until is not None
+
+
+def test_production_cookies_are_secure_httponly_samesite(database_url):
+    app = create_app(Settings.from_env(database_url=database_url, secret_key="x" * 32))
+    config = app.server.config
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+    assert config["SESSION_COOKIE_HTTPONLY"] and config["REMEMBER_COOKIE_HTTPONLY"]
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    db.engine.dispose()
+
+
+def test_moderate_page_asks_anonymous_visitors_to_sign_in(staff_client):
+    body = staff_client.get("/moderate")
+    assert body.status_code == 200
+    # The page shell is Dash's; the layout is fetched and must not list questions.
+    layout = staff_client.get("/_dash-layout").get_data(as_text=True)
+    assert "Why are potholes slower" not in layout
+
+
+def test_create_moderator_command_stores_only_a_hash(runner, database_url):
+    from kcstat_dash.cli import main
+
+    result = runner.invoke(main, ["create-moderator", "New@Example.org", "--role", "analyst"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    db.configure(database_url)
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.email == "new@example.org"))
+        assert user.role == "analyst"
+        assert PASSWORD not in user.password_hash and user.password_hash.startswith("scrypt:")
+    mismatch = runner.invoke(main, ["create-moderator", "b@example.org"],
+                             input=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n")
+    assert "do not match" in mismatch.output or "match" in mismatch.output
+    weak = runner.invoke(main, ["create-moderator", "c@example.org"], input="short\nshort\n")
+    assert weak.exit_code != 0 and "at least" in weak.output
+    db.engine.dispose()
