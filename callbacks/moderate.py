@@ -22,7 +22,7 @@ ACTION_BUTTONS = [*QUESTION_BUTTONS, "mod-unpin", "mod-bulk-approve", "mod-bulk-
 
 
 def _selected(values, ids) -> list[int]:
-    return [i["qid"] for v, i in zip(values or [], ids or []) if v]
+    return [i["qid"] for v, i in zip(values or [], ids or [], strict=False) if v]
 
 
 def _clicked() -> str | None:

@@ -77,7 +77,7 @@ def current_staff() -> StaffUser | None:
 
 
 def staff_may(roles: tuple[str, ...]) -> bool:
-    """Whether the signed-in user holds one of ``roles`` (for what a page shows, never for writes)."""
+    """Whether the signed-in user holds one of ``roles`` (for what a page shows, not writes)."""
     user = current_staff()
     return bool(user and user.can(roles))
 

@@ -17,7 +17,8 @@ POLL_MS = 3000
 STATUS_LABELS = {"pending": "Pending", "approved": "Approved (in the feed)",
                  "answered": "Answered", "hidden": "Hidden", "rejected": "Rejected",
                  "merged": "Merged"}
-SHORTCUTS = [("j / k", "next / previous question"), ("a", "approve"), ("r", "reject (reason chosen)"),
+SHORTCUTS = [("j / k", "next / previous question"), ("a", "approve"),
+             ("r", "reject (reason chosen)"),
              ("h", "hide"), ("n", "write an answer"), ("p", "pin as now discussing"),
              ("x", "select for a bulk action")]
 REASON_OPTIONS = [{"label": label, "value": code}
@@ -60,7 +61,8 @@ def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:
         meta.append(html.Span(f"Held: {row['held_reason']}", className="me-2"))
     if row["reject_reason"]:
         meta.append(html.Span(f"Reason: {row['reject_reason']}", className="me-2"))
-    who = row["display_name"] or (f"@{row['author_handle']}" if row["author_handle"] else "Anonymous")
+    handle = f"@{row['author_handle']}" if row["author_handle"] else None
+    who = row["display_name"] or handle or "Anonymous"
     return html.Li([
         html.Div([
             dbc.Checkbox(id={"type": "mod-select", "qid": row["id"]}, value=selected,
@@ -91,7 +93,8 @@ def detail(row: dict | None) -> html.Div:
     if row is None:
         return html.P("Choose a question with its Open button (or press j).",
                       className="text-muted")
-    parts = [html.P(html.Strong(f"#{row['id']} · {STATUS_LABELS.get(row['status'], row['status'])}")),
+    status = STATUS_LABELS.get(row["status"], row["status"])
+    parts = [html.P(html.Strong(f"#{row['id']} · {status}")),
              html.Blockquote(row["text"], className="question-text")]
     if row["original_text"]:
         parts.append(html.P(["Original wording: ", html.Span(row["original_text"])],

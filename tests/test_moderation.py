@@ -262,7 +262,8 @@ def test_labels_are_normalised_and_audited_but_not_public(world):
     session, user, meeting = world
     question = make_question(session, meeting)
     before = _version(session, meeting)
-    moderation.set_labels(session, question.id, " Potholes, budget ,potholes,  Follow   up", user.id)
+    raw = " Potholes, budget ,potholes,  Follow   up"
+    moderation.set_labels(session, question.id, raw, user.id)
     session.commit()
     assert session.get(Question, question.id).labels == ["potholes", "budget", "follow up"]
     assert _version(session, meeting) == before

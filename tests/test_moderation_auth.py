@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kcstat_dash.app import create_app
 from kcstat_dash.extensions import db
-from kcstat_dash.models import AuditEntry, Meeting, Question, User
+from kcstat_dash.models import AuditEntry, Question, User
 from kcstat_dash.services import accounts
 from kcstat_dash.settings import Settings
 from tests.conftest import make_settings

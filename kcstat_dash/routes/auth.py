@@ -30,19 +30,23 @@ PAGE = """<!DOCTYPE html>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
 <header role="banner"><nav class="navbar navbar-dark bg-dark site-nav" aria-label="Site">
-<div class="container-lg"><a class="navbar-brand brand" href="/">KCStat Dash</a></div></nav></header>
+<div class="container-lg"><a class="navbar-brand brand" href="/">KCStat Dash</a></div>
+</nav></header>
 <main id="main" class="container-lg py-4" tabindex="-1">
 <div class="row"><div class="col-md-6 col-lg-5">
 <h1>{{ title }}</h1>
-{% if message %}<div class="alert alert-danger" role="alert" id="auth-message">{{ message }}</div>{% endif %}
+{% if message %}<div class="alert alert-danger" role="alert" id="auth-message">
+{{ message }}</div>{% endif %}
 {% if form == "login" %}
 <p>For KCStat staff: moderators, analysts and admins. Residents need no account.</p>
-<form method="post" action="/login{% if next_url %}?next={{ next_url | urlencode }}{% endif %}" novalidate>
+<form method="post" novalidate
+      action="/login{% if next_url %}?next={{ next_url | urlencode }}{% endif %}">
   <input type="hidden" name="csrf_token" value="{{ csrf }}">
   <div class="mb-3"><label class="form-label" for="email">E-mail</label>
     <input class="form-control" type="email" id="email" name="email" autocomplete="username"
            required maxlength="254" value="{{ email }}"></div>
-  <div class="mb-3"><label class="form-label" for="password">Password</label>
+  <div class="mb-3">
+    <label class="form-label" for="password">Password</label>
     <input class="form-control" type="password" id="password" name="password"
            autocomplete="current-password" required maxlength="256"></div>
   <div class="form-check mb-3"><input class="form-check-input" type="checkbox" id="remember"

@@ -55,7 +55,8 @@ def go_live(session: Session, meeting_id, user_id: int | None) -> Meeting:
     """Start the meeting: it is live and takes questions."""
     meeting = get_meeting(session, meeting_id)
     if meeting.status != "scheduled":
-        raise ModerationError(f"Only a scheduled meeting can go live; this one is {meeting.status}.")
+        raise ModerationError("Only a scheduled meeting can go live; "
+                              f"this one is {meeting.status}.")
     before = meeting_state(meeting)
     meeting.status, meeting.accepting_questions = "live", True
     return _changed(session, meeting, user_id, "go_live", before)
