@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import browser_identity, citing, meeting, moderate, navigation, packet, projector
+from callbacks import (
+    admin,
+    browser_identity,
+    citing,
+    meeting,
+    moderate,
+    navigation,
+    packet,
+    projector,
+    steward,
+)
 
-CALLBACK_MODULES = (navigation, browser_identity, citing, packet, meeting, projector, moderate)
+CALLBACK_MODULES = (navigation, browser_identity, citing, packet, meeting, projector, moderate,
+                    steward, admin)
 
 
 def register(app: dash.Dash) -> None:

@@ -25,7 +25,7 @@ REASON_OPTIONS = [{"label": label, "value": code}
                   for code, label in moderation.REJECT_REASONS.items()]
 
 
-def filters(options: dict) -> dbc.Row:
+def filters(options: dict) -> html.Div:
     meetings = [{"label": "All meetings", "value": ""}] + [
         {"label": f"{m['title']} ({format_local(m['starts_at'], '%b %-d, %Y')}, {m['status']})",
          "value": str(m["id"])} for m in options["meetings"]]
@@ -36,13 +36,14 @@ def filters(options: dict) -> dbc.Row:
     measures = [{"label": "Any measure", "value": ""}] + [
         {"label": m["name"], "value": str(m["id"])} for m in options["measures"]]
     live = [m for m in options["meetings"] if m["status"] == "live"]
-    first = str(live[0]["id"]) if live else ""
-    return dbc.Row([
+    # One meeting live: start on it. Otherwise start on every meeting, so nothing is missed.
+    first = str(live[0]["id"]) if len(live) == 1 else ""
+    return html.Div(dbc.Row([
         dbc.Col(select("mod-filter-meeting", "Meeting", meetings, first), md=6, lg=3),
         dbc.Col(select("mod-filter-status", "Status", statuses, "pending"), md=6, lg=3),
         dbc.Col(select("mod-filter-channel", "Channel", channels, ""), md=6, lg=3),
         dbc.Col(select("mod-filter-measure", "Flagged measure", measures, ""), md=6, lg=3),
-    ], className="mod-filters", role="search")
+    ]), className="mod-filters", role="search", **{"aria-label": "Filter the queue"})
 
 
 def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:

@@ -83,3 +83,20 @@ def approve_payload(question_id: int) -> dict:
         "state": [{"id": i, "property": p, "value": v} for i, p, v in states]
         + [[], [], {"id": "mod-refresh", "property": "data", "value": 0}],
     }
+
+
+def callback_payload(app, output_key: str, clicked: str, values: dict) -> dict:
+    """A hand-made body for the callback whose outputs are ``output_key``, as a browser would
+    send it after clicking ``clicked``; ``values`` gives the other inputs' and states' values."""
+    spec = app.callback_map[output_key]
+
+    def item(dep, default=None):
+        value = 1 if dep["id"] == clicked else values.get(dep["id"], default)
+        return {"id": dep["id"], "property": dep["property"], "value": value}
+
+    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]}
+               for part in output_key.strip(".").split("...")]
+    return {"output": output_key, "outputs": outputs,
+            "inputs": [item(d, 0) for d in spec["inputs"]],
+            "changedPropIds": [f"{clicked}.n_clicks"],
+            "state": [item(d) for d in spec["state"]]}

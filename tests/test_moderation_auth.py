@@ -9,15 +9,17 @@ from sqlalchemy import func, select
 
 from kcstat_dash.app import create_app
 from kcstat_dash.extensions import db
-from kcstat_dash.models import AuditEntry, Question, User
+from kcstat_dash.models import AuditEntry, MeasureTarget, Question, User
 from kcstat_dash.services import accounts
 from kcstat_dash.settings import Settings
 from tests.conftest import make_settings
 from tests.staff import (
     PASSWORD,
     approve_payload,
+    callback_payload,
     csrf_cookie,
     login,
+    make_measure,
     make_meeting,
     make_question,
     make_user,
@@ -193,3 +195,71 @@ def test_create_moderator_command_stores_only_a_hash(runner, database_url):
     weak = runner.invoke(main, ["create-moderator", "c@example.org"], input="short\nshort\n")
     assert weak.exit_code != 0 and "at least" in weak.output
     db.engine.dispose()
+
+
+CREATE_ACCOUNT = "..adm-account-message.children...adm-refresh.data...adm-new-password.value.."
+SAVE_TARGET = "..stw-message.children...stw-refresh.data.."
+
+
+def _create_account_payload(app):
+    return callback_payload(app, CREATE_ACCOUNT, "adm-create", {
+        "adm-new-email": "intruder@example.org", "adm-new-role": "admin",
+        "adm-new-password": "a long enough password"})
+
+
+def _accounts():
+    with db.transaction() as session:
+        return set(session.scalars(select(User.email)))
+
+
+@pytest.mark.parametrize("email", [None, "mod@example.org", "analyst@example.org"])
+def test_only_admins_create_accounts_through_the_admin_callback(staff_app, staff_client, email):
+    if email:
+        login(staff_client, email)
+        staff_client.get("/admin")
+    response = staff_client.post(DASH, json=_create_account_payload(staff_app),
+                                 headers={"X-CSRFToken": csrf_cookie(staff_client) or ""})
+    assert response.status_code == (403 if email else 401)
+    assert "intruder@example.org" not in _accounts()
+
+
+def test_admin_creates_an_account_through_the_admin_callback(staff_app, staff_client):
+    login(staff_client, "admin@example.org")
+    staff_client.get("/admin")
+    response = staff_client.post(DASH, json=_create_account_payload(staff_app),
+                                 headers={"X-CSRFToken": csrf_cookie(staff_client)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "intruder@example.org" in _accounts()
+
+
+@pytest.mark.parametrize("email, status", [(None, 401), ("mod@example.org", 403)])
+def test_only_analysts_and_admins_set_targets(staff_app, staff_client, email, status):
+    session = db.new_session()
+    measure = make_measure(session)
+    slug = measure.slug
+    session.close()
+    if email:
+        login(staff_client, email)
+        staff_client.get("/moderate")
+    payload = callback_payload(staff_app, SAVE_TARGET, "stw-save-target", {
+        "stw-measure": slug, "stw-target-period": "2024-01", "stw-target-value": "10"})
+    response = staff_client.post(DASH, json=payload,
+                                 headers={"X-CSRFToken": csrf_cookie(staff_client) or ""})
+    assert response.status_code == status
+    with db.transaction() as s:
+        assert s.scalar(select(func.count(MeasureTarget.id))) == 0
+
+
+def test_analyst_sets_a_target_through_the_callback(staff_app, staff_client):
+    session = db.new_session()
+    slug = make_measure(session).slug
+    session.close()
+    login(staff_client, "analyst@example.org")
+    staff_client.get("/steward")
+    payload = callback_payload(staff_app, SAVE_TARGET, "stw-save-target", {
+        "stw-measure": slug, "stw-target-period": "2024-01", "stw-target-value": "10"})
+    response = staff_client.post(DASH, json=payload,
+                                 headers={"X-CSRFToken": csrf_cookie(staff_client)})
+    assert response.status_code == 200
+    with db.transaction() as s:
+        assert s.scalar(select(MeasureTarget.value)) == 10.0

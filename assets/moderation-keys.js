@@ -1,0 +1,76 @@
+/* Keyboard shortcuts for the moderators' queue (/moderate); they do nothing on other pages.
+   j/k move between questions, a approve, r reject, h hide, n write an answer, p pin,
+   x select for a bulk action. Typing in a field never triggers them. */
+(function () {
+  "use strict";
+
+  function items() {
+    return Array.prototype.slice.call(document.querySelectorAll(".mod-queue-list .queue-item"));
+  }
+
+  // The chosen question's id survives the queue being re-rendered by a poll.
+  var chosenId = null;
+
+  function current() {
+    return document.querySelector(".mod-queue-list .queue-item.is-current") ||
+      (chosenId && document.querySelector('.mod-queue-list .queue-item[data-qid="' + chosenId + '"]'));
+  }
+
+  function choose(item) {
+    if (!item) { return; }
+    items().forEach(function (el) { el.classList.remove("is-current"); });
+    item.classList.add("is-current");
+    chosenId = item.getAttribute("data-qid");
+    var open = item.querySelector(".mod-open");
+    if (open) { open.click(); open.focus(); }
+    item.scrollIntoView({block: "nearest"});
+  }
+
+  function move(step) {
+    var all = items();
+    if (!all.length) { return; }
+    var index = all.indexOf(current());
+    var next = index < 0 ? (step > 0 ? 0 : all.length - 1) : index + step;
+    choose(all[Math.max(0, Math.min(all.length - 1, next))]);
+  }
+
+  function click(id) {
+    var button = document.getElementById(id);
+    if (button && !button.disabled) { button.click(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var open = event.target.closest && event.target.closest(".mod-open");
+    if (!open) { return; }
+    var item = open.closest(".queue-item");
+    items().forEach(function (el) { el.classList.remove("is-current"); });
+    item.classList.add("is-current");
+    chosenId = item.getAttribute("data-qid");
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!document.getElementById("mod-queue")) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) {
+      return;
+    }
+    var actions = {
+      j: function () { move(1); },
+      k: function () { move(-1); },
+      a: function () { click("mod-approve"); },
+      r: function () { click("mod-reject"); },
+      h: function () { click("mod-hide"); },
+      p: function () { click("mod-pin"); },
+      n: function () { var box = document.getElementById("mod-answer-text"); if (box) { box.focus(); } },
+      x: function () {
+        var item = current();
+        var box = item && item.querySelector(".mod-select input, input.mod-select");
+        if (box) { box.click(); }
+      }
+    };
+    var action = actions[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+})();

@@ -1,0 +1,58 @@
+"""A meeting's public moderation record: how many questions had each outcome, and why."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from kcstat_dash.extensions import db
+from kcstat_dash.services import moderation
+from layouts.components import empty_state
+
+OUTCOME_LABELS = {"pending": "Waiting for a moderator", "approved": "Published",
+                  "answered": "Answered", "hidden": "Hidden after publishing",
+                  "rejected": "Not published", "merged": "Merged into a similar question"}
+
+
+def counts_table(caption: str, heading: str, rows: list[tuple[str, int]]) -> dbc.Table:
+    return dbc.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(heading, scope="col"), html.Th("Questions", scope="col")])),
+        html.Tbody([html.Tr([html.Td(label), html.Td(str(count), className="num")])
+                    for label, count in rows]),
+    ], size="sm", className="moderation-counts")
+
+
+def layout(meeting_id: str | None = None, **_query) -> html.Div:
+    try:
+        summary = moderation.moderation_summary(db.session, int(meeting_id or ""))
+    except (ValueError, moderation.ModerationError):
+        return empty_state("Meeting not found", f"No meeting is published as “{meeting_id}”.",
+                           html.A("See all meetings", href="/meetings"))
+    outcomes = [(OUTCOME_LABELS[s], n) for s, n in summary["outcomes"].items()]
+    reasons = [(moderation.REJECT_REASONS[c], n) for c, n in summary["reject_reasons"].items()]
+    return html.Div([
+        html.P(html.A(summary["title"], href=f"/meetings/{summary['meeting_id']}"),
+               className="eyebrow"),
+        html.H1("How questions were moderated"),
+        html.P(f"Questions received for this meeting from every channel: {summary['total']}. "
+               "Moderators publish questions about the city's services and measures; the reasons "
+               "for not publishing are counted here, without the questions' text."),
+        counts_table("Every question by its outcome", "Outcome", outcomes),
+        counts_table("Questions not published, by reason", "Reason", reasons),
+        html.P(html.A("Download as JSON",
+                      href=f"/api/meetings/{summary['meeting_id']}/moderation-summary"),
+               className="small"),
+    ], className="moderation-summary")
+
+
+def title(meeting_id: str | None = None, **_query) -> str:
+    return "KCStat Dash — Moderation summary"
+
+
+def register() -> None:
+    # order=0: Dash tries path templates in order, and the meeting page's "/meetings/<id>"
+    # would also match "/meetings/5/moderation" (as the projector page found too).
+    dash.register_page(__name__, path_template="/meetings/<meeting_id>/moderation",
+                       name="Moderation summary", title=title, layout=layout, order=0)

@@ -1,0 +1,95 @@
+"""The analysts' page: targets with their history, narratives, peer values, and the to-do list."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from kcstat_dash.auth import STEWARD, current_staff, staff_may
+from kcstat_dash.extensions import db
+from kcstat_dash.services import stewardship
+from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.timezone import format_local
+from layouts.staff import select, signin_required, text_input, textarea
+
+
+def todo_list(items: list[dict]) -> html.Div:
+    """Missed targets still waiting for a narrative, each with a button to write it."""
+    if not items:
+        return html.P("Nothing to do: every recent missed target has a narrative.")
+    return html.Ul([html.Li([
+        html.Span(f"{item['name']}, {period_label(item['period'])}: "
+                  f"{format_value(item['value'], item['unit'])} against a target of "
+                  f"{format_value(item['target'], item['unit'])}. "),
+        html.Button("Write the narrative",
+                    id={"type": "stw-todo", "slug": item["slug"], "period": item["period"]},
+                    className="btn btn-link btn-sm p-0 align-baseline", n_clicks=0),
+    ]) for item in items], className="stw-todo-list")
+
+
+def target_history(rows: list[dict], unit: str) -> dbc.Table:
+    return dbc.Table([
+        html.Caption("Targets in force, oldest first; a month uses the latest target set "
+                     "from that month or before."),
+        html.Thead(html.Tr([html.Th("In force from", scope="col"), html.Th("Target", scope="col"),
+                            html.Th("Set", scope="col")])),
+        html.Tbody([html.Tr([
+            html.Td(period_label(r["effective_from"]) if r["set_at"] else "Starting target"),
+            html.Td(format_value(r["value"], unit) if r["value"] is not None else "none"),
+            html.Td(format_local(r["set_at"]) if r["set_at"] else "—"),
+        ]) for r in rows]),
+    ], size="sm", className="stw-history")
+
+
+def forms() -> html.Div:
+    button = dict(n_clicks=0, color="primary", size="sm", className="mb-3")
+    return dbc.Row([
+        dbc.Col(html.Section([
+            html.H2("Set a target", className="h5"),
+            text_input("stw-target-period", "In force from (YYYY-MM or FYyyyy)", maxLength=10),
+            text_input("stw-target-value", "Target (empty for no target)", maxLength=20,
+                       inputMode="decimal"),
+            dbc.Button("Save target", id="stw-save-target", **button),
+        ]), md=4),
+        dbc.Col(html.Section([
+            html.H2("Write the narrative", className="h5"),
+            text_input("stw-narrative-period", "Period (YYYY-MM or FYyyyy)", maxLength=10),
+            textarea("stw-narrative-body", "What is being done; how the city compares", rows=5,
+                     maxLength=stewardship.MAX_NARRATIVE_LENGTH),
+            dbc.Button("Publish narrative", id="stw-save-narrative", **button),
+        ]), md=4),
+        dbc.Col(html.Section([
+            html.H2("Add a peer value", className="h5"),
+            text_input("stw-peer-period", "Period (YYYY-MM or FYyyyy)", maxLength=10),
+            text_input("stw-peer-name", "Peer (a city, or a peer average)", maxLength=200),
+            text_input("stw-peer-value", "Their value", maxLength=20, inputMode="decimal"),
+            text_input("stw-peer-url", "Source (https:// address)", maxLength=2000, type="url"),
+            dbc.Button("Save peer value", id="stw-save-peer", **button),
+        ]), md=4),
+    ])
+
+
+def layout(**_query) -> html.Div:
+    if not staff_may(STEWARD):
+        return signin_required("/steward", "Measure stewardship", current_staff() is not None)
+    choices = stewardship.measure_choices(db.session)
+    options = [{"label": c["name"], "value": c["slug"]} for c in choices]
+    return html.Div([
+        html.H1("Measure stewardship"),
+        html.P(["Targets, narratives and peer values; every change is recorded in the audit "
+                "log. ", html.A("Sign out", href="/logout")], className="small"),
+        html.Section([html.H2("To do: missed targets without a narrative", className="h4"),
+                      html.Div(id="stw-todo")], className="mb-4"),
+        select("stw-measure", "Measure", options, options[0]["value"] if options else None),
+        html.Div(id="stw-message", role="status", **{"aria-live": "polite"}),
+        html.Section([html.H2("Target history", className="h5"), html.Div(id="stw-history")],
+                     className="mb-3"),
+        forms(),
+        dcc.Store(id="stw-refresh", data=0),
+    ], className="steward-page")
+
+
+def register() -> None:
+    dash.register_page(__name__, path="/steward", name="Stewardship",
+                       title="KCStat Dash — Measure stewardship", layout=layout)
