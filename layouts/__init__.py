@@ -10,14 +10,6 @@ from layouts import (
     meeting,
     meetings,
     moderate,
-from layouts import (
-    admin,
-    area,
-    cite,
-    measure,
-    meeting,
-    meetings,
-    moderate,
     moderation_summary,
     not_found_404,
     overview,
@@ -29,20 +21,6 @@ from layouts import (
 
 PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, moderation_summary,
                 meeting, moderate, steward, admin, not_found_404)
-    overview,
-    packet,
-    projector,
-    shell,
-    steward,
-)
-
-<<<<<<< HEAD
-PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, meeting, moderate,
-                not_found_404)
-=======
-PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, moderation_summary,
-                meeting, moderate, steward, admin)
->>>>>>> 5f771ea (Stewardship, admin (accounts, audit log) and public moderation summary pages; keyboard shortcuts; callback authorisation tests; browser journeys with axe)
 
 
 def register_pages() -> None:

@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from kcstat_dash.auth import ADMIN, MODERATE, STEWARD, current_staff
 from kcstat_dash.services.areas import AREAS
 
 
@@ -43,6 +44,19 @@ def page_container_with_loading() -> dcc.Loading:
                        parent_className="page-loading")
 
 
+def staff_links() -> html.P:
+    """The footer's way in for staff; signed-in staff get links to their pages."""
+    staff = current_staff()
+    if staff is None:
+        return html.P(html.A("Staff sign-in", href="/login"), className="small staff-links")
+    pages = [("Question queue", "/moderate", MODERATE), ("Stewardship", "/steward", STEWARD),
+             ("Administration", "/admin", ADMIN)]
+    links = [html.A(name, href=href, className="me-3") for name, href, roles in pages
+             if staff.can(roles)]
+    return html.P([f"Signed in as {staff.email}: ", *links, html.A("Sign out", href="/logout")],
+                  className="small staff-links")
+
+
 def app_shell() -> html.Div:
     """Called per page load, so the layout always reflects the current data."""
     return html.Div([
@@ -58,6 +72,7 @@ def app_shell() -> html.Div:
             html.P(["Data: Kansas City 311 service requests and published resident survey "
                     "figures (", html.A("data.kcmo.org", href="https://data.kcmo.org"),
                     "). Times are shown in Kansas City time (America/Chicago)."]),
+            staff_links(),
         ], fluid="lg"), className="site-footer", role="contentinfo"),
         dcc.Store(id="browser-id", storage_type="local"),
         # The testimony packet's citation ids: kept in this browser, no account needed.

@@ -263,3 +263,38 @@ def test_analyst_sets_a_target_through_the_callback(staff_app, staff_client):
     assert response.status_code == 200
     with db.transaction() as s:
         assert s.scalar(select(MeasureTarget.value)) == 10.0
+
+
+STAFF_PREFIXES = ("mod-", "stw-", "adm-")
+
+
+def _staff_callbacks(app):
+    """Every server callback whose outputs belong to a staff page."""
+    for key, spec in app.callback_map.items():
+        outputs = [part.split(".")[0] for part in key.strip(".").split("...")]
+        if any(o.startswith(STAFF_PREFIXES) for o in outputs) and spec.get("callback"):
+            yield key, spec
+
+
+def _anything_payload(key, spec):
+    def dep(d):
+        wildcard = d["id"].startswith("{")
+        if wildcard:  # a pattern-matching ALL input: a list of matches (none here)
+            return []
+        return {"id": d["id"], "property": d["property"], "value": 1}
+
+    outputs = [{"id": p.split(".")[0], "property": p.split(".")[1]}
+               for p in key.strip(".").split("...")]
+    first = spec["inputs"][0]
+    return {"output": key, "outputs": outputs, "inputs": [dep(d) for d in spec["inputs"]],
+            "changedPropIds": [f"{first['id']}.{first['property']}"],
+            "state": [dep(d) for d in spec["state"]]}
+
+
+def test_every_staff_callback_refuses_anonymous_callers(staff_app, staff_client):
+    callbacks = list(_staff_callbacks(staff_app))
+    # The queue, its detail, actions, meeting control; stewardship; admin: all of them.
+    assert len(callbacks) >= 10
+    for key, spec in callbacks:
+        response = staff_client.post(DASH, json=_anything_payload(key, spec))
+        assert response.status_code == 401, key

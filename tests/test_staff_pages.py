@@ -84,3 +84,21 @@ def test_moderation_summary_route_is_not_taken_by_the_meeting_page(app):
 
     page, variables = _path_to_page("meetings/5/moderation")
     assert page["module"] == "layouts.moderation_summary" and variables == {"meeting_id": "5"}
+
+
+@pytest.mark.parametrize("role, shown, hidden", [
+    (None, ["Staff sign-in"], ["Question queue", "Sign out"]),
+    ("moderator", ["Question queue", "Sign out"], ["Stewardship", "Administration"]),
+    ("analyst", ["Stewardship"], ["Question queue", "Administration"]),
+    ("admin", ["Question queue", "Stewardship", "Administration"], ["Staff sign-in"]),
+])
+def test_footer_links_follow_the_role(staff_request, role, shown, hidden):
+    from layouts.shell import staff_links
+
+    request_as, _ = staff_request
+    context = request_as(role)
+    try:
+        text = _text(staff_links())
+    finally:
+        context.pop()
+    assert all(s in text for s in shown) and not any(h in text for h in hidden)
