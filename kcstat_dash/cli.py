@@ -266,6 +266,7 @@ def export_open_data(fmt: str, output) -> None:
                 else open_data.open_data_json(session))
     output.write(body)
 
+
 @main.command("create-moderator")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["moderator", "analyst", "admin"]), default="moderator",
