@@ -119,23 +119,34 @@ def register(app: dash.Dash) -> None:
         return clicked["qid"]
 
     @app.callback(
-        Output("mod-detail", "children"), Output("mod-answer-text", "value"),
-        Output("mod-edit-text", "value"), Output("mod-labels", "value"),
-        Output("mod-merge-target", "options"),
+        Output("mod-detail", "children"), Output("mod-merge-target", "options"),
         Input("mod-current", "data"), Input("mod-refresh", "data"),
     )
     def show_detail(current, _refresh):
         require_role(*MODERATE)
         question = db.session.get(Question, int(current)) if current else None
         if question is None:
-            return view.detail(None), "", "", "", []
-        row = moderation.question_row(question)
+            return view.detail(None), []
         others = moderation.queue(db.session, meeting_id=question.meeting_id, status=None)
         targets = [{"label": f"#{o['id']}: {o['text'][:70]}", "value": str(o["id"])}
                    for o in others if o["id"] != question.id
                    and o["status"] not in ("merged", "rejected")]
-        return (view.detail(row), row["answer"] or "", row["text"], ", ".join(row["labels"]),
+        return (view.detail(moderation.question_row(question)),
                 [{"label": "Choose the question to keep", "value": ""}] + targets)
+
+    @app.callback(
+        Output("mod-answer-text", "value"), Output("mod-edit-text", "value"),
+        Output("mod-labels", "value"),
+        Input("mod-current", "data"),
+    )
+    def fill_forms(current):
+        # Only when another question is chosen: an action's refresh must never wipe what the
+        # moderator is typing (say, an answer right after approving).
+        require_role(*MODERATE)
+        question = db.session.get(Question, int(current)) if current else None
+        if question is None:
+            return "", "", ""
+        return question.answer or "", question.text, ", ".join(question.labels or [])
 
     @app.callback(
         Output("mod-message", "children"), Output("mod-refresh", "data"),
