@@ -170,3 +170,17 @@ def test_without_redis_each_worker_counts_alone(sample_database_url):
     assert [_ask_via(second_worker, meeting_id, f"Second {i}").status_code
             for i in range(3)] == [201] * 3
     db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(sample_database_url):
+    app = create_app(make_settings(sample_database_url, trusted_proxies=1))
+    client = app.server.test_client()
+    meeting_id = live_meeting(client)["id"]
+
+    def ask(address, text):
+        return client.post("/api/questions", json={"meeting_id": meeting_id, "text": text},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [ask("203.0.113.5", f"From five {i}") for i in range(6)] == [201] * 5 + [429]
+    assert ask("203.0.113.6", "From six") == 201
+    db.engine.dispose()
