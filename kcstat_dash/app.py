@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kcstat_dash import rate_limit_storage
 from kcstat_dash.compression import enable_compression
@@ -51,6 +52,10 @@ def create_server(settings: Settings) -> Flask:
         JSON_SORT_KEYS=False,
     )
     server.extensions["kcstat_settings"] = settings
+    if settings.trusted_proxies:
+        # The client's own address (for rate limits) from the proxies' X-Forwarded-For.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,
+                                   x_proto=settings.trusted_proxies)
     db.configure(settings.database_url)
     server.teardown_appcontext(db.remove)
     login_manager.init_app(server)

@@ -54,6 +54,9 @@ class Settings:
     testing: bool = False
     # Anonymous questions per browser (per address for API clients); see services/rate_limits.
     question_rate_limits: str = "5/minute;40/hour"
+    # Proxies in front of the app whose X-Forwarded-For is trusted (1 on Heroku): without it
+    # every client would share the router's address, and per-client rate limits would be moot.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -71,6 +74,7 @@ class Settings:
             public_base_url=os.environ.get("KCSTAT_PUBLIC_URL") or None,
             question_rate_limits=os.environ.get("KCSTAT_QUESTION_RATE_LIMITS")
             or "5/minute;40/hour",
+            trusted_proxies=int(os.environ.get("KCSTAT_TRUSTED_PROXIES") or 0),
         )
         values.update(overrides)
         if "database_url" in overrides:

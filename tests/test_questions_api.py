@@ -172,3 +172,17 @@ def test_without_redis_the_database_carries_the_count_across_workers(sample_data
             for i in range(3)] == [201, 201, 429]
     assert stored_count() == 5
     db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(sample_database_url):
+    app = create_app(make_settings(sample_database_url, trusted_proxies=1))
+    client = app.server.test_client()
+    meeting_id = live_meeting(client)["id"]
+
+    def ask(address, text):
+        return client.post("/api/questions", json={"meeting_id": meeting_id, "text": text},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [ask("203.0.113.5", f"From five {i}") for i in range(6)] == [201] * 5 + [429]
+    assert ask("203.0.113.6", "From six") == 201
+    db.engine.dispose()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import bindparam, select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.extensions import db, limiter
 from kcstat_dash.models import Meeting
 from kcstat_dash.routes.json_errors import json_error
 from kcstat_dash.services import meeting_calendar, meetings
@@ -35,6 +35,7 @@ def meeting(meeting_id: int):
 
 
 @blueprint.get("/api/meetings/<int:meeting_id>/version")
+@limiter.exempt  # no limit applies, and skipping the limiter's lookup is a third of the cost
 def feed_version(meeting_id: int):
     """The live feed's version: browsers re-render the feed only when this number changes."""
     with db.autocommit_connection() as connection:

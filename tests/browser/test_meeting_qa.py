@@ -176,3 +176,24 @@ def test_meeting_pages_have_no_serious_accessibility_violations(live_server, pag
     page.wait_for_load_state("networkidle")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_a_statistic_can_be_flagged_from_the_lists_without_the_chart(live_server, page):
+    meeting_id = live_meeting_id()
+    observations = page.request.get(
+        f"{live_server.url}/api/measures/{MEASURE}/observations").json()
+    chosen = observations[-4]
+    page.goto(f"{live_server.url}/meetings/{meeting_id}")
+    page.get_by_label("Measure", exact=True).select_option(MEASURE)
+    period_list = page.get_by_label("Period", exact=True)
+    expect(period_list.locator(f"option[value='{chosen['period']}']")).to_have_count(1)
+    period_list.select_option(chosen["period"])
+    page.get_by_label("Your question").fill("Picked from the list")
+    page.get_by_role("button", name="Send question").click()
+    expect(page.locator(".ask-sent")).to_be_visible()
+    session = db.new_session()
+    stored = session.scalar(select(Question).where(Question.text == "Picked from the list"))
+    session.close()
+    assert stored.flag_snapshot["period"] == chosen["period"]
+    assert stored.flag_snapshot["value"] == chosen["value"]
+    assert stored.flag_snapshot["status"] == chosen["status"]
