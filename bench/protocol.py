@@ -29,7 +29,12 @@ class FeedCheck:
 
 
 def ask_page_path(meeting_id: int) -> str:
-    return f"/meetings/{meeting_id}"
+    """The page residents ask from: the chart-free phone page where this commit has one."""
+    try:
+        from layouts.meetings import ask_path
+    except ImportError:
+        return f"/meetings/{meeting_id}"
+    return ask_path(meeting_id)
 
 
 def poll_interval_ms() -> int:

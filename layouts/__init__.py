@@ -5,6 +5,7 @@ from __future__ import annotations
 from layouts import (
     admin,
     area,
+    ask,
     cite,
     measure,
     meeting,
@@ -19,8 +20,8 @@ from layouts import (
     steward,
 )
 
-PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, moderation_summary,
-                meeting, moderate, steward, admin, not_found_404)
+PAGE_MODULES = (overview, area, measure, cite, packet, meetings, projector, ask,
+                moderation_summary, meeting, moderate, steward, admin, not_found_404)
 
 
 def register_pages() -> None:

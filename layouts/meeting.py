@@ -13,7 +13,7 @@ from kcstat_dash.services.meeting_page import meeting_page
 from layouts.charts import trend_figure
 from layouts.components import empty_state, period_text, status_badge, target_text
 from layouts.measure import chart_summary
-from layouts.meetings import meeting_status_badge, when
+from layouts.meetings import ask_path, meeting_status_badge, when
 from layouts.qa_feed import feed_items, feed_summary
 
 POLL_MILLISECONDS = 1000
@@ -60,9 +60,10 @@ NO_MEASURE, LATEST_PERIOD = "none", "latest"
 NO_PERIODS = [{"label": "Pick a measure first", "value": LATEST_PERIOD}]
 
 
-def measure_options(measure_details: list[dict]) -> list[dict]:
+def measure_options(flaggable: list[dict]) -> list[dict]:
+    """``flaggable``: the measures with values, each with its ``slug`` and ``name``."""
     return [{"label": "No statistic", "value": NO_MEASURE}] + [
-        {"label": d["name"], "value": d["slug"]} for d in measure_details if d["observations"]]
+        {"label": d["name"], "value": d["slug"]} for d in flaggable]
 
 
 def period_options(points: list[dict], unit: str) -> list[dict]:
@@ -72,7 +73,8 @@ def period_options(points: list[dict], unit: str) -> list[dict]:
          "value": p["period"]} for p in reversed(points)]
 
 
-def ask_form(summary: dict, measure_details: list[dict]) -> html.Section:
+def ask_form(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a month "
+             "here, or click a point on a chart.") -> html.Section:
     if not summary["open_for_questions"]:
         message = ("This meeting has ended; its questions and answers are kept here."
                    if summary["status"] == "ended" else
@@ -94,10 +96,9 @@ def ask_form(summary: dict, measure_details: list[dict]) -> html.Section:
                   className="mb-2"),
         html.Fieldset([
             html.Legend("Flag a statistic (optional)", className="fs-6 fw-semibold mb-1"),
-            html.P("Pick a measure and a month here, or click a point on a chart.",
-                   className="small text-muted mb-1"),
+            html.P(hint, className="small text-muted mb-1"),
             dbc.Label("Measure", html_for="ask-measure", className="small"),
-            dbc.Select(id="ask-measure", options=measure_options(measure_details),
+            dbc.Select(id="ask-measure", options=measure_options(flaggable),
                        value=NO_MEASURE),
             dbc.Label("Period", html_for="ask-period", className="small mt-1"),
             dbc.Select(id="ask-period", options=NO_PERIODS, value=LATEST_PERIOD),
@@ -139,6 +140,8 @@ def header(summary: dict) -> html.Div:
         links.append(html.A("Watch the livestream", href=summary["livestream_url"]))
     if summary["recording_url"]:
         links.append(html.A("Watch the recording", href=summary["recording_url"]))
+    if summary["open_for_questions"]:
+        links.append(html.A("Ask from a phone (a lighter page)", href=ask_path(summary["id"])))
     links.append(html.A("Projector view", href=f"/meetings/{summary['id']}/projector"))
     links.append(html.Span(["The Q&A as a record: ",
                             html.A("CSV", href=f"/exports/meetings/{summary['id']}/questions.csv",
@@ -179,7 +182,8 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
          html.P("This area has no measures with data yet.")],
         **{"aria-labelledby": "measures-heading"})
     feed = questions.public_feed(db.session, summary["id"])
-    qa_column = html.Div([ask_form(summary, details), feed_section(summary, feed)])
+    flaggable = [d for d in details if d["observations"]]
+    qa_column = html.Div([ask_form(summary, flaggable), feed_section(summary, feed)])
     return html.Div([
         header(summary),
         archive_note,

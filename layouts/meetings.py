@@ -20,6 +20,11 @@ def when(summary: dict) -> html.Time:
     return html.Time(format_local(starts), dateTime=summary["starts_at"])
 
 
+def ask_path(meeting_id: int) -> str:
+    """The chart-free page for asking from a phone (layouts/ask.py)."""
+    return f"/meetings/{meeting_id}/ask"
+
+
 def meeting_status_badge(summary: dict) -> dbc.Badge:
     colour = {"live": "danger", "scheduled": "secondary", "ended": "dark"}[summary["status"]]
     symbol = {"live": "●", "scheduled": "○", "ended": "■"}[summary["status"]]
@@ -34,8 +39,9 @@ def live_card(summary: dict) -> dbc.Card:
         html.P([meeting_status_badge(summary), " Started ", when(summary)]),
         html.P("Questions are open: look at the numbers, flag one and ask about it."
                if summary["open_for_questions"] else "Questions are closed."),
-        dbc.Button("Join the meeting's Q&A", href=f"/meetings/{summary['id']}",
-                   color="primary"),
+        dbc.Button("Ask a question", href=ask_path(summary["id"]), color="primary",
+                   className="me-2"),
+        html.A("Follow with the charts", href=f"/meetings/{summary['id']}"),
     ]), className="live-meeting mb-4")
 
 

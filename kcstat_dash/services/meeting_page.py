@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kcstat_dash.models import Measure
+from kcstat_dash.models import Measure, Observation
 from kcstat_dash.services.measures import measure_summary, narratives_by_period, observation_points
 from kcstat_dash.services.meetings import get_meeting, meeting_summary
 from kcstat_dash.services.questions import flag_counts
@@ -40,3 +40,23 @@ def meeting_page(session: Session, meeting_id: int) -> dict:
     meeting = get_meeting(session, meeting_id)
     return {"meeting": meeting_summary(meeting),
             "measures": area_measures(session, meeting.area_id, meeting.now_discussing_measure_id)}
+
+
+def ask_page(session: Session, meeting_id: int) -> dict:
+    """What the phone page for asking needs: the meeting and which measures can be flagged.
+
+    No observations are loaded: the page has no charts, and the period list for a flagged
+    measure is fetched when the resident picks it.
+    """
+    meeting = get_meeting(session, meeting_id)
+    with_data = (select(Observation.measure_id).where(Observation.measure_id == Measure.id)
+                 .exists())
+    rows = session.execute(
+        select(Measure.id, Measure.slug, Measure.name)
+        .where(Measure.area_id == meeting.area_id, with_data)
+        .order_by(Measure.kind, Measure.position)).all()
+    first = meeting.now_discussing_measure_id
+    measures = [{"slug": slug, "name": name, "now_discussing": measure_id == first}
+                for measure_id, slug, name in rows]
+    measures.sort(key=lambda m: not m["now_discussing"])
+    return {"meeting": meeting_summary(meeting), "measures": measures}

@@ -99,8 +99,8 @@ def test_first_visit_on_a_phone_overview_area_measure_ask(shared_live_server, ph
     page.get_by_role("button", name="Toggle navigation").tap()
     menu.get_by_role("link", name="Meetings").tap()
     page.wait_for_url("**/meetings")
-    page.get_by_text("Join the meeting's Q&A").tap()
-    page.wait_for_url("**/meetings/*")
+    page.get_by_text("Ask a question").tap()
+    page.wait_for_url("**/meetings/*/ask")
     question = page.get_by_label("Your question")
     expect(question).to_be_visible()
     fits_the_screen(page)
@@ -158,9 +158,9 @@ def test_the_same_journey_by_keyboard_alone(shared_live_server, keyboard_page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/meetings")
     expect(page.locator("main h1")).to_be_visible()
-    tab_to(page, "Join the meeting's Q&A")
+    tab_to(page, "Ask a question")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/meetings/*")
+    page.wait_for_url("**/meetings/*/ask")
     expect(page.get_by_label("Your question")).to_be_visible()
     while focused(page)["id"] != "ask-text":
         tab_to(page, "")  # the form's fields have no text of their own

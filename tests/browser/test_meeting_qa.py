@@ -71,7 +71,7 @@ def test_a_question_flagged_to_a_chart_point_appears_live_in_another_browser(
     attendee = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
     resident.goto(live_server.url + "/meetings")
-    resident.get_by_text("Join the meeting's Q&A").click()
+    resident.get_by_text("Follow with the charts").click()
     resident.wait_for_url(f"**/meetings/{meeting_id}")
     attendee.goto(f"{live_server.url}/meetings/{meeting_id}")
     expect(attendee.locator("#feed-summary")).to_have_text("No questions published yet.")

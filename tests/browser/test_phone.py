@@ -45,3 +45,39 @@ def test_pages_fit_a_phone_screen(live_server, phone, path, ready):
     assert toggle.is_visible()
     toggle.click()
     phone.get_by_role("link", name="Overview").wait_for(state="visible")
+
+
+def test_a_phone_asks_from_the_ask_page_without_downloading_plotly(live_server, phone):
+    """The page residents open in the room: no chart library on the wire, the flag by list."""
+    from sqlalchemy import select
+
+    from kcstat_dash.extensions import db
+    from kcstat_dash.models import Meeting, Question
+
+    session = db.new_session()
+    meeting_id = session.scalar(select(Meeting.id).where(Meeting.status == "live"))
+    session.close()
+    requested: list[str] = []
+    phone.on("request", lambda request: requested.append(request.url))
+    phone.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+    question = phone.get_by_label("Your question")
+    question.wait_for()
+    phone.wait_for_load_state("networkidle")
+    assert _overflow(phone) <= 0
+    phone.locator("#ask-measure").select_option("pothole-on-time-rate")
+    # The period list is filled from the measure's values once one is picked.
+    phone.wait_for_function("document.querySelectorAll('#ask-period option').length > 2")
+    period = phone.locator("#ask-period option").nth(2).get_attribute("value")
+    phone.locator("#ask-period").select_option(period)
+    question.fill("Why was this month slower?")
+    phone.get_by_role("button", name="Send question").tap()
+    phone.locator(".ask-sent").wait_for()
+    plotly = [url for url in requested if "plotly" in url.rsplit("/", 1)[-1].lower()]
+    assert not plotly, plotly
+    session = db.new_session()
+    try:
+        stored = session.scalar(select(Question).order_by(Question.id.desc()).limit(1))
+        assert stored.text == "Why was this month slower?"
+        assert (stored.measure.slug, stored.period) == ("pothole-on-time-rate", period)
+    finally:
+        session.close()

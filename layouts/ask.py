@@ -1,0 +1,53 @@
+"""The page for asking from a phone: the form and the live feed, with no chart on it.
+
+The meeting page draws its measures with plotly, which alone is over a megabyte on the wire;
+a resident in the room on a phone needs only to ask, flag a statistic from a list, and follow
+the answers. Nothing here renders a ``dcc.Graph``, so Dash never loads plotly.js for it.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from kcstat_dash.extensions import db
+from kcstat_dash.services import meetings, questions
+from kcstat_dash.services.meeting_page import ask_page
+from layouts.components import empty_state
+from layouts.meeting import ask_form, feed_section
+from layouts.meetings import meeting_status_badge, when
+
+FLAG_HINT = "Pick the measure and the month your question is about."
+
+
+def header(summary: dict) -> html.Div:
+    links = [html.A("See the measures with their charts", href=f"/meetings/{summary['id']}")]
+    if summary["livestream_url"] and summary["status"] != "ended":
+        links.insert(0, html.A("Watch the livestream", href=summary["livestream_url"]))
+    return html.Div([
+        html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),
+               className="eyebrow"),
+        html.H1(summary["title"]),
+        html.P([meeting_status_badge(summary), " ", when(summary), " (Kansas City time)"],
+               className="meeting-when"),
+        html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],
+                         className="list-inline"), **{"aria-label": "Meeting links"}),
+    ], className="meeting-header mb-3")
+
+
+def layout(meeting_id: str | None = None, **_query) -> html.Div:
+    try:
+        data = ask_page(db.session, int(meeting_id or ""))
+    except (ValueError, meetings.MeetingNotFound):
+        return empty_state("Meeting not found", "There is no meeting at this address.",
+                           html.A("See the meeting schedule", href="/meetings"))
+    summary = data["meeting"]
+    feed = questions.public_feed(db.session, summary["id"])
+    return html.Div([header(summary), ask_form(summary, data["measures"], hint=FLAG_HINT),
+                     feed_section(summary, feed)], className="ask-page")
+
+
+def register() -> None:
+    # Ahead of "/meetings/<meeting_id>", which Dash Pages would otherwise match first.
+    dash.register_page(__name__, path_template="/meetings/<meeting_id>/ask", name="Ask",
+                       title="KCStat Dash — Ask a question", layout=layout, order=0)
