@@ -36,6 +36,52 @@
       }
     },
 
+    /* The meeting and ask pages' poll: each tick sends the version the page shows, and the
+       answer carries the rebuilt feed only when that changed (kcstat_dash/live_poll.py). A new
+       order, or a "me too" just counted, asks for the feed at once (known=-1). The feed comes
+       as Dash components with, beside it, the pressed look of each question's button, which
+       is swapped in where this browser has voted. Network errors wait for the next tick. */
+    pollFeed: async function (_ticks, order, myVotes, meetingId, known) {
+      var noUpdate = window.dash_clientside.no_update;
+      var unchanged = [noUpdate, noUpdate, noUpdate];
+      if (!meetingId) { return unchanged; }
+      var triggers = (window.dash_clientside.callback_context.triggered || [])
+        .map(function (t) { return t.prop_id; });
+      var ticked = triggers.indexOf("feed-poll.n_intervals") !== -1;
+      var pageLoad = !triggers.length || triggers[0] === ".";
+      var voted = Array.isArray(myVotes) ? myVotes : [];
+      // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
+      if (pageLoad && !voted.length) { return unchanged; }
+      var ask = (ticked && known !== null && known !== undefined) ? known : -1;
+      try {
+        var response = await fetch(
+          "/api/meetings/" + encodeURIComponent(meetingId) + "/version?known=" + ask +
+          "&order=" + encodeURIComponent(order || "newest"),
+          {cache: "no-store", headers: {Accept: "application/json"}});
+        if (!response.ok) { return unchanged; }
+        var body = await response.json();
+        if (!body.feed) {
+          return [noUpdate, noUpdate, body.version === known ? noUpdate : body.version];
+        }
+        var pressed = body.feed.voted || {};
+        var mark = function (node) {
+          if (Array.isArray(node)) { return node.map(mark); }
+          if (!node || typeof node !== "object" || !node.props) { return node; }
+          var id = node.props.id;
+          if (id && id.type === "upvote" && voted.indexOf(id.id) !== -1 && pressed[id.id]) {
+            return pressed[id.id];
+          }
+          if (node.props.children !== undefined) {
+            node.props.children = mark(node.props.children);
+          }
+          return node;
+        };
+        return [mark(body.feed.children), body.feed.summary, body.version];
+      } catch (error) {
+        return unchanged;
+      }
+    },
+
     /* After a chart point is clicked, bring the ask form into view with the text box focused. */
     focusAskForm: function (clicks) {
       var box = document.getElementById("ask-text");

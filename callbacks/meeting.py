@@ -4,46 +4,15 @@ from __future__ import annotations
 
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
-from dash.exceptions import MissingCallbackContextException
 
-from callbacks.rendered_feeds import rendered_feed
 from kcstat_dash import web_asking
 from kcstat_dash.extensions import db
-from kcstat_dash.models import Question
-from kcstat_dash.services import feed_version, measures, questions
+from kcstat_dash.services import measures, questions
 from kcstat_dash.services.formatting import period_label
-from kcstat_dash.services.meetings import MeetingNotFound
 from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_options
-from layouts.qa_feed import feed_items
 
-
-def _page_load() -> bool:
-    """Whether this is the call Dash makes when the page appears (nothing was triggered)."""
-    try:
-        return ctx.triggered_id is None
-    except MissingCallbackContextException:  # called as a plain function
-        return False
-
-
-def render_feed(version, order, meeting_id, browser_id):
-    """Rebuild the feed: runs only when the version changed (or the reader changed the order)."""
-    if not meeting_id:
-        return no_update, no_update
-    if _page_load() and not web_asking.valid_browser_id(browser_id):
-        # The page arrived with the feed already rendered; a browser that never voted has
-        # nothing to mark, so its first load costs the server nothing more.
-        return no_update, no_update
-    order = order if order in questions.FEED_ORDERS else "newest"
-    try:
-        # Built once per feed version and shared by every browser (see rendered_feeds.py).
-        rendered = rendered_feed(db.session, int(meeting_id), order)
-    except MeetingNotFound:
-        return [], "This meeting no longer exists."
-    voted = questions.voted_ids(db.session, web_asking.voter_key(browser_id),
-                                rendered.question_ids)
-    if voted:  # this browser's own votes are marked on its own copy
-        return feed_items(rendered.feed, voted), rendered.summary
-    return rendered.children, rendered.summary
+# The question ids a browser remembers having said "me too" to (its latest votes).
+MY_VOTES_KEPT = 500
 
 
 def choose_flag(measure_slug, _clicks, current_period):
@@ -92,17 +61,20 @@ def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browse
     return html.Div(message, className="alert alert-success ask-sent"), ""
 
 
-def vote(_clicks, browser_id):
+def vote(_clicks, browser_id, my_votes):
+    """Count a "me too"; the browser remembers its votes to mark them on every feed it shows."""
     triggered = ctx.triggered_id
     if not isinstance(triggered, dict) or not ctx.triggered[0]["value"]:
         return no_update, no_update
+    question_id = int(triggered["id"])
     try:
-        _count, added = web_asking.upvote(db.session, int(triggered["id"]), browser_id)
+        _count, added = web_asking.upvote(db.session, question_id, browser_id)
     except questions.QuestionRejected as rejected:
         return rejected.message, no_update
-    question = db.session.get(Question, int(triggered["id"]))
-    version = feed_version.current(db.session, question.meeting_id)
-    return ("Your “me too” is counted." if added else "You already said “me too”."), version
+    # A change of this store makes the page fetch the feed (assets/meeting_live.js).
+    kept = [v for v in (my_votes or []) if isinstance(v, int) and v != question_id]
+    remembered = (kept + [question_id])[-MY_VOTES_KEPT:]
+    return ("Your “me too” is counted." if added else "You already said “me too”."), remembered
 
 
 def register(app: dash.Dash) -> None:
@@ -113,11 +85,15 @@ def register(app: dash.Dash) -> None:
         State("meeting-id", "data"),
         State("feed-version", "data"),
     )
-    app.callback(
+    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/live_poll.py).
+    app.clientside_callback(
+        ClientsideFunction(namespace="kcstat", function_name="pollFeed"),
         Output("feed", "children"), Output("feed-summary", "children"),
-        Input("feed-version", "data"), Input("feed-order", "value"),
-        State("meeting-id", "data"), State("browser-id", "data"),
-    )(render_feed)
+        Output("feed-version", "data"),
+        Input("feed-poll", "n_intervals"), Input("feed-order", "value"),
+        Input("my-votes", "data"),
+        State("meeting-id", "data"), State("feed-version", "data"),
+    )
     app.callback(
         Output("ask-measure", "value"), Output("ask-period", "options"),
         Output("ask-period", "value"), Output("flag-hint", "children"),
@@ -140,9 +116,8 @@ def register(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )(submit)
     app.callback(
-        Output("vote-status", "children"),
-        Output("feed-version", "data", allow_duplicate=True),
+        Output("vote-status", "children"), Output("my-votes", "data"),
         Input({"type": "upvote", "id": ALL}, "n_clicks"),
-        State("browser-id", "data"),
+        State("browser-id", "data"), State("my-votes", "data"),
         prevent_initial_call=True,
     )(vote)

@@ -1,65 +1,67 @@
-"""The public feed as sent to browsers, built once per feed version rather than once per browser.
+"""The feed a poll carries, built once per feed version and worker rather than once per browser.
 
-When a question is approved, every attendee's page asks for the rebuilt feed within the same
-second. Building it afresh for each (two queries, a few hundred components, their JSON) costs
-tens of milliseconds of a worker per browser: a thousand attendees meant seconds of CPU for one
-approval. The build for browsers with no votes to mark is the same for all of them, so each
-worker makes it once per version and keeps it as plain JSON-ready data.
+When a question is approved every attendee's page notices within a second, and each needs the
+rebuilt feed. Building it (two queries, a few hundred components, their JSON) costs tens of
+milliseconds; a thousand attendees meant seconds of CPU per approval. The feed is the same for
+all of them, so each worker builds it once per version, serialised and gzipped, and the poll
+(kcstat_dash/live_poll.py) sends those bytes.
 
-Entries are keyed by the meeting's feed version as the database reports it when the request
-arrives, and a feed is only stored after that read, so no worker can hand out a feed older than
-the database's version at the time of asking: there is nothing to keep in step between workers
-(or to put in Redis), and a change anywhere bumps the version and so misses every entry.
+Each browser marks its own "me too" votes: the answer carries, beside the feed, the pressed
+version of each question's button (``voted``), and assets/meeting_live.js swaps those in for
+the questions that browser voted on. So the button is still drawn by layouts/qa_feed.py only.
+
+Entries are keyed by the feed version the poll read from the database before the feed was
+built, so an entry is never older than its key: no worker can hand out a feed older than the
+version it reports, and there is nothing to keep in step between workers (or put in Redis).
 """
 
 from __future__ import annotations
 
-import json
+import gzip
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from plotly.io.json import to_json_plotly
-from sqlalchemy.orm import Session
 
-from kcstat_dash.services import feed_version, questions
-from kcstat_dash.services.meetings import MeetingNotFound
-from layouts.qa_feed import feed_items, feed_summary
+from kcstat_dash.extensions import db
+from kcstat_dash.live_poll import FeedBody
+from kcstat_dash.services import questions
+from layouts.qa_feed import feed_items, feed_summary, upvote_button
 
 # A few meetings times two orders, and the last versions of each: old ones are never asked for.
 MAX_ENTRIES = 64
 
-
-@dataclass(frozen=True)
-class RenderedFeed:
-    feed: dict
-    question_ids: list[int]
-    children: list  # feed_items(feed, no votes) as plain JSON data, ready to send
-    summary: str
-
-
 _lock = threading.Lock()
-_entries: OrderedDict[tuple[str, int, str, int], RenderedFeed] = OrderedDict()
+_entries: OrderedDict[tuple[str, int, str, int], FeedBody] = OrderedDict()
 
 
-def rendered_feed(session: Session, meeting_id: int, order: str) -> RenderedFeed:
-    """The meeting's public feed at (at least) its current version; raises MeetingNotFound."""
-    version = feed_version.current(session, meeting_id)
-    if version is None:
-        raise MeetingNotFound(meeting_id)
-    # The database too: a process may serve (or test) more than one.
-    key = (str(session.get_bind().url), meeting_id, order, version)
+def feed_payload(session, meeting_id: int, order: str, version: int) -> dict:
+    """The poll's answer with the feed as Dash component data; raises MeetingNotFound."""
+    feed = questions.public_feed(session, meeting_id, order=order)
+    return {"meeting_id": meeting_id, "version": version, "feed": {
+        "order": order,
+        "children": feed_items(feed, set()),
+        "summary": feed_summary(feed, order),
+        "voted": {str(q["id"]): upvote_button(q, voted=True) for q in feed["questions"]},
+    }}
+
+
+def poll_body(meeting_id: int, order: str, version: int) -> FeedBody:
+    """The serialised answer for ``version`` (or newer): made once, then read from memory."""
+    key = (str(db.engine.url), meeting_id, order, version)
     with _lock:
         found = _entries.get(key)
         if found is not None:
             _entries.move_to_end(key)
             return found
-    feed = questions.public_feed(session, meeting_id, order=order)
-    rendered = RenderedFeed(feed, [q["id"] for q in feed["questions"]],
-                            json.loads(to_json_plotly(feed_items(feed, set()))),
-                            feed_summary(feed, order))
+    session = db.new_session()
+    try:
+        plain = to_json_plotly(feed_payload(session, meeting_id, order, version)).encode()
+    finally:
+        session.close()
+    body = FeedBody(plain, gzip.compress(plain, compresslevel=6))
     with _lock:
-        _entries[key] = rendered
+        _entries[key] = body
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return rendered
+    return body

@@ -10,6 +10,7 @@ from kcstat_dash import rate_limit_storage
 from kcstat_dash.compression import enable_compression
 from kcstat_dash.csrf import init_csrf
 from kcstat_dash.extensions import db, limiter, login_manager
+from kcstat_dash.live_poll import LivePoll
 from kcstat_dash.routes import register_routes
 from kcstat_dash.settings import PROJECT_ROOT, Settings
 
@@ -56,6 +57,8 @@ def create_server(settings: Settings) -> Flask:
         # The client's own address (for rate limits) from the proxies' X-Forwarded-For.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,
                                    x_proto=settings.trusted_proxies)
+    # Outermost: the live feed's poll is answered before any of Flask's machinery runs.
+    server.wsgi_app = server.extensions["kcstat_live_poll"] = LivePoll(server.wsgi_app)
     db.configure(settings.database_url)
     server.teardown_appcontext(db.remove)
     login_manager.init_app(server)
@@ -92,8 +95,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # imported here, at call time, so that no module of kcstat_dash imports them at import time.
     import callbacks
     import layouts
+    from callbacks.rendered_feeds import poll_body
 
     layouts.register_pages()
     app.layout = layouts.shell.app_shell
     callbacks.register(app)
+    server.extensions["kcstat_live_poll"].render_feed = poll_body
     return app

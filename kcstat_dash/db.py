@@ -7,8 +7,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.sql import Select
+
+from kcstat_dash.plain_reader import PlainReader
 
 
 def make_engine(url: str) -> Engine:
@@ -41,10 +44,12 @@ class Database:
         self.engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
         self.session: scoped_session[Session] | None = None
+        self._readers: dict[int, PlainReader] = {}
 
     def configure(self, url: str) -> None:
         if self.engine is not None:
-            self.engine.dispose()
+            self.engine.dispose()  # closes the readers' connections too
+        self._readers = {}
         self.engine = make_engine(url)
         self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self._factory)
@@ -67,14 +72,13 @@ class Database:
         finally:
             session.close()
 
-    def autocommit_connection(self) -> Connection:
-        """A pooled connection for one read that needs no transaction (the live-feed poll).
-
-        Without BEGIN and ROLLBACK around it, a single SELECT on PostgreSQL is one round trip
-        instead of three (the pool's pre-ping still checks the connection first).
-        """
+    def reader(self, statement: Select) -> PlainReader:
+        """A reader of ``statement`` on plain connections of its own (plain_reader.py), made once."""
         assert self.engine is not None, "Database.configure() has not been called"
-        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        found = self._readers.get(id(statement))
+        if found is None or found.engine is not self.engine:
+            found = self._readers[id(statement)] = PlainReader(self.engine, statement)
+        return found
 
     def remove(self, _exc=None) -> None:
         if self.session is not None:

@@ -127,8 +127,10 @@ def feed_section(summary: dict, feed: dict) -> html.Section:
         html.Ol(feed_items(feed, set()), id="feed", className="feed list-unstyled"),
         dcc.Store(id="meeting-id", data=summary["id"]),
         dcc.Store(id="feed-version", data=summary["feed_version"]),
-        # Every second each browser asks only for the version number; the feed itself is
-        # rebuilt when that number changes (see assets/meeting_live.js).
+        # The questions this browser said "me too" to, marked on each feed it is sent.
+        dcc.Store(id="my-votes", storage_type="local"),
+        # Every second each browser asks for the version number; the answer brings the feed
+        # only when that number changed (assets/meeting_live.js, kcstat_dash/live_poll.py).
         dcc.Interval(id="feed-poll", interval=POLL_MILLISECONDS,
                      disabled=summary["status"] == "ended"),
     ], className="feed-section", **{"aria-labelledby": "feed-heading"})

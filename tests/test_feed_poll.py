@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import threading
+
+import pytest
+
 from kcstat_dash.extensions import db
+from kcstat_dash.models import Question
 from kcstat_dash.services import feed_version
 
 
@@ -31,3 +38,95 @@ def test_a_poll_leaves_no_transaction_open(client, app):
         feed_version.bump(session, meeting["id"])
     assert client.get(f"/api/meetings/{meeting['id']}/version").get_json()["version"] == \
         meeting["feed_version"] + 1
+
+
+def _version_path(meeting: dict, query: str = "") -> str:
+    return f"/api/meetings/{meeting['id']}/version" + (f"?{query}" if query else "")
+
+
+def test_the_poll_brings_the_feed_only_when_the_version_changed(client, app):
+    meeting = _live(client)
+    known = meeting["feed_version"]
+    same = client.get(_version_path(meeting, f"known={known}"))
+    assert same.get_json() == {"meeting_id": meeting["id"], "version": known}
+    with db.transaction() as session:
+        session.add(Question(meeting_id=meeting["id"], text="Is the backlog shrinking?",
+                             status="approved"))
+        feed_version.bump(session, meeting["id"])
+    changed = client.get(_version_path(meeting, f"known={known}")).get_json()
+    assert changed["version"] == known + 1
+    assert "Is the backlog shrinking?" in json.dumps(changed["feed"]["children"])
+    # A page that already shows the new version is sent nothing more.
+    assert "feed" not in client.get(_version_path(meeting, f"known={known + 1}")).get_json()
+    # known=-1 asks for the feed whatever the version (a new order, a vote to mark).
+    forced = client.get(_version_path(meeting, "known=-1&order=top")).get_json()
+    assert forced["feed"]["order"] == "top"
+
+
+def test_the_feed_is_gzipped_for_browsers_that_accept_it(client, app):
+    meeting = _live(client)
+    zipped = client.get(_version_path(meeting, "known=-1"),
+                        headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    plain = client.get(_version_path(meeting, "known=-1"))
+    assert "Content-Encoding" not in plain.headers
+    assert json.loads(gzip.decompress(zipped.data)) == plain.get_json()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("known=abc", "known must be a whole number"),
+    ("known=1e3", "known must be a whole number"),
+    ("order=oldest", "order must be one of newest, top"),
+    ("known=<script>", "known must be a whole number"),
+])
+def test_a_malformed_poll_is_refused_with_a_message(client, app, query, message):
+    response = client.get(_version_path(_live(client), query))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": {"status": 400, "message": message}}
+
+
+def test_only_get_is_answered_and_an_unknown_meeting_is_a_404(client, app):
+    meeting = _live(client)
+    assert client.post(_version_path(meeting)).status_code == 405
+    missing = client.get("/api/meetings/987654/version?known=0")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["message"] == "there is no meeting 987654"
+
+
+def test_a_dropped_connection_is_replaced_and_the_poll_still_answers(client, app):
+    from kcstat_dash.live_poll import VERSION_QUERY
+
+    meeting = _live(client)
+    path = _version_path(meeting)
+    assert client.get(path).status_code == 200
+    reader = db.reader(VERSION_QUERY)
+    if db.engine.dialect.name == "postgresql":
+        # The server ends the session under the reader, as a restart or a proxy timeout would.
+        with db.engine.connect() as admin:
+            admin.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    else:
+        reader._idle[-1].dbapi_connection.close()
+    with db.transaction() as session:
+        feed_version.bump(session, meeting["id"])
+    assert client.get(path).get_json()["version"] == meeting["feed_version"] + 1
+
+
+def test_the_reader_keeps_no_more_connections_than_reads_ran_at_once(app, client):
+    """The development server runs each request on a thread of its own: one connection per
+    thread would leak one connection per poll."""
+    from kcstat_dash.live_poll import VERSION_QUERY
+
+    meeting = _live(client)
+    reader = db.reader(VERSION_QUERY)
+    answers = []
+    for _ in range(50):
+        thread = threading.Thread(target=lambda: answers.append(
+            reader.scalar(meeting_id=meeting["id"])))
+        thread.start()
+        thread.join()
+    assert answers == [meeting["feed_version"]] * 50
+    assert len(reader._idle) == 1
+    db.engine.dispose()  # as when the app's database is configured anew
+    assert reader._idle == []
+    assert reader.scalar(meeting_id=meeting["id"]) == meeting["feed_version"]

@@ -7,13 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from callbacks.meeting import render_feed
 from kcstat_dash.extensions import db
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.profanity import contains_profanity
 from layouts import meeting as meeting_layout
-
-BROWSER = "0123456789abcdef0123456789abcdef"
 
 
 def texts(component) -> list[str]:
@@ -59,17 +56,22 @@ def live_id() -> int:
         session.close()
 
 
-def test_the_rendered_feed_is_capped_so_a_long_meeting_does_not_grow_the_page(app):
+def polled_feed(client, meeting_id: int, order: str = "newest") -> tuple[list, str]:
+    """The feed as the page's poll receives it when it asks for it (known=-1)."""
+    feed = client.get(f"/api/meetings/{meeting_id}/version?known=-1&order={order}").get_json()
+    return feed["feed"]["children"], feed["feed"]["summary"]
+
+
+def test_the_rendered_feed_is_capped_so_a_long_meeting_does_not_grow_the_page(app, client):
     meeting_id = live_id()
     add_questions(meeting_id, 60)
-    with app.server.test_request_context():
-        items, summary = render_feed(1, "newest", meeting_id, BROWSER)
+    items, summary = polled_feed(client, meeting_id)
     assert len(items) == 50
     assert summary == "60 questions; showing the 50 newest first."
     assert texts(items[0]).count("Archived question 59") == 1
 
 
-def test_an_ended_meeting_keeps_its_questions_as_an_archive_without_the_form(app):
+def test_an_ended_meeting_keeps_its_questions_as_an_archive_without_the_form(app, client):
     meeting_id = live_id()
     session = db.new_session()
     meeting = session.get(Meeting, meeting_id)
@@ -79,7 +81,7 @@ def test_an_ended_meeting_keeps_its_questions_as_an_archive_without_the_form(app
     add_questions(meeting_id, 2, status="answered")
     with app.server.test_request_context():
         page = meeting_layout.layout(meeting_id=str(meeting_id))
-        items, _ = render_feed(1, "newest", meeting_id, BROWSER)
+    items, _ = polled_feed(client, meeting_id)
     words = " ".join(texts(page))
     assert "This meeting has ended" in words
     assert "Watch the recording" in words

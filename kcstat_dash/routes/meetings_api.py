@@ -1,22 +1,19 @@
-"""Meetings as JSON, the live feed's version check, and the schedule as an iCalendar feed."""
+"""Meetings as JSON and the schedule as an iCalendar feed."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import bindparam, select
 
-from kcstat_dash.extensions import db, limiter
-from kcstat_dash.models import Meeting
+from kcstat_dash.extensions import db
 from kcstat_dash.routes.json_errors import json_error
 from kcstat_dash.services import meeting_calendar, meetings
 
 blueprint = Blueprint("meetings_api", __name__)
 
-# Compiled once: the poll every attendee's browser makes each second is one primary-key lookup
-# of one integer, with no ORM objects and no session.
-VERSION_QUERY = select(Meeting.feed_version).where(Meeting.id == bindparam("meeting_id"))
+# The live feed's version check, /api/meetings/<id>/version, is answered in front of Flask:
+# kcstat_dash/live_poll.py.
 
 
 @blueprint.errorhandler(meetings.MeetingNotFound)
@@ -32,19 +29,6 @@ def meeting_list():
 @blueprint.get("/api/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
     return jsonify(meetings.meeting_detail(db.session, meeting_id))
-
-
-@blueprint.get("/api/meetings/<int:meeting_id>/version")
-@limiter.exempt  # no limit applies, and skipping the limiter's lookup is a third of the cost
-def feed_version(meeting_id: int):
-    """The live feed's version: browsers re-render the feed only when this number changes."""
-    with db.autocommit_connection() as connection:
-        version = connection.execute(VERSION_QUERY, {"meeting_id": meeting_id}).scalar()
-    if version is None:
-        return json_error(404, f"there is no meeting {meeting_id}")
-    response = jsonify({"meeting_id": meeting_id, "version": version})
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @blueprint.get("/meetings.ics")

@@ -1,0 +1,109 @@
+"""The live feed's poll, answered in front of Flask: the request every attendee sends each second.
+
+``GET /api/meetings/<id>/version`` answers ``{"meeting_id", "version"}``. With ``?known=<n>``
+(the version the page shows) and a version that differs, the answer also carries the rebuilt
+feed, so a change reaches a page in the poll that notices it rather than one request later,
+and a thousand pages noticing at once cost a thousand cache reads, not a thousand renders.
+``known=-1`` asks for the feed whatever the version (a page changing its order, or marking a
+vote). ``order`` is ``newest`` (the default) or ``top``.
+
+Why not a Flask view: at a thousand polls a second Flask's request machinery (the session,
+login, the rate limiter's checks even for an exempt view, CSRF and compression hooks) cost
+more CPU than the query; the minimal Flask endpoint the bench compares with has none of them.
+This handler has nothing to do with cookies, forms or limits, so it skips them all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from sqlalchemy import bindparam, select
+
+from kcstat_dash.extensions import db
+from kcstat_dash.models import Meeting
+
+PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
+ORDERS = ("newest", "top")
+ALWAYS = -1  # a ``known`` no version ever equals: versions start at 0 and only grow
+
+# One primary-key read of one integer, on a plain connection kept for it (plain_reader.py).
+VERSION_QUERY = select(Meeting.feed_version).where(Meeting.id == bindparam("meeting_id"))
+
+
+@dataclass(frozen=True)
+class FeedBody:
+    """A poll's answer with the feed, serialised once and kept plain and gzipped."""
+
+    plain: bytes
+    gzipped: bytes
+
+
+# (meeting id, order, version) -> the answer carrying that version's feed; set by the app.
+FeedRenderer = Callable[[int, str, int], FeedBody]
+
+
+class BadPoll(ValueError):
+    """A query string the page would never send."""
+
+
+def _parse(query_string: str) -> tuple[int | None, str]:
+    query = parse_qs(query_string, max_num_fields=4)
+    known = query.get("known", [None])[-1]
+    order = query.get("order", ["newest"])[-1]
+    if order not in ORDERS:
+        raise BadPoll(f"order must be one of {', '.join(ORDERS)}")
+    if known is None:
+        return None, order
+    if not re.fullmatch(r"-?\d{1,18}", known):
+        raise BadPoll("known must be a whole number")
+    return int(known), order
+
+
+def _respond(start_response, status: str, body: bytes, extra: tuple = ()) -> list[bytes]:
+    start_response(status, [("Content-Type", "application/json"),
+                             ("Content-Length", str(len(body))),
+                             ("Cache-Control", "no-store"), *extra])
+    return [body]
+
+
+def _error(start_response, status: str, message: str, extra: tuple = ()) -> list[bytes]:
+    # The shape every JSON API error has (routes/json_errors.py).
+    code = int(status.split()[0])
+    body = json.dumps({"error": {"status": code, "message": message}}).encode()
+    return _respond(start_response, status, body, extra)
+
+
+class LivePoll:
+    """WSGI middleware: answers the poll, hands every other request to the Flask app."""
+
+    def __init__(self, app, render_feed: FeedRenderer | None = None):
+        self.app = app
+        self.render_feed = render_feed
+
+    def __call__(self, environ, start_response):
+        match = PATH.fullmatch(environ.get("PATH_INFO", ""))
+        if match is None:
+            return self.app(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "GET":
+            return _error(start_response, "405 METHOD NOT ALLOWED", "the poll is a GET",
+                          (("Allow", "GET"),))
+        meeting_id = int(match.group(1))
+        try:
+            known, order = _parse(environ.get("QUERY_STRING", ""))
+        except BadPoll as error:
+            return _error(start_response, "400 BAD REQUEST", str(error))
+        version = db.reader(VERSION_QUERY).scalar(meeting_id=meeting_id)
+        if version is None:
+            return _error(start_response, "404 NOT FOUND", f"there is no meeting {meeting_id}")
+        if known is None or known == version or self.render_feed is None:
+            body = b'{"meeting_id":%d,"version":%d}' % (meeting_id, version)
+            return _respond(start_response, "200 OK", body)
+        feed = self.render_feed(meeting_id, order, version)
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            return _respond(start_response, "200 OK", feed.gzipped,
+                            (("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")))
+        return _respond(start_response, "200 OK", feed.plain, (("Vary", "Accept-Encoding"),))
