@@ -1,9 +1,10 @@
 """How the bench talks to the app's meeting features, in one place: the paths, the poll, asking.
 
-The scenarios follow the app's real protocol (layouts/meeting.py, assets/meeting_live.js):
-every second each attendee's page GETs ``/api/meetings/<id>/version``; when the number changes,
-Dash's ``render_feed`` callback is POSTed to rebuild the feed. When the app changes how a page
-polls or where a question is posted, this module is the one to update.
+The scenarios follow the app's real protocol (layouts/meeting.py, assets/meeting_live.js,
+kcstat_dash/live_poll.py): every second each attendee's page GETs
+``/api/meetings/<id>/version?known=<the version it shows>&order=newest``; when the version has
+changed, that same answer carries the rebuilt feed. When the app changes how a page polls or
+where a question is posted, this module is the one to update.
 """
 
 from __future__ import annotations
@@ -46,42 +47,27 @@ def poll_interval_ms() -> int:
     return int(POLL_MILLISECONDS)
 
 
-def version_path(meeting_id: int) -> str:
-    return f"/api/meetings/{meeting_id}/version"
+def version_path(meeting_id: int, known: int | None = None) -> str:
+    """The poll; with ``known`` (the version the page shows) a changed feed comes with it."""
+    path = f"/api/meetings/{meeting_id}/version"
+    return path if known is None else f"{path}?known={known}&order=newest"
+
+
+def current_version(base_url: str, meeting_id: int) -> int | None:
+    try:
+        with urllib.request.urlopen(base_url + version_path(meeting_id), timeout=10) as response:
+            return json.load(response).get("version")
+    except (urllib.error.URLError, ValueError):
+        return None
 
 
 def feed_check(base_url: str, meeting_id: int) -> FeedCheck | None:
-    """The live-feed check, or None where this commit of the app has none."""
-    path = version_path(meeting_id)
-    try:
-        with urllib.request.urlopen(base_url + path, timeout=10) as response:
-            if "version" not in json.load(response):
-                return None
-    except (urllib.error.URLError, ValueError):
+    """The live-feed check of a page that is up to date, or None where this app has none."""
+    version = current_version(base_url, meeting_id)
+    if version is None:
         return None
-    return FeedCheck("GET", path, None, "the version number the page's timer asks for")
-
-
-def has_dash_feed() -> bool:
-    try:
-        from callbacks import meeting  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def render_feed_body(version: int, meeting_id: int, browser_id: str) -> bytes:
-    """The POST Dash sends when ``feed-version`` changes: callbacks/meeting.py ``render_feed``."""
-    return json.dumps({
-        "output": "..feed.children...feed-summary.children..",
-        "outputs": [{"id": "feed", "property": "children"},
-                    {"id": "feed-summary", "property": "children"}],
-        "inputs": [{"id": "feed-version", "property": "data", "value": version},
-                   {"id": "feed-order", "property": "value", "value": "newest"}],
-        "changedPropIds": ["feed-version.data"],
-        "state": [{"id": "meeting-id", "property": "data", "value": meeting_id},
-                  {"id": "browser-id", "property": "data", "value": browser_id}],
-    }).encode()
+    return FeedCheck("GET", version_path(meeting_id, version), None,
+                     "the poll of a page showing the current version (nothing new)")
 
 
 def live_meeting_id(db) -> int | None:

@@ -1,9 +1,9 @@
 """(b) From a moderator's approval until the polling attendees' pages show the question.
 
 1,000 simulated attendees (asyncio, one connection each) follow the page's real protocol: each
-asks for the feed's version every poll interval (first polls spread over one interval) and, when
-the number changes, POSTs Dash's feed callback exactly as the page does; a question counts as
-visible to that attendee when the rebuilt feed it received contains the question's text.
+polls every interval (first polls spread over one interval) with the version it shows, and the
+answer carries the rebuilt feed when the version changed; a question counts as visible to that
+attendee when a feed it received contains the question's text.
 """
 
 from __future__ import annotations
@@ -37,36 +37,27 @@ class Room:
 
 
 async def _attendee(base_url: str, meeting_id: int, poll_s: float, room: Room,
-                    dash_feed: bool) -> None:
+                    known: int) -> None:
     # Compressed, as a browser asks (gzip here: the client unpacks it like a browser would).
     client = HttpClient(base_url, headers={"Accept-Encoding": "gzip"})
-    browser_id = uuid.uuid4().hex
     seen: set[str] = set()
-    known = None
     await asyncio.sleep(random.uniform(0, poll_s))
     while not room.stop:
         started = time.monotonic()
         try:
-            response = await client.request("GET", protocol.version_path(meeting_id))
+            response = await client.request("GET", protocol.version_path(meeting_id, known))
             room.polls += 1
-            version = response.json()["version"]
-            if known is None:
-                known = version
-            elif version != known:
-                known = version
-                if dash_feed:
-                    feed = await client.request("POST", "/_dash-update-component",
-                                                protocol.render_feed_body(version, meeting_id,
-                                                                          browser_id))
-                else:
-                    feed = await client.request("GET", f"/api/questions?meeting={meeting_id}")
-                room.renders += 1
-                arrived = time.time()
-                body = feed.body.decode("utf-8", "replace")
-                for marker in room.markers:
-                    if marker not in seen and marker in body:
-                        seen.add(marker)
-                        room.seen[marker].append(arrived)
+            answer = response.json()
+            if answer["version"] != known:
+                known = answer["version"]
+                if "feed" in answer:
+                    room.renders += 1
+                    arrived = time.time()
+                    body = response.body.decode("utf-8", "replace")
+                    for marker in room.markers:
+                        if marker not in seen and marker in body:
+                            seen.add(marker)
+                            room.seen[marker].append(arrived)
         except (OSError, ValueError, KeyError, asyncio.IncompleteReadError):
             room.errors += 1
         # The page's timer ticks every interval whatever the last answer took (dcc.Interval).
@@ -78,9 +69,10 @@ async def _attendee(base_url: str, meeting_id: int, poll_s: float, room: Room,
 async def _run_room(context, markers: list[str], question_ids: list[int], db) -> tuple:
     poll_s = protocol.poll_interval_ms() / 1000
     room = Room(markers)
-    dash_feed = protocol.has_dash_feed()
+    # Every page opens showing the version of the moment (as the layout renders it).
+    known = protocol.current_version(context.app.url, context.meeting_id)
     tasks = [asyncio.create_task(_attendee(context.app.url, context.meeting_id, poll_s, room,
-                                           dash_feed)) for _ in range(context.attendees)]
+                                           known)) for _ in range(context.attendees)]
     await asyncio.sleep(WARM_UP_S + poll_s)
     approved_at: dict[str, float] = {}
     db_pids = context.database.backend_pids if context.database.backend == "postgresql" else None
@@ -95,7 +87,7 @@ async def _run_room(context, markers: list[str], question_ids: list[int], db) ->
             await asyncio.sleep(0.2)
     room.stop = True
     await asyncio.gather(*tasks, return_exceptions=True)
-    return room, approved_at, meter.usage, dash_feed
+    return room, approved_at, meter.usage
 
 
 def run(context) -> ScenarioResult:
@@ -109,7 +101,7 @@ def run(context) -> ScenarioResult:
     markers = [f"benchvisible{uuid.uuid4().hex[:10]}" for _ in range(APPROVALS)]
     question_ids = protocol.add_pending_questions(
         db, context.meeting_id, [f"How is this measured? ({m})" for m in markers])
-    room, approved_at, usage, dash_feed = asyncio.run(_run_room(context, markers, question_ids,
+    room, approved_at, usage = asyncio.run(_run_room(context, markers, question_ids,
                                                                 db))
     db.engine.dispose()
     delays = [seen - approved_at[m] for m in markers for seen in room.seen[m]]
@@ -124,17 +116,16 @@ def run(context) -> ScenarioResult:
     cpu = f"app {usage.app_cpu_percent:.0f}%"
     if usage.db_cpu_percent is not None:
         cpu += f", PostgreSQL {usage.db_cpu_percent:.0f}%"
-    result.add("meanwhile", f"{room.polls / usage.seconds:,.0f} polls/s, {room.renders:,} feed "
-               f"rebuilds, {room.errors} errors; CPU {cpu} (machine "
+    result.add("meanwhile", f"{room.polls / usage.seconds:,.0f} polls/s, {room.renders:,} feeds "
+               f"received, {room.errors} errors; CPU {cpu} (machine "
                f"{usage.machine_busy_percent:.0f}% busy)")
-    how = ("POSTs Dash's `render_feed` callback as the page does" if dash_feed
-           else "GETs `/api/questions?meeting=<id>`")
     result.method = (
         f"{context.attendees} simulated attendees (one asyncio HTTP/1.1 connection each, in the "
-        f"bench's process) poll `GET /api/meetings/<id>/version` every "
-        f"{protocol.poll_interval_ms()} ms (the page's interval, ±5%, phases spread) and, when "
-        f"the number changes, {how}. {APPROVALS} pending questions are approved "
+        f"bench's process) poll `GET /api/meetings/<id>/version?known=<shown>` every "
+        f"{protocol.poll_interval_ms()} ms (the page's interval, ±5%, phases spread), gzip "
+        f"accepted; when the version changed the answer carries the rebuilt feed, as the page "
+        f"receives it. {APPROVALS} pending questions are approved "
         f"{GAP_S:g} s apart through `kcstat_dash.services.moderation.approve` (or, before it "
         "existed, status and `feed_version.bump` in one transaction); the clock starts just "
-        "before the approval and stops when an attendee's rebuilt feed contains the question.")
+        "before the approval and stops when a feed an attendee received contains the question.")
     return result

@@ -260,9 +260,3 @@ def upvote(session: Session, question_id: int, voter_key: str) -> tuple[int, boo
     return question.upvotes, True
 
 
-def voted_ids(session: Session, voter_key: str | None, question_ids: list[int]) -> set[int]:
-    """Which of these questions this browser has already upvoted."""
-    if not voter_key or not question_ids:
-        return set()
-    return set(session.scalars(select(QuestionVote.question_id).where(
-        QuestionVote.voter_key == voter_key, QuestionVote.question_id.in_(question_ids))))
