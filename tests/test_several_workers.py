@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 from sqlalchemy import create_engine, func, select
