@@ -1,20 +1,25 @@
 """The app under gunicorn with several worker processes, on SQLite and PostgreSQL.
 
 A burst of questions from many clients at once is stored whole (none lost, none twice, no
-"database is locked"), and one client's rate limit holds across workers: the counters are in
-the database, not in each process's memory.
+"database is locked"), one client's rate limit holds across workers (the counters are in the
+database, not in each process's memory), and every worker's poll sends the feed of the version
+it reports.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
+import urllib.request
 
 import pytest
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
 
 from bench.server import Gunicorn
 from kcstat_dash.models import Meeting, Question
+from kcstat_dash.services import feed_version
 
 WORKERS = 3
 
@@ -106,3 +111,34 @@ def test_one_clients_limit_holds_across_workers(served):
         thread.join()
     assert sorted(statuses) == [201] * 5 + [429] * 7
     assert _stored(url, marker) == (5, 5)
+
+
+def test_every_worker_serves_the_feed_of_the_version_it_reports(served):
+    """Each worker keeps its own copy of a version's feed; none may report a version and send
+    an older feed, and a change is seen by polls on every worker."""
+    server, url, meeting_id = served
+    path = f"{server.url}/api/meetings/{meeting_id}/version"
+
+    def polls(count: int) -> list[dict]:
+        answers = []
+        for _ in range(count):  # new connections: gunicorn spreads them over its workers
+            request = urllib.request.Request(f"{path}?known=-1",
+                                             headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                answers.append(json.loads(gzip.decompress(response.read())))
+        return answers
+
+    before = polls(WORKERS * 4)  # every worker builds and keeps the feed of this version
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(Question.__table__.insert().values(
+            meeting_id=meeting_id, text="Seen by every worker? 7d2e", status="approved",
+            channel="web", upvotes=0))
+    with Session(engine) as session, session.begin():
+        feed_version.bump(session, meeting_id)
+    engine.dispose()
+    after = polls(WORKERS * 4)
+    assert len({a["version"] for a in before}) == 1
+    assert {a["version"] for a in after} == {before[0]["version"] + 1}
+    assert all("Seen by every worker? 7d2e" in json.dumps(a["feed"]) for a in after)
+    assert not any("Seen by every worker? 7d2e" in json.dumps(b["feed"]) for b in before)
