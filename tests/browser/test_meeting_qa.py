@@ -128,6 +128,36 @@ def test_me_too_counts_once_per_browser_and_every_attendee_sees_the_count(live_s
     voter_context.close()
 
 
+def test_the_feed_reorders_by_votes_and_keeps_this_browsers_vote_marked(live_server, browser):
+    meeting_id = live_meeting_id()
+    session = db.new_session()
+    try:
+        older = Question(meeting_id=meeting_id, text="Older question, three votes",
+                         status="approved", upvotes=3)
+        session.add(older)
+        session.flush()
+        session.add(Question(meeting_id=meeting_id, text="Newer question, no votes",
+                             status="approved"))
+        feed_version.bump(session, meeting_id)
+        session.commit()
+    finally:
+        session.close()
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/meetings/{meeting_id}")
+    texts = page.locator(".feed .question-text")
+    expect(texts.first).to_have_text("Newer question, no votes")
+    vote = page.locator(f"#question-{older.id} .upvote")
+    vote.click()
+    expect(vote).to_have_text("Me too (4)")
+    expect(vote).to_be_disabled()
+    page.get_by_label("Most upvoted").check()
+    expect(texts.first).to_have_text("Older question, three votes")
+    expect(page.locator("#feed-summary")).to_contain_text("most upvoted first")
+    # The feed was redrawn from the shared copy; this browser's vote is still shown as its own.
+    expect(page.locator(f"#question-{older.id} .upvote")).to_be_disabled()
+    expect(page.locator(".feed .upvote").nth(1)).to_be_enabled()
+
+
 def test_bad_input_in_the_form_gets_a_clear_message(live_server, page):
     page.goto(f"{live_server.url}/meetings/{live_meeting_id()}")
     page.get_by_label("Your question").fill("    ")
