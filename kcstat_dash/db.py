@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,28 @@ def driver_cursor(session: Session) -> Iterator:
         yield cursor
     finally:
         cursor.close()
+
+
+def fetch_columns(session: Session, sql: str, width: int) -> list[tuple]:
+    """A query's result as one tuple per column (``width`` of them), read through the driver.
+
+    The driver makes a tuple per row, and every 700 new tuples set off a garbage collection;
+    for tens of thousands of rows that ends in full collections, each walking every object
+    alive (about 75 ms apiece here). The row tuples hold no cycles and are freed as soon as
+    they are transposed, so the collector is paused meanwhile.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with driver_cursor(session) as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        columns = list(zip(*rows, strict=True))
+        del rows
+    finally:
+        if collecting:
+            gc.enable()
+    return columns or [()] * width
 
 
 def make_engine(url: str) -> Engine:

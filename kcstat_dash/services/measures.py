@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kcstat_dash.db import driver_cursor
+from kcstat_dash.db import fetch_columns
 from kcstat_dash.models import (
     Area,
     ImportRun,
@@ -87,13 +87,17 @@ def load_requests(session: Session) -> pd.DataFrame:
     Text columns are categoricals: each has a few hundred distinct values at most, so
     selecting and grouping compare small integer codes instead of tens of thousands of strings.
     """
-    with driver_cursor(session) as cursor:
-        cursor.execute(f"SELECT {', '.join(REQUEST_COLUMNS)} FROM service_request")
-        rows = cursor.fetchall()
-    values = list(zip(*rows, strict=True)) or [()] * len(REQUEST_COLUMNS)
+    values = fetch_columns(session, f"SELECT {', '.join(REQUEST_COLUMNS)} FROM service_request",
+                           len(REQUEST_COLUMNS))
     return pd.DataFrame({
-        name: np.array(column, dtype=float) if name in NUMBER_COLUMNS else pd.Categorical(column)
+        name: np.array(column, dtype=float) if name in NUMBER_COLUMNS else _categorical(column)
         for name, column in zip(REQUEST_COLUMNS, values, strict=True)})
+
+
+def _categorical(values: tuple) -> pd.Categorical:
+    # From the codes: pd.Categorical(values) first converts and checks every value.
+    codes, categories = pd.factorize(np.array(values, dtype=object), sort=True)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def select_requests(frame: pd.DataFrame, requests: RequestFilter) -> pd.DataFrame:
@@ -143,10 +147,9 @@ def recompute_311_measures(session: Session) -> int:
     for definition in CATALOG:
         measure = measures[definition.slug]
         selected = select_requests(frame, definition.requests)
-        by_period = compute_statistic(selected, definition.statistic)
-        rows = [{"measure_id": measure.id, "period": r.period, "value": round(float(r.value), 4),
-                 "request_count": int(r.request_count), "import_run_id": latest_run}
-                for r in by_period.itertuples() if pd.notna(r.value)]
+        rows = [{"measure_id": measure.id, "period": period, "value": value,
+                 "request_count": count, "import_run_id": latest_run}
+                for period, value, count in _groups(selected, definition.statistic, "period")]
         if rows:
             observations.extend(rows)
             by_neighborhood.extend(_neighborhood_rows(measure, definition, selected,
@@ -166,11 +169,19 @@ def _neighborhood_rows(measure: Measure, definition: MeasureDefinition, selected
     recent = selected[selected["period"].isin(window) & selected["neighborhood"].notna()]
     if recent.empty:
         return []
-    by_hood = compute_statistic(recent, definition.statistic, by="neighborhood")
     label = f"{window[0]} to {window[-1]}"
-    return [{"measure_id": measure.id, "neighborhood": r.neighborhood, "window": label,
-             "value": round(float(r.value), 4), "request_count": int(r.request_count)}
-            for r in by_hood.itertuples() if pd.notna(r.value)]
+    return [{"measure_id": measure.id, "neighborhood": neighborhood, "window": label,
+             "value": value, "request_count": count}
+            for neighborhood, value, count in _groups(recent, definition.statistic,
+                                                      "neighborhood")]
+
+
+def _groups(frame: pd.DataFrame, statistic: str, by: str) -> list[tuple[str, float, int]]:
+    """(group, value to four places, request count) of each group the statistic has a value for."""
+    result = compute_statistic(frame, statistic, by)
+    result = result[result["value"].notna()]
+    return list(zip(result[by].tolist(), [round(v, 4) for v in result["value"].tolist()],
+                    result["request_count"].tolist(), strict=True))
 
 
 # --- Status against target ----------------------------------------------------------------

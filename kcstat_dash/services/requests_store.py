@@ -49,8 +49,8 @@ def _copy_field(texts: np.ndarray) -> list[str]:
 
 def _stage_postgresql(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
     columns = [_copy_field(field_texts(parsed, name)) for name in FIELDS] + [hashes]
-    data = "".join([line for row in zip(*columns, strict=True)
-                    for line in ("\t".join(row), "\n")])
+    lines = map("\t".join, zip(*columns, strict=True))  # one tuple, reused by zip
+    data = "\n".join(lines) + "\n"
     with cursor.copy(f"COPY {STAGING} ({_NAMES}) FROM STDIN") as copy:
         copy.write(data.encode())
 
