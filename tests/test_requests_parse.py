@@ -71,10 +71,11 @@ def test_dates_and_clock_times_read_as_strptime_reads_them():
 @pytest.mark.parametrize("text", [t for t in DATE_TEXTS if not _strptime_first(t, DAY_FORMATS)])
 def test_a_date_strptime_refuses_is_refused_with_the_row(text):
     table = _legacy_table(["12/17/2019", "12/18/2019", text, "31/31/2019"], ["10:16 AM"] * 4)
-    with pytest.raises(RowError) as caught:
-        parse_legacy(table)
-    assert caught.value.row == 2
-    assert f"CREATION DATE {text.strip()!r} is not MM/DD/YYYY" == str(caught.value)
+    for _ in range(2):  # the second time from the parsed-dates cache
+        with pytest.raises(RowError) as caught:
+            parse_legacy(table)
+        assert caught.value.row == 2
+        assert f"CREATION DATE {text.strip()!r} is not MM/DD/YYYY" == str(caught.value)
 
 
 def test_the_first_failing_check_of_the_first_bad_row_is_reported():

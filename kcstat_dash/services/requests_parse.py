@@ -220,12 +220,15 @@ def _moments(column: np.ndarray, formats: tuple[str, ...]) -> np.ndarray:
     codes, distinct = pd.factorize(column)
     texts = [text or "" for text in _texts(distinct)]
     known = _PARSED.setdefault(formats, {})
-    new = list({text for text in texts if text not in known})
+    found = {text: known.get(text) for text in texts}
+    new = [text for text, value in found.items() if value is None]
     if new:
+        parsed = dict(zip(new, _parse(new, formats).astype(np.int64).tolist(), strict=True))
+        found.update(parsed)
         if len(known) + len(new) > _PARSED_LIMIT:
             known.clear()
-        known.update(zip(new, _parse(new, formats).astype(np.int64).tolist(), strict=True))
-    values = np.fromiter((known[text] for text in texts), dtype=np.int64, count=len(texts))
+        known.update(parsed)
+    values = np.fromiter((found[text] for text in texts), dtype=np.int64, count=len(texts))
     return values.astype("datetime64[us]")[codes]
 
 
