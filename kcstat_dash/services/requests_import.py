@@ -46,8 +46,12 @@ class ImportSummary:
 # --- Reading files ------------------------------------------------------------------------
 
 
+def _gzipped(path: Path) -> bool:
+    return path.suffix == ".gz"
+
+
 def _open_text(path: Path) -> io.TextIOBase:
-    if path.suffix == ".gz":
+    if _gzipped(path):
         return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
 
@@ -60,7 +64,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         warnings.simplefilter("error", pd.errors.ParserWarning)
         table = pd.read_csv(path, dtype=str, na_filter=False, index_col=False,
                             encoding="utf-8-sig",
-                            compression="gzip" if path.suffix == ".gz" else None)
+                            compression="gzip" if _gzipped(path) else None)
     table.columns = [str(name).strip() for name in table.columns]
     return table
 
