@@ -92,7 +92,7 @@ def test_gzipped_export_reads_like_the_plain_one(tmp_path):
     packed = tmp_path / "small.csv.gz"
     with open(SMALL, "rb") as src, gzip.open(packed, "wb") as dst:
         shutil.copyfileobj(src, dst)
-    assert read_311_file(packed) == read_311_file(SMALL)
+    assert read_311_file(packed).records() == read_311_file(SMALL).records()
 
 
 @pytest.mark.parametrize("content, line, words", [
@@ -156,3 +156,144 @@ def test_current_dataset_fields_are_read(tmp_path, session):
     assert (stored.period, stored.status, stored.type, stored.days_to_close) == (
         "2021-04", "RESOL", "Pothole", 3.0)
     assert (stored.latitude, stored.longitude) == (39.08, -94.57)
+
+
+def _stored(session) -> dict[str, dict]:
+    from kcstat_dash.services.requests_parse import FIELDS
+
+    session.expire_all()
+    return {r.case_id: {f: getattr(r, f) for f in FIELDS}
+            for r in session.scalars(select(ServiceRequest))}
+
+
+def test_stored_rows_read_back_as_parsed_including_awkward_text(session, tmp_path):
+    from kcstat_dash.extensions import db
+
+    rows = _rows(SMALL)
+    # Characters COPY's text format escapes, a quote and a non-ASCII name.
+    rows[3]["DETAIL"] = "tab\there, back\\slash, line\nbreak, \\N, \"quoted\""
+    rows[4]["STREET ADDRESS"] = "1200 Côte Brillante\r\nAve"
+    awkward = tmp_path / "awkward.csv"
+    _write(awkward, rows)
+    report = import_311_paths(db, [awkward])
+    assert not report.errors
+    expected = {r["case_id"]: r for r in read_311_file(awkward).records()}
+    assert _stored(session) == expected
+    assert expected[rows[3]["CASE ID"]]["detail"] == rows[3]["DETAIL"]
+
+
+def test_times_in_the_hours_the_clocks_change_are_stored_as_local_to_utc_gives_them(session,
+                                                                                   tmp_path):
+    from datetime import datetime
+
+    from kcstat_dash.extensions import db
+    from kcstat_dash.timezone import local_to_utc
+
+    rows = _rows(SMALL)[:4]
+    local = [datetime(2019, 3, 10, 2, 30), datetime(2019, 11, 3, 1, 30),
+             datetime(2019, 11, 3, 2, 0), datetime(2019, 3, 10, 3, 0)]  # skipped, repeated ...
+    for row, moment in zip(rows, local, strict=True):
+        row["CREATION DATE"] = moment.strftime("%m/%d/%Y")
+        row["CREATION TIME"] = moment.strftime("%I:%M %p")
+    edges = tmp_path / "edges.csv"
+    _write(edges, rows)
+    assert not import_311_paths(db, [edges]).errors
+    stored = _stored(session)
+    assert [stored[r["CASE ID"]]["created_at"] for r in rows] == [local_to_utc(m) for m in local]
+    assert [stored[r["CASE ID"]]["period"] for r in rows] == ["2019-03", "2019-11", "2019-11",
+                                                              "2019-03"]
+
+
+def test_a_case_listed_twice_in_one_file_keeps_the_later_row(session, tmp_path):
+    from kcstat_dash.extensions import db
+
+    rows = _rows(SMALL)
+    later = dict(rows[0], STATUS="OPEN" if rows[0]["STATUS"] != "OPEN" else "RESOL")
+    twice = tmp_path / "twice.csv"
+    _write(twice, rows + [later])
+    summary = import_311_paths(db, [twice]).imported[0]
+    assert (summary.rows_read, summary.rows_added, summary.rows_updated) == (
+        len(rows) + 1, len(rows), 0)
+    assert _stored(session)[later["CASE ID"]]["status"] == later["STATUS"]
+    again = import_311_paths(db, [twice]).imported[0]
+    assert (again.rows_added, again.rows_updated) == (0, 0)
+
+
+def test_a_bad_row_after_blank_lines_names_its_own_line(tmp_path):
+    rows = _rows(SMALL)[:12]
+    rows[9]["CREATION DATE"] = "13/45/2019"
+    bad = tmp_path / "blank_lines.csv"
+    _write(bad, rows)
+    text = bad.read_text()
+    lines = text.split("\n")
+    # Blank and blank-looking lines between records: readers skip them, the line count does not.
+    lines.insert(1, "")
+    lines.insert(5, "   ")
+    bad.write_text("\n".join(lines))
+    with open(bad, newline="") as handle:
+        reader = csv.reader(handle)
+        expected_line = next(reader.line_num for fields in reader if "13/45/2019" in fields)
+    with pytest.raises(ImportFileError) as caught:
+        read_311_file(bad)
+    assert caught.value.line == expected_line
+    assert "CREATION DATE '13/45/2019'" in str(caught.value)
+
+
+@pytest.mark.parametrize("row", [0, 7])
+def test_a_row_with_more_fields_than_the_header_is_refused_by_line(tmp_path, row):
+    rows = _rows(SMALL)[:10]
+    bad = tmp_path / "long_row.csv"
+    _write(bad, rows)
+    with open(bad, newline="") as handle:
+        records = list(csv.reader(handle))
+    records[row + 1].append("surplus")
+    with open(bad, "w", newline="") as handle:
+        csv.writer(handle).writerows(records)
+    with open(bad, newline="") as handle:
+        reader = csv.reader(handle)
+        expected_line = next(reader.line_num for fields in reader if "surplus" in fields)
+    with pytest.raises(ImportFileError) as caught:
+        read_311_file(bad)
+    assert (caught.value.path, caught.value.line) == ("long_row.csv", expected_line)
+    assert "more fields than the header" in str(caught.value)
+
+
+def test_a_failure_while_storing_leaves_nothing_of_the_file(session, tmp_path, monkeypatch):
+    from sqlalchemy.exc import DBAPIError
+
+    from kcstat_dash.extensions import db
+    from kcstat_dash.services import requests_store
+
+    first = tmp_path / "first.csv"
+    _write(first, _rows(SMALL)[:20])
+    assert not import_311_paths(db, [first]).errors
+    # The merge fails after the rows reached the staging table.
+    monkeypatch.setattr(requests_store, "UPSERT",
+                        requests_store.UPSERT.replace("service_request (", "no_such_table ("))
+    with pytest.raises(DBAPIError):
+        import_311_paths(db, [SMALL])
+    session.expire_all()
+    assert _count(session) == 20
+    assert session.scalars(select(ImportRun.source)).all() == ["first.csv"]
+    monkeypatch.undo()
+    # The staging table went with the transaction: the next import on the pool works.
+    report = import_311_paths(db, [SMALL])
+    assert report.imported[0].rows_added == len(_rows(SMALL)) - 20
+    assert _count(session) == len(_rows(SMALL))
+
+
+def test_sqlite_times_are_written_as_sqlalchemy_writes_them():
+    from datetime import UTC, datetime
+
+    import numpy as np
+    from sqlalchemy.dialects import sqlite
+
+    from kcstat_dash.models import UTC_DT
+    from kcstat_dash.services.requests_store import _sqlite_times
+
+    moments = [datetime(2019, 12, 17, 16, 16), datetime(2007, 1, 2, 3, 4, 5, 600700),
+               datetime(2021, 3, 14, 8, 0, 59)]
+    dialect = sqlite.dialect()
+    process = UTC_DT().dialect_impl(dialect).bind_processor(dialect)
+    assert _sqlite_times(np.array(moments, dtype="datetime64[us]")) == [
+        process(m.replace(tzinfo=UTC)) for m in moments]

@@ -69,7 +69,7 @@ def test_legacy_pages_store_the_same_cases_as_the_csv_export(session):
     assert [c.request.params["$offset"] for c in responses.calls] == ["0", "3"]
     assert all(c.request.params["$order"] == ":id" for c in responses.calls)
 
-    from_csv = {r["case_id"]: r for r in read_311_file(DATA_DIR / "kc311_small.csv")}
+    from_csv = {r["case_id"]: r for r in read_311_file(DATA_DIR / "kc311_small.csv").records()}
     stored = {r.case_id: r for r in session.scalars(select(ServiceRequest))}
     assert set(stored) == {r["case_id"] for r in records}
     for case_id, row in stored.items():

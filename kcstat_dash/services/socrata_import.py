@@ -7,18 +7,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import requests
 from sodapy import Socrata
 
 from kcstat_dash.db import Database
 from kcstat_dash.services.measures import recompute_311_measures
-from kcstat_dash.services.requests_import import (
+from kcstat_dash.services.requests_import import ImportSummary, import_records
+from kcstat_dash.services.requests_parse import (
     CURRENT_DATASET,
     LEGACY_DATASET,
-    ImportSummary,
-    import_records,
-    parse_current_row,
-    parse_legacy_row,
+    ParsedRequests,
+    RowError,
+    parse_current,
+    parse_legacy,
 )
 
 DOMAIN = "data.kcmo.org"
@@ -32,8 +34,13 @@ class SocrataImportError(RuntimeError):
     """The portal refused, failed or sent something that is not 311 data; nothing was stored."""
 
 
+def _table(records: list[dict]) -> pd.DataFrame:
+    """Records as a table like a read export's: a field a record leaves out is ""."""
+    return pd.DataFrame.from_records(records).fillna("")
+
+
 def _legacy_record(record: dict) -> dict:
-    """A 7at3-sxhp SODA record under the CSV export's column names, for ``parse_legacy_row``."""
+    """A 7at3-sxhp SODA record under the CSV export's column names, for ``parse_legacy``."""
     row = {key.upper().replace("_", " "): value for key, value in record.items()
            if not isinstance(value, dict | list)}
     if isinstance(record.get("case_url"), dict):  # a SODA url column: {"url": ...}
@@ -50,12 +57,13 @@ class DatasetShape:
     """How one of the city's 311 datasets is read over SODA."""
 
     created_field: str  # the floating timestamp that ``--since`` filters on
-    parse_record: Callable[[dict], dict]
+    parse_page: Callable[[list[dict]], ParsedRequests]
 
 
 DATASETS = {
-    LEGACY_DATASET: DatasetShape("creation_date", lambda r: parse_legacy_row(_legacy_record(r))),
-    CURRENT_DATASET: DatasetShape("open_date_time", parse_current_row),
+    LEGACY_DATASET: DatasetShape(
+        "creation_date", lambda page: parse_legacy(_table([_legacy_record(r) for r in page]))),
+    CURRENT_DATASET: DatasetShape("open_date_time", lambda page: parse_current(_table(page))),
 }
 
 
@@ -102,20 +110,19 @@ def fetch_pages(client: Socrata, dataset_id: str, where: str | None,
 
 
 def read_dataset(client: Socrata, dataset_id: str, where: str | None = None,
-                 page_size: int = PAGE_SIZE, progress=None) -> list[dict]:
-    """Every record of the query, parsed with the CSV import's own parsers."""
+                 page_size: int = PAGE_SIZE, progress=None) -> ParsedRequests:
+    """Every record of the query, parsed with the CSV import's own parsers, page by page."""
     shape = DATASETS[dataset_id]
-    records = []
+    pages = []
     for offset, page in fetch_pages(client, dataset_id, where, page_size):
-        for index, raw in enumerate(page):
-            try:
-                records.append(shape.parse_record(raw))
-            except ValueError as exc:
-                raise SocrataImportError(f"{dataset_id}, record {offset + index + 1}: {exc}") \
-                    from exc
+        try:
+            pages.append(shape.parse_page(page))
+        except RowError as exc:
+            raise SocrataImportError(f"{dataset_id}, record {offset + exc.row + 1}: {exc}") \
+                from exc
         if progress is not None:
             progress.update(len(page))
-    return records
+    return ParsedRequests.concat(pages)
 
 
 def check_dataset(dataset_id: str) -> str:
@@ -143,12 +150,12 @@ def import_socrata(db: Database, dataset_id: str, where: str | None = None,
     own_client = client is None
     client = client or Socrata(DOMAIN, app_token, timeout=60)
     try:
-        records = read_dataset(client, dataset_id, query, page_size, progress)
+        parsed = read_dataset(client, dataset_id, query, page_size, progress)
     finally:
         if own_client:
             client.close()
     source = f"{DOMAIN}/{dataset_id}" + (f" where {query}" if query else "")
     with db.transaction() as session:
-        summary = import_records(session, records, source, "socrata")
-        observations = recompute_311_measures(session) if records else 0
+        summary = import_records(session, parsed, source, "socrata")
+        observations = recompute_311_measures(session) if len(parsed) else 0
     return summary, observations
