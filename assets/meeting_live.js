@@ -15,6 +15,50 @@
     }
   } catch (error) { /* storage blocked: the callback below keeps an id for this page view */ }
 
+  /* This page's latest list of "me too" votes. A poll sent before a vote may be answered after
+     it: marking with the list as it is when the answer arrives keeps the new vote shown. */
+  var latestVotes = [];
+  var feedPoll = {running: false, next: null};
+
+  function markVotes(node, pressed) {
+    if (Array.isArray(node)) {
+      return node.map(function (child) { return markVotes(child, pressed); });
+    }
+    if (!node || typeof node !== "object" || !node.props) { return node; }
+    var id = node.props.id;
+    if (id && id.type === "upvote" && latestVotes.indexOf(id.id) !== -1 && pressed[id.id]) {
+      return pressed[id.id];
+    }
+    if (node.props.children !== undefined) {
+      node.props.children = markVotes(node.props.children, pressed);
+    }
+    return node;
+  }
+
+  function runFeedPoll(request) {
+    feedPoll.running = true;
+    var set = window.dash_clientside.set_props;
+    fetch("/api/meetings/" + encodeURIComponent(request.meetingId) + "/version?known=" +
+          request.known + "&order=" + encodeURIComponent(request.order),
+          {cache: "no-store", headers: {Accept: "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body) { return; }
+        if (body.feed) {
+          set("feed", {children: markVotes(body.feed.children, body.feed.voted || {})});
+          set("feed-summary", {children: body.feed.summary});
+        }
+        if (body.version !== request.known) { set("feed-version", {data: body.version}); }
+      })
+      .catch(function () { /* the next tick retries */ })
+      .then(function () {
+        feedPoll.running = false;
+        var next = feedPoll.next;
+        feedPoll.next = null;
+        if (next) { runFeedPoll(next); }
+      });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {kcstat: {
     ensureBrowserId: function (_timestamp, current) {
       return current ? window.dash_clientside.no_update : newBrowserId();
@@ -40,46 +84,32 @@
        answer carries the rebuilt feed only when that changed (kcstat_dash/live_poll.py). A new
        order, or a "me too" just counted, asks for the feed at once (known=-1). The feed comes
        as Dash components with, beside it, the pressed look of each question's button, which
-       is swapped in where this browser has voted. Network errors wait for the next tick. */
-    pollFeed: async function (_ticks, order, myVotes, meetingId, known) {
+       is swapped in where this browser has voted.
+
+       One poll at a time, and its answer is applied with set_props when it arrives rather
+       than returned: on a slow connection (or a busy server) an answer can take longer than a
+       tick, and Dash drops the result of a callback that was called again meanwhile, so a
+       returned feed could be dropped tick after tick. A tick during a poll is skipped; a
+       request for the feed during a poll is made as soon as the poll ends. Network errors
+       wait for the next tick. */
+    pollFeed: function (_ticks, order, myVotes, meetingId, known) {
       var noUpdate = window.dash_clientside.no_update;
-      var unchanged = [noUpdate, noUpdate, noUpdate];
-      if (!meetingId) { return unchanged; }
+      if (Array.isArray(myVotes)) { latestVotes = myVotes; }
+      if (!meetingId) { return noUpdate; }
       var triggers = (window.dash_clientside.callback_context.triggered || [])
         .map(function (t) { return t.prop_id; });
       var ticked = triggers.indexOf("feed-poll.n_intervals") !== -1;
       var pageLoad = !triggers.length || triggers[0] === ".";
-      var voted = Array.isArray(myVotes) ? myVotes : [];
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
-      if (pageLoad && !voted.length) { return unchanged; }
-      var ask = (ticked && known !== null && known !== undefined) ? known : -1;
-      try {
-        var response = await fetch(
-          "/api/meetings/" + encodeURIComponent(meetingId) + "/version?known=" + ask +
-          "&order=" + encodeURIComponent(order || "newest"),
-          {cache: "no-store", headers: {Accept: "application/json"}});
-        if (!response.ok) { return unchanged; }
-        var body = await response.json();
-        if (!body.feed) {
-          return [noUpdate, noUpdate, body.version === known ? noUpdate : body.version];
-        }
-        var pressed = body.feed.voted || {};
-        var mark = function (node) {
-          if (Array.isArray(node)) { return node.map(mark); }
-          if (!node || typeof node !== "object" || !node.props) { return node; }
-          var id = node.props.id;
-          if (id && id.type === "upvote" && voted.indexOf(id.id) !== -1 && pressed[id.id]) {
-            return pressed[id.id];
-          }
-          if (node.props.children !== undefined) {
-            node.props.children = mark(node.props.children);
-          }
-          return node;
-        };
-        return [mark(body.feed.children), body.feed.summary, body.version];
-      } catch (error) {
-        return unchanged;
+      if (pageLoad && !latestVotes.length) { return noUpdate; }
+      var request = {meetingId: meetingId, order: order || "newest",
+                     known: (ticked && known !== null && known !== undefined) ? known : -1};
+      if (feedPoll.running) {
+        if (request.known === -1) { feedPoll.next = request; }
+        return noUpdate;
       }
+      runFeedPoll(request);
+      return noUpdate;
     },
 
     /* After a chart point is clicked, bring the ask form into view with the text box focused. */

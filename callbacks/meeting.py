@@ -85,10 +85,10 @@ def register(app: dash.Dash) -> None:
         State("meeting-id", "data"),
         State("feed-version", "data"),
     )
-    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/live_poll.py).
+    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/live_poll.py);
+    # it sets the feed, its summary and the version with set_props when the answer arrives.
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="pollFeed"),
-        Output("feed", "children"), Output("feed-summary", "children"),
         Output("feed-version", "data"),
         Input("feed-poll", "n_intervals"), Input("feed-order", "value"),
         Input("my-votes", "data"),
