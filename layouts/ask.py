@@ -13,9 +13,8 @@ from dash import html
 from kcstat_dash.extensions import db
 from kcstat_dash.services import meetings, questions
 from kcstat_dash.services.meeting_page import ask_page
-from layouts.components import empty_state
-from layouts.meeting import ask_form, feed_section
-from layouts.meetings import meeting_status_badge, when
+from layouts.meeting import ask_form, feed_section, meeting_heading
+from layouts.meetings import meeting_not_found
 
 FLAG_HINT = "Pick the measure and the month your question is about."
 
@@ -24,23 +23,14 @@ def header(summary: dict) -> html.Div:
     links = [html.A("See the measures with their charts", href=f"/meetings/{summary['id']}")]
     if summary["livestream_url"] and summary["status"] != "ended":
         links.insert(0, html.A("Watch the livestream", href=summary["livestream_url"]))
-    return html.Div([
-        html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),
-               className="eyebrow"),
-        html.H1(summary["title"]),
-        html.P([meeting_status_badge(summary), " ", when(summary), " (Kansas City time)"],
-               className="meeting-when"),
-        html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],
-                         className="list-inline"), **{"aria-label": "Meeting links"}),
-    ], className="meeting-header mb-3")
+    return meeting_heading(summary, links)
 
 
 def layout(meeting_id: str | None = None, **_query) -> html.Div:
     try:
         data = ask_page(db.session, int(meeting_id or ""))
     except (ValueError, meetings.MeetingNotFound):
-        return empty_state("Meeting not found", "There is no meeting at this address.",
-                           html.A("See the meeting schedule", href="/meetings"))
+        return meeting_not_found()
     summary = data["meeting"]
     feed = questions.public_feed(db.session, summary["id"])
     return html.Div([header(summary), ask_form(summary, data["measures"], hint=FLAG_HINT),

@@ -11,9 +11,9 @@ from kcstat_dash.services import meetings, questions
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.services.meeting_page import meeting_page
 from layouts.charts import trend_figure
-from layouts.components import empty_state, period_text, status_badge, target_text
+from layouts.components import period_text, status_badge, target_text
 from layouts.measure import chart_summary
-from layouts.meetings import ask_path, meeting_status_badge, when
+from layouts.meetings import ask_path, meeting_not_found, meeting_status_badge, when
 from layouts.qa_feed import feed_items, feed_summary
 
 POLL_MILLISECONDS = 1000
@@ -153,17 +153,24 @@ def header(summary: dict) -> html.Div:
                                    className="qa-record-json",
                                    **{"aria-label": "Download the Q&A record as JSON"})]))
     links.append(html.A("All meetings", href="/meetings"))
+    return meeting_heading(summary, links, [
+        " · ", "Questions open" if summary["open_for_questions"] else "Questions closed"],
+        html.A("Skip to the questions", href="#ask" if summary["open_for_questions"]
+               else "#feed-heading", className="d-lg-none small"))
+
+
+def meeting_heading(summary: dict, links: list, when_note: list | None = None,
+                    after=None) -> html.Div:
+    """A meeting page's top: its area, title, status and time, and a list of links."""
     return html.Div([
         html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),
                className="eyebrow"),
         html.H1(summary["title"]),
-        html.P([meeting_status_badge(summary), " ", when(summary), " (Kansas City time) · ",
-                "Questions open" if summary["open_for_questions"] else "Questions closed"],
-               className="meeting-when"),
+        html.P([meeting_status_badge(summary), " ", when(summary), " (Kansas City time)",
+                *(when_note or [])], className="meeting-when"),
         html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],
                          className="list-inline"), **{"aria-label": "Meeting links"}),
-        html.A("Skip to the questions", href="#ask" if summary["open_for_questions"]
-               else "#feed-heading", className="d-lg-none small"),
+        after,
     ], className="meeting-header mb-3")
 
 
@@ -171,8 +178,7 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
     try:
         data = meeting_page(db.session, int(meeting_id or ""))
     except (ValueError, meetings.MeetingNotFound):
-        return empty_state("Meeting not found", "There is no meeting at this address.",
-                           html.A("See the meeting schedule", href="/meetings"))
+        return meeting_not_found()
     summary, details = data["meeting"], data["measures"]
     archive_note = (dbc.Alert("This meeting has ended. Its questions and answers are kept here "
                               "as a public record.", color="secondary", className="archive-note")

@@ -11,6 +11,7 @@ from dash import html
 from kcstat_dash.extensions import db
 from kcstat_dash.services import meetings
 from kcstat_dash.timezone import format_local
+from layouts.components import empty_state
 
 STATUS_TEXT = {"scheduled": "Scheduled", "live": "Live now", "ended": "Ended"}
 
@@ -23,6 +24,11 @@ def when(summary: dict) -> html.Time:
 def ask_path(meeting_id: int) -> str:
     """The chart-free page for asking from a phone (layouts/ask.py)."""
     return f"/meetings/{meeting_id}/ask"
+
+
+def meeting_not_found() -> html.Div:
+    return empty_state("Meeting not found", "There is no meeting at this address.",
+                       html.A("See the meeting schedule", href="/meetings"))
 
 
 def meeting_status_badge(summary: dict) -> dbc.Badge:
