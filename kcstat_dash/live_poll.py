@@ -51,7 +51,10 @@ class BadPoll(ValueError):
 
 
 def _parse(query_string: str) -> tuple[int | None, str]:
-    query = parse_qs(query_string, max_num_fields=4)
+    try:
+        query = parse_qs(query_string, max_num_fields=4)
+    except ValueError as error:  # more fields than the page ever sends
+        raise BadPoll("the poll takes only known and order") from error
     known = query.get("known", [None])[-1]
     order = query.get("order", ["newest"])[-1]
     if order not in ORDERS:

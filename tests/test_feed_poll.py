@@ -78,6 +78,7 @@ def test_the_feed_is_gzipped_for_browsers_that_accept_it(client, app):
     ("known=1e3", "known must be a whole number"),
     ("order=oldest", "order must be one of newest, top"),
     ("known=<script>", "known must be a whole number"),
+    ("a=1&b=2&c=3&d=4&e=5", "the poll takes only known and order"),
 ])
 def test_a_malformed_poll_is_refused_with_a_message(client, app, query, message):
     response = client.get(_version_path(_live(client), query))
