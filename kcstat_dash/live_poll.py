@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, select
 
 from kcstat_dash.extensions import db
 from kcstat_dash.models import Meeting
+from kcstat_dash.services.meetings import MeetingNotFound
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
 ORDERS = ("newest", "top")
@@ -105,7 +106,10 @@ class LivePoll:
         if known is None or known == version or self.render_feed is None:
             body = b'{"meeting_id":%d,"version":%d}' % (meeting_id, version)
             return _respond(start_response, "200 OK", body)
-        feed = self.render_feed(meeting_id, order, version)
+        try:
+            feed = self.render_feed(meeting_id, order, version)
+        except MeetingNotFound:  # deleted between the two reads
+            return _error(start_response, "404 NOT FOUND", f"there is no meeting {meeting_id}")
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
             return _respond(start_response, "200 OK", feed.gzipped,
                             (("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")))
