@@ -35,12 +35,18 @@
     return node;
   }
 
+  /* A poll that has not been answered by then is given up, so that one lost request cannot
+     stop this page's polling for good (the next tick asks again). */
+  var POLL_TIMEOUT_MS = 10000;
+
   function runFeedPoll(request) {
     feedPoll.running = true;
     var set = window.dash_clientside.set_props;
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, POLL_TIMEOUT_MS);
     fetch("/api/meetings/" + encodeURIComponent(request.meetingId) + "/version?known=" +
           request.known + "&order=" + encodeURIComponent(request.order),
-          {cache: "no-store", headers: {Accept: "application/json"}})
+          {cache: "no-store", headers: {Accept: "application/json"}, signal: abort.signal})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body) { return; }
@@ -52,6 +58,7 @@
       })
       .catch(function () { /* the next tick retries */ })
       .then(function () {
+        clearTimeout(timer);
         feedPoll.running = false;
         var next = feedPoll.next;
         feedPoll.next = null;

@@ -26,9 +26,9 @@ from sqlalchemy import bindparam, select
 from kcstat_dash.extensions import db
 from kcstat_dash.models import Meeting
 from kcstat_dash.services.meetings import MeetingNotFound
+from kcstat_dash.services.questions import FEED_ORDERS
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
-ORDERS = ("newest", "top")
 ALWAYS = -1  # a ``known`` no version ever equals: versions start at 0 and only grow
 
 # One primary-key read of one integer, on a plain connection kept for it (plain_reader.py).
@@ -58,8 +58,8 @@ def _parse(query_string: str) -> tuple[int | None, str]:
         raise BadPoll("the poll takes only known and order") from error
     known = query.get("known", [None])[-1]
     order = query.get("order", ["newest"])[-1]
-    if order not in ORDERS:
-        raise BadPoll(f"order must be one of {', '.join(ORDERS)}")
+    if order not in FEED_ORDERS:
+        raise BadPoll(f"order must be one of {', '.join(FEED_ORDERS)}")
     if known is None:
         return None, order
     if not re.fullmatch(r"-?\d{1,18}", known):

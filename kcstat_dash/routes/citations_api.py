@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from kcstat_dash.extensions import db, limiter
 from kcstat_dash.public_url import public_base_url
-from kcstat_dash.routes.json_errors import json_error
+from kcstat_dash.routes.json_errors import json_error, posted_object
 from kcstat_dash.services import citations, measures
 
 blueprint = Blueprint("citations_api", __name__)
@@ -36,10 +36,8 @@ def _unknown_citation_page():
 @blueprint.post("/api/citations")
 @limiter.limit("60 per minute")
 def create():
-    body = request.get_json(silent=True)
-    if body is None and request.form:
-        body = request.form.to_dict()
-    if not isinstance(body, dict):
+    body = posted_object()
+    if body is None:
         return json_error(400, "send a JSON object: {\"measure\": \"<slug>\", \"period\": "
                                "\"YYYY-MM\"}")
     try:

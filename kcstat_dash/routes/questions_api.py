@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from kcstat_dash import web_asking
 from kcstat_dash.extensions import db
-from kcstat_dash.routes.json_errors import json_error
+from kcstat_dash.routes.json_errors import json_error, posted_object
 from kcstat_dash.services import questions
 from kcstat_dash.services.meetings import MeetingNotFound
 
@@ -21,10 +21,8 @@ def _rejected(error: questions.QuestionRejected):
 
 @blueprint.post("/questions")
 def ask():
-    body = request.get_json(silent=True)
-    if body is None and request.form:
-        body = request.form.to_dict()
-    if not isinstance(body, dict):
+    body = posted_object()
+    if body is None:
         return json_error(400, "send a JSON object with meeting_id and text",
                           code="malformed")
     unknown = sorted(set(body) - set(FIELDS))

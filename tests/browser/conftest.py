@@ -66,17 +66,19 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture
-def live_server(tmp_path, templates):
-    """The app on the sample data (SQLite: one process, as the browser sees it in the demo)."""
-    source = templates("sqlite", "sample")
-    target = tmp_path / "live.db"
-    shutil.copy(source.removeprefix("sqlite:///"), target)
-    app = create_app(make_settings(f"sqlite:///{target}"))
-    server = LiveServer(app)
+def _serve_sample_copy(templates, target):
+    """The app on a copy of the sample database at ``target``, until the fixture ends."""
+    shutil.copy(templates("sqlite", "sample").removeprefix("sqlite:///"), target)
+    server = LiveServer(create_app(make_settings(f"sqlite:///{target}")))
     yield server
     server.stop()
     db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path, templates):
+    """The app on the sample data (SQLite: one process, as the browser sees it in the demo)."""
+    yield from _serve_sample_copy(templates, tmp_path / "live.db")
 
 
 @pytest.fixture
@@ -109,14 +111,7 @@ def describe(violations: list[dict]) -> str:
 def shared_live_server(tmp_path_factory, templates):
     """One app on its own sample copy for a whole test module: for tests that only read, or
     whose writes the module's other tests may safely see (starting an app costs seconds)."""
-    source = templates("sqlite", "sample")
-    target = tmp_path_factory.mktemp("live") / "live.db"
-    shutil.copy(source.removeprefix("sqlite:///"), target)
-    app = create_app(make_settings(f"sqlite:///{target}"))
-    server = LiveServer(app)
-    yield server
-    server.stop()
-    db.engine.dispose()
+    yield from _serve_sample_copy(templates, tmp_path_factory.mktemp("live") / "live.db")
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
