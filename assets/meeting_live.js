@@ -71,8 +71,10 @@
       return current ? window.dash_clientside.no_update : newBrowserId();
     },
 
-    /* Asks only for the feed's version number; returns it when it changed, so that only then
-       does the server rebuild the feed. Network errors are ignored: the next tick retries. */
+    /* The projector's poll: asks only for the feed's version number and returns it when it
+       changed, so that only then does the server redraw the projector. Network errors are
+       ignored: the next tick retries. (The meeting and ask pages use pollFeed below, alone:
+       a second poll writing their version would skip the feed that version brought.) */
     pollFeedVersion: async function (_ticks, meetingId, known) {
       var noUpdate = window.dash_clientside.no_update;
       if (!meetingId) { return noUpdate; }

@@ -78,13 +78,6 @@ def vote(_clicks, browser_id, my_votes):
 
 
 def register(app: dash.Dash) -> None:
-    app.clientside_callback(
-        ClientsideFunction(namespace="kcstat", function_name="pollFeedVersion"),
-        Output("feed-version", "data"),
-        Input("feed-poll", "n_intervals"),
-        State("meeting-id", "data"),
-        State("feed-version", "data"),
-    )
     # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/live_poll.py);
     # it sets the feed, its summary and the version with set_props when the answer arrives.
     app.clientside_callback(

@@ -93,6 +93,21 @@ def page(context):
     return context.new_page()
 
 
+@pytest.fixture
+def new_page(browser):
+    """``new_page(**context_options)``: a page in a browser context of its own (another
+    attendee), closed with the test, so no page is left polling a server that has stopped."""
+    contexts = []
+
+    def make(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in the page; return the violations at the given impacts."""
     page.add_script_tag(path=str(AXE_JS))

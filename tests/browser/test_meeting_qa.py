@@ -63,12 +63,12 @@ def click_chart_point(page, slug: str, index_from_end: int) -> str:
 
 
 def test_a_question_flagged_to_a_chart_point_appears_live_in_another_browser(
-        live_server, browser):
+        live_server, new_page):
     meeting_id = live_meeting_id()
-    observations = {o["period"]: o for o in browser.new_context().request.get(
+    resident = new_page(viewport={"width": 1280, "height": 900})
+    attendee = new_page(viewport={"width": 1280, "height": 900})
+    observations = {o["period"]: o for o in resident.request.get(
         f"{live_server.url}/api/measures/{MEASURE}/observations").json()}
-    resident = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    attendee = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
     resident.goto(live_server.url + "/meetings")
     resident.get_by_text("Follow with the charts").click()
@@ -102,17 +102,16 @@ def test_a_question_flagged_to_a_chart_point_appears_live_in_another_browser(
 
 
 def test_me_too_counts_once_per_browser_and_every_attendee_sees_the_count(live_server,
-                                                                            browser):
+                                                                            new_page):
     meeting_id = live_meeting_id()
-    asker = browser.new_context().new_page()
+    asker = new_page()
     asker.goto(f"{live_server.url}/meetings/{meeting_id}")
     asker.get_by_label("Your question").fill("Can crews fix potholes faster?")
     asker.get_by_role("button", name="Send question").click()
     expect(asker.locator(".ask-sent")).to_be_visible()
     approve_latest(meeting_id)
 
-    voter_context = browser.new_context()
-    voter = voter_context.new_page()
+    voter = new_page()
     voter.goto(f"{live_server.url}/meetings/{meeting_id}")
     # The browser's id exists before the page can be used, so the first click always counts.
     assert len(voter.evaluate("JSON.parse(localStorage.getItem('browser-id'))")) == 32
@@ -125,10 +124,10 @@ def test_me_too_counts_once_per_browser_and_every_attendee_sees_the_count(live_s
     # The same browser, after a reload, still cannot vote twice.
     voter.reload()
     expect(voter.locator(".feed .upvote").first).to_be_disabled()
-    voter_context.close()
 
 
-def test_the_feed_reorders_by_votes_and_keeps_this_browsers_vote_marked(live_server, browser):
+def test_the_feed_reorders_by_votes_and_keeps_this_browsers_vote_marked(live_server,
+                                                                        new_page):
     meeting_id = live_meeting_id()
     session = db.new_session()
     try:
@@ -142,7 +141,7 @@ def test_the_feed_reorders_by_votes_and_keeps_this_browsers_vote_marked(live_ser
         session.commit()
     finally:
         session.close()
-    page = browser.new_context().new_page()
+    page = new_page()
     page.goto(f"{live_server.url}/meetings/{meeting_id}")
     texts = page.locator(".feed .question-text")
     expect(texts.first).to_have_text("Newer question, no votes")
@@ -158,6 +157,19 @@ def test_the_feed_reorders_by_votes_and_keeps_this_browsers_vote_marked(live_ser
     expect(page.locator(".feed .upvote").nth(1)).to_be_enabled()
 
 
+def test_an_attendees_page_polls_once_a_tick_and_always_says_what_it_shows(live_server, page):
+    # One poll per tick, each sending the version the page shows: a second poller that only
+    # read the version once advanced the page's version without its feed, and the new
+    # question never appeared on that page.
+    polls = []
+    page.on("request", lambda request: "/version" in request.url and polls.append(request.url))
+    page.goto(f"{live_server.url}/meetings/{live_meeting_id()}")
+    expect(page.locator("#feed-summary")).to_be_visible()
+    page.wait_for_timeout(4_500)
+    assert 2 <= len(polls) <= 6, polls
+    assert all("known=" in url for url in polls), polls
+
+
 def test_bad_input_in_the_form_gets_a_clear_message(live_server, page):
     page.goto(f"{live_server.url}/meetings/{live_meeting_id()}")
     page.get_by_label("Your question").fill("    ")
@@ -165,15 +177,16 @@ def test_bad_input_in_the_form_gets_a_clear_message(live_server, page):
     expect(page.locator(".ask-error")).to_have_text("Please write a question before sending it.")
 
 
-def test_the_projector_shows_the_measure_and_questions_without_controls(live_server, browser):
+def test_the_projector_shows_the_measure_and_questions_without_controls(live_server,
+                                                                        new_page):
     meeting_id = live_meeting_id()
-    projector = browser.new_context(viewport={"width": 1600, "height": 900}).new_page()
+    projector = new_page(viewport={"width": 1600, "height": 900})
     projector.goto(f"{live_server.url}/meetings/{meeting_id}/projector")
     expect(projector.locator(".projector-measure-name")).to_have_text(
         "Pothole requests closed on time")
     expect(projector.locator(".site-nav")).to_be_hidden()
     assert projector.locator("main button, main input, main textarea, main select").count() == 0
-    asker = browser.new_context().new_page()
+    asker = new_page()
     asker.goto(f"{live_server.url}/meetings/{meeting_id}")
     asker.get_by_label("Your question").fill("Shown on the big screen?")
     asker.get_by_role("button", name="Send question").click()
@@ -185,8 +198,8 @@ def test_the_projector_shows_the_measure_and_questions_without_controls(live_ser
 
 @pytest.mark.parametrize(("width", "side_by_side"), [(1280, True), (390, False)])
 def test_measures_and_the_qa_sit_side_by_side_on_wide_screens_and_stack_on_phones(
-        live_server, browser, width, side_by_side):
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+        live_server, new_page, width, side_by_side):
+    page = new_page(viewport={"width": width, "height": 900})
     page.goto(f"{live_server.url}/meetings/{live_meeting_id()}")
     page.locator(".meeting-chart .main-svg").first.wait_for()
     measures_box = page.locator(".measures-column").bounding_box()
