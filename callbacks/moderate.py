@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from kcstat_dash.auth import MODERATE, require_role
@@ -106,17 +106,13 @@ def register(app: dash.Dash) -> None:
         selection = set(_selected(selected_values, selected_ids))
         return view.queue_list(rows, current, selection), new_signature
 
-    @app.callback(
+    # In the browser (assets/moderation.js): a queue redraw must not drop an Open click.
+    app.clientside_callback(
+        ClientsideFunction(namespace="kcstatModeration", function_name="chooseQuestion"),
         Output("mod-current", "data"),
         Input({"type": "mod-open", "qid": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
-    def choose(_clicks):
-        require_role(*MODERATE)
-        clicked = _clicked()
-        if not clicked:
-            raise PreventUpdate
-        return clicked["qid"]
 
     @app.callback(
         Output("mod-detail", "children"), Output("mod-merge-target", "options"),

@@ -1,8 +1,24 @@
-/* Keyboard shortcuts for the moderators' queue (/moderate); they do nothing on other pages.
-   j/k move between questions, a approve, r reject, h hide, n write an answer, p pin,
-   x select for a bulk action. Typing in a field never triggers them. */
+/* The moderators' queue (/moderate) in the browser: choosing a question, and keyboard
+   shortcuts (j/k move between questions, a approve, r reject, h hide, n write an answer, p pin,
+   x select for a bulk action; typing in a field never triggers them). Nothing on other pages. */
 (function () {
   "use strict";
+
+  /* An Open button's click chooses its question, here rather than on the server. The queue is
+     redrawn whenever it changes (a new question in a busy meeting), and a redraw fires this
+     callback again for the new buttons; had it gone to the server, Dash would have dropped the
+     click's answer still on its way in favour of the redraw's "no change", losing the click.
+     Choosing only names a question: what the moderator may see of it, the detail, is still
+     checked and read on the server (callbacks/moderate.py). */
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {kcstatModeration: {
+    chooseQuestion: function () {
+      var clicked = (window.dash_clientside.callback_context.triggered || [])
+        .filter(function (t) { return t.value; })[0];
+      if (!clicked) { return window.dash_clientside.no_update; }
+      var id = JSON.parse(clicked.prop_id.slice(0, clicked.prop_id.lastIndexOf(".")));
+      return id.qid;
+    }
+  }});
 
   function items() {
     return Array.prototype.slice.call(document.querySelectorAll(".mod-queue-list .queue-item"));
