@@ -108,7 +108,9 @@
       var triggers = (window.dash_clientside.callback_context.triggered || [])
         .map(function (t) { return t.prop_id; });
       var ticked = triggers.indexOf("feed-poll.n_intervals") !== -1;
-      var pageLoad = !triggers.length || triggers[0] === ".";
+      // On load Dash calls this with no trigger, or with the votes read from local storage.
+      var pageLoad = !triggers.length || triggers[0] === "." ||
+        triggers.every(function (t) { return t === "my-votes.data"; });
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
       if (pageLoad && !latestVotes.length) { return noUpdate; }
       var request = {meetingId: meetingId, order: order || "newest",

