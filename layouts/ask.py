@@ -11,10 +11,10 @@ import dash
 from dash import html
 
 from kcstat_dash.extensions import db
-from kcstat_dash.services import meetings, questions
+from kcstat_dash.services import questions
 from kcstat_dash.services.meeting_page import ask_page
 from layouts.meeting import ask_form, feed_section, meeting_heading
-from layouts.meetings import meeting_not_found
+from layouts.meetings import meeting_in_path, meeting_not_found
 
 FLAG_HINT = "Pick the measure and the month your question is about."
 
@@ -27,9 +27,8 @@ def header(summary: dict) -> html.Div:
 
 
 def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    try:
-        data = ask_page(db.session, int(meeting_id or ""))
-    except (ValueError, meetings.MeetingNotFound):
+    data = meeting_in_path(ask_page, meeting_id)
+    if data is None:
         return meeting_not_found()
     summary = data["meeting"]
     feed = questions.public_feed(db.session, summary["id"])

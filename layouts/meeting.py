@@ -7,13 +7,19 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.extensions import db
-from kcstat_dash.services import meetings, questions
+from kcstat_dash.services import questions
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.services.meeting_page import meeting_page
 from layouts.charts import trend_figure
 from layouts.components import period_text, status_badge, target_text
 from layouts.measure import chart_summary
-from layouts.meetings import ask_path, meeting_not_found, meeting_status_badge, when
+from layouts.meetings import (
+    ask_path,
+    meeting_in_path,
+    meeting_not_found,
+    meeting_status_badge,
+    when,
+)
 from layouts.qa_feed import feed_items, feed_summary
 
 POLL_MILLISECONDS = 1000
@@ -175,9 +181,8 @@ def meeting_heading(summary: dict, links: list, when_note: list | None = None,
 
 
 def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    try:
-        data = meeting_page(db.session, int(meeting_id or ""))
-    except (ValueError, meetings.MeetingNotFound):
+    data = meeting_in_path(meeting_page, meeting_id)
+    if data is None:
         return meeting_not_found()
     summary, details = data["meeting"], data["measures"]
     archive_note = (dbc.Alert("This meeting has ended. Its questions and answers are kept here "

@@ -26,6 +26,15 @@ def ask_path(meeting_id: int) -> str:
     return f"/meetings/{meeting_id}/ask"
 
 
+def meeting_in_path(load, meeting_id: str | None):
+    """``load(session, id)`` for the meeting a page's address names, or None when it names
+    none (not a number, or no such meeting): the page then shows ``meeting_not_found()``."""
+    try:
+        return load(db.session, int(meeting_id or ""))
+    except (ValueError, meetings.MeetingNotFound):
+        return None
+
+
 def meeting_not_found() -> html.Div:
     return empty_state("Meeting not found", "There is no meeting at this address.",
                        html.A("See the meeting schedule", href="/meetings"))

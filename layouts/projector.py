@@ -6,14 +6,13 @@ import dash
 from dash import dcc, html
 
 from kcstat_dash.extensions import db
-from kcstat_dash.services import meetings
 from kcstat_dash.services.formatting import format_value
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.questions import public_feed
 from layouts.components import period_text, status_badge, target_text
 from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart
-from layouts.meetings import meeting_not_found
+from layouts.meetings import meeting_in_path, meeting_not_found
 from layouts.qa_feed import feed_items
 
 PROJECTOR_QUESTIONS = 6
@@ -57,9 +56,8 @@ def projector_body(data: dict, feed: dict) -> list:
 
 
 def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    try:
-        data = meeting_page(db.session, int(meeting_id or ""))
-    except (ValueError, meetings.MeetingNotFound):
+    data = meeting_in_path(meeting_page, meeting_id)
+    if data is None:
         return meeting_not_found()
     summary = data["meeting"]
     feed = public_feed(db.session, summary["id"], order="top", limit=PROJECTOR_QUESTIONS)
