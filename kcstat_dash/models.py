@@ -94,6 +94,10 @@ class Measure(Base):
     kind: Mapped[str] = mapped_column(String(20), default="311")  # 311 | survey
     position: Mapped[int] = mapped_column(Integer, default=0)
     hashtag: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # The exact field rule behind ``definition`` (plain words), for analysts.
+    definition_rule: Mapped[str] = mapped_column(Text, default="")
+    # Rates and medians are samples of requests: fewer than KCSTAT_MIN_N are too few to judge.
+    judged_on_n: Mapped[bool] = mapped_column(Boolean, default=False)
 
     area: Mapped[Area] = relationship(back_populates="measures")
     observations: Mapped[list[Observation]] = relationship(
@@ -128,7 +132,15 @@ class Observation(Base):
     measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(10))
     value: Mapped[float] = mapped_column(Float)
+    # n: how many requests the value is computed from (see services/statistics).
     request_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The month's requests less cancelled and duplicates, and how many of those have no known
+    # outcome yet: together they say whether the value is provisional.
+    eligible_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unknown_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The month ends after the day the data runs through (services/verdicts.is_partial).
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"), nullable=True)
     computed_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
@@ -188,6 +200,32 @@ class ImportRun(Base):
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_added: Mapped[int] = mapped_column(Integer, default=0)
     rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+    # What this import covers: its first and last creation day, how many neighborhoods, and
+    # whether it is a whole-city extract (a Socrata import with no filter, or one declared so).
+    covers_from: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    covers_through: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    neighborhood_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DataCoverage(Base):
+    """What the stored data of one kind covers now: dates, neighborhoods, city or sample.
+
+    Rewritten with every recompute, so every page and citation says the same scope.
+    """
+
+    __tablename__ = "data_coverage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), unique=True)  # 311
+    data_from: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    data_through: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    neighborhoods: Mapped[list] = mapped_column(JSON, default=list)
+    neighborhood_count: Mapped[int] = mapped_column(Integer, default=0)
+    city_neighborhood_count: Mapped[int] = mapped_column(Integer, default=0)
+    citywide: Mapped[bool] = mapped_column(Boolean, default=False)
+    dataset: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
 
 
 class ServiceRequest(Base):

@@ -36,6 +36,25 @@ class SettingsError(RuntimeError):
     """Raised when the environment cannot give a safe configuration."""
 
 
+DEFAULT_PUBLISHER = "KCStat Dash (an independent deployment, not the City of Kansas City, Mo.)"
+DEFAULT_MIN_N = 30
+
+
+def publisher_from_env() -> str:
+    """``KCSTAT_PUBLISHER``: the name citations give as publisher."""
+    return (os.environ.get("KCSTAT_PUBLISHER") or "").strip() or DEFAULT_PUBLISHER
+
+
+def min_n_from_env() -> int:
+    """``KCSTAT_MIN_N``: the fewest requests a rate or median may be judged on (default 30)."""
+    text = (os.environ.get("KCSTAT_MIN_N") or "").strip()
+    if not text:
+        return DEFAULT_MIN_N
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"KCSTAT_MIN_N must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app reads from its environment."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services.formatting import STATUS_LABELS, period_label
+from kcstat_dash.services import verdicts
+from kcstat_dash.services.formatting import period_label
 
 # A verification's state is told in words and a symbol, never by colour alone.
 VERIFICATION_STYLE = {
@@ -113,7 +114,7 @@ def snapshot_list(view: dict, cited_at_local: str, imported_at_local: str | None
         ("Measure", snapshot["measure"]["name"]), ("Goal area", snapshot["area"]["name"]),
         ("Period", snapshot["period_label"]), ("Value", snapshot["value_text"]),
         ("Target then", snapshot["target_text"] or "No target set"),
-        ("Status then", STATUS_LABELS[snapshot["status"]]),
+        ("Status then", verdicts.status_label(snapshot["status"])),
         ("Narrative in force", snapshot["narrative"] or "None published for this period"),
         ("Data source", source_link),
         ("Imported", f"{imported_at_local} from {source['import_source']}"

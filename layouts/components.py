@@ -5,20 +5,25 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from kcstat_dash.services.formatting import STATUS_LABELS, format_value, period_label
+from kcstat_dash.services import verdicts
+from kcstat_dash.services.formatting import format_value, period_label
 
 # Status is never colour alone: each badge has a symbol and words.
 STATUS_STYLE = {
-    "met": ("success", "✓"),
-    "not met": ("danger", "✗"),
-    "no target": ("secondary", "–"),
+    verdicts.MET: ("success", "✓"),
+    verdicts.MISSED: ("danger", "✗"),
+    verdicts.NO_TARGET: ("secondary", "–"),
+    verdicts.TOO_FEW: ("secondary", "?"),
+    verdicts.PARTIAL: ("secondary", "…"),
 }
 
 
 def status_badge(status: str) -> dbc.Badge:
+    status = verdicts.canonical_status(status)
     colour, symbol = STATUS_STYLE[status]
-    return dbc.Badge([html.Span(symbol, **{"aria-hidden": "true"}), " ", STATUS_LABELS[status]],
-                     color=colour, className=f"status-badge status-{status.replace(' ', '-')}")
+    return dbc.Badge([html.Span(symbol, **{"aria-hidden": "true"}), " ",
+                      verdicts.STATUS_LABELS[status]],
+                     color=colour, className=f"status-badge status-{status}")
 
 
 def value_text(value: float | None, unit: str) -> str:

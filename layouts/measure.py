@@ -28,7 +28,7 @@ def data_table(detail: dict, recent: int = 24) -> html.Details:
                 html.Td(period_label(p["period"])), html.Td(format_value(p["value"], unit)),
                 html.Td(format_value(p["target"], unit) if p["target"] is not None else "—"),
                 html.Td(status_badge(p["status"])),
-                html.Td(f"{p['request_count']:,}" if p["request_count"] else "—"),
+                html.Td(f"{p['n']:,}" if p["n"] else "—"),
             ]) for p in points]),
         ], size="sm", responsive=True),
     ], className="data-table")
@@ -41,7 +41,7 @@ def chart_summary(detail: dict) -> str:
     values = [p["value"] for p in points]
     unit = detail["unit"]
     met = sum(p["status"] == "met" for p in points)
-    with_target = sum(p["status"] != "no target" for p in points)
+    with_target = sum(p["status"] in ("met", "missed") for p in points)
     text = (f"{len(points)} periods from {period_label(points[0]['period'])} to "
             f"{period_label(points[-1]['period'])}; lowest {format_value(min(values), unit)}, "
             f"highest {format_value(max(values), unit)}, latest "

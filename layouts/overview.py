@@ -42,8 +42,8 @@ def area_card(area: dict) -> dbc.Card:
 
 def summary_counts(areas: list[dict]) -> html.P:
     all_measures = [m for a in areas for m in a["measures"]]
-    met = sum(m["status"] == "met" for m in all_measures)
-    missed = sum(m["status"] == "not met" for m in all_measures)
+    counts = measures.status_counts(all_measures)
+    met, missed = counts["met"], counts["missed"]
     return html.P(f"{len(all_measures)} measures across six goal areas: {met} meeting their "
                   f"target, {missed} missing it in their latest period.", className="lead")
 

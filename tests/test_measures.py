@@ -9,28 +9,37 @@ import pytest
 
 from kcstat_dash.extensions import db
 from kcstat_dash.sample_data import KC311_FILES
-from kcstat_dash.services import measures
+from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.data_load import import_311_paths
 from tests import reference_311 as ref
 from tests.conftest import DATA_DIR
 
 
-def _values(session, slug) -> dict[str, float]:
-    return {p["period"]: p["value"] for p in
+def _points(session, slug) -> dict[str, dict]:
+    return {p["period"]: p for p in
             measures.observation_points(measures.get_measure(session, slug))}
 
 
 def _assert_same(ours: dict, theirs: dict):
+    """Value and n, month by month, and no month more or fewer."""
     assert set(ours) == set(theirs)
-    for period, value in theirs.items():
-        assert ours[period] == pytest.approx(value, abs=1e-3), period
+    for period, (value, n) in theirs.items():
+        assert ours[period]["value"] == pytest.approx(value, abs=1e-3), period
+        assert ours[period]["n"] == n, period
 
 
 def _check_all_four(session, frame):
-    _assert_same(_values(session, "311-requests"), ref.requests_per_month(frame))
-    _assert_same(_values(session, "311-on-time-rate"), ref.on_time_rate(frame))
-    _assert_same(_values(session, "311-median-days-to-close"), ref.median_days_to_close(frame))
-    _assert_same(_values(session, "pothole-on-time-rate"), ref.on_time_rate(ref.potholes(frame)))
+    _assert_same(_points(session, "311-requests"), ref.requests_per_month(frame))
+    _assert_same(_points(session, "311-on-time-rate"), ref.on_time_rate(frame))
+    _assert_same(_points(session, "311-median-days-to-close"), ref.median_days_to_close(frame))
+    _assert_same(_points(session, "pothole-on-time-rate"), ref.on_time_rate(ref.potholes(frame)))
+    partial = ref.partial_months(frame)
+    for slug in ("311-requests", "311-on-time-rate", "pothole-on-time-rate"):
+        for period, point in _points(session, slug).items():
+            assert point["partial"] == (period in partial), (slug, period)
+    provisional = ref.provisional_on_time(frame)
+    for period, point in _points(session, "311-on-time-rate").items():
+        assert point["provisional"] == provisional[period], period
 
 
 def test_measures_match_reference_on_the_whole_sample(sample_session, tmp_path):
@@ -54,17 +63,17 @@ def test_pothole_measure_counts_both_codings(session):
     old = frame[frame["CATEGORY"] == "Pothole"]
     new = frame[frame["TYPE"] == "Pothole"]
     assert len(old) and len(new)
-    counted = sum(p["request_count"] for p in measures.observation_points(
+    counted = sum(p["n"] for p in measures.observation_points(
         measures.get_measure(session, "pothole-requests")))
     assert counted == len(ref.potholes(frame))
 
 
 @pytest.mark.parametrize("value, target, direction, expected", [
-    (85, 80, "higher", "met"), (75, 80, "higher", "not met"), (80, 80, "higher", "met"),
-    (5, 7, "lower", "met"), (9, 7, "lower", "not met"), (9, None, "lower", "no target"),
+    (85, 80, "higher", "met"), (75, 80, "higher", "missed"), (80, 80, "higher", "met"),
+    (5, 7, "lower", "met"), (9, 7, "lower", "missed"), (9, None, "lower", "no-target"),
 ])
 def test_status_respects_direction(value, target, direction, expected):
-    assert measures.status_for(value, target, direction) == expected
+    assert verdicts.judge(value, 100, target, direction, judged_on_n=True) == expected
 
 
 def test_every_area_has_a_measure(sample_session):

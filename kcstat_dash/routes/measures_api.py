@@ -9,6 +9,8 @@ from kcstat_dash.routes.json_errors import json_error
 from kcstat_dash.services import measures
 
 blueprint = Blueprint("measures_api", __name__, url_prefix="/api")
+# n: what the value is computed from; status: one of services.verdicts.STATUSES.
+OBSERVATION_FIELDS = ("period", "value", "n", "target", "partial", "provisional", "status")
 
 
 @blueprint.errorhandler(measures.UnknownMeasure)
@@ -38,5 +40,5 @@ def measure(slug: str):
 @blueprint.get("/measures/<slug>/observations")
 def observations(slug: str):
     measure = measures.get_measure(db.session, slug)
-    return jsonify([{k: p[k] for k in ("period", "value", "target", "status", "request_count")}
+    return jsonify([{k: p[k] for k in OBSERVATION_FIELDS}
                     for p in measures.observation_points(measure)])

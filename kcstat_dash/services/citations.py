@@ -30,12 +30,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import Citation
-from kcstat_dash.services import measures
-from kcstat_dash.services.formatting import STATUS_LABELS, format_value, is_period, period_label
+from kcstat_dash.services import measures, verdicts
+from kcstat_dash.services.coverage import coverage_311
+from kcstat_dash.services.formatting import format_value, is_period, period_label
+from kcstat_dash.settings import publisher_from_env
 from kcstat_dash.timezone import format_local, to_local
 
-SCHEMA = "kcstat-citation/1"
-PUBLISHER = "Kansas City, Mo., KCStat"
+# Version 2 added n, data_through, coverage, partial and provisional, and the status words of
+# services/verdicts; version 1 snapshots stay valid (their hash covers what they hold).
+SCHEMA = "kcstat-citation/2"
 HASH_ALGORITHM = "sha256"
 CANONICALISATION = ("RFC 8785 (JCS): UTF-8, keys sorted, no whitespace, shortest numbers; "
                     "sha256 hex of the snapshot object")
@@ -107,51 +110,73 @@ def _validate(slug, period) -> tuple[str, str]:
 
 
 def _measure_data(session: Session, slug: str, cache: dict | None):
-    """The measure, its narratives and its points; ``cache`` spares a packet reloading them."""
+    """The measure, its narratives, its points and the data's coverage; ``cache`` spares a
+    packet reloading them."""
     if cache is not None and slug in cache:
         return cache[slug]
     measure = measures.get_measure(session, slug)
+    coverage = cache.get("__coverage__") if cache is not None and "__coverage__" in cache \
+        else coverage_311(session)
     loaded = (measure, measures.narratives_by_period(session, [measure.id]),
-              measures.observation_points(measure))
+              measures.observation_points(measure), measures.measure_scope(measure, coverage))
     if cache is not None:
         cache[slug] = loaded
+        cache["__coverage__"] = coverage
     return loaded
 
 
+def _coverage_snapshot(scope: dict) -> dict:
+    """What a reader needs to know of the data's reach, in the citation itself."""
+    coverage = scope["coverage"] or {}
+    return {"scope": scope["scope"], "citywide": scope["citywide"],
+            "data_from": coverage.get("data_from"),
+            "neighborhood_count": coverage.get("neighborhood_count"),
+            "city_neighborhood_count": coverage.get("city_neighborhood_count")}
+
+
 def published_now(session: Session, slug: str, period: str, cache: dict | None = None) -> dict:
-    """Today's published value for a measure and period, with its target, narrative and source.
+    """Today's published value for a measure and period, with its n, target, status, scope,
+    the narrative in force for that period, and its source.
 
     Raises ``measures.UnknownMeasure`` or ``NothingToCite``.
     """
-    measure, narratives, points = _measure_data(session, slug, cache)
-    observation = next((o for o in measure.observations if o.period == period), None)
-    if observation is None:
+    measure, narratives, points, scope = _measure_data(session, slug, cache)
+    point = next((p for p in points if p["period"] == period), None)
+    if point is None:
         raise NothingToCite(f"{measure.name} has no value for {period_label(period)}")
-    target = measures.target_for(measure, period)
-    narrative = narratives.get((measure.id, period))
+    observation = next(o for o in measure.observations if o.period == period)
     run = observation.import_run
     series = [p for p in points if p["period"] <= period]
+    coverage = scope["coverage"] or {}
     return {
         "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
                     "direction": measure.direction, "definition": measure.definition},
         "area": {"slug": measure.area.slug, "name": measure.area.name},
         "period": period,
         "period_label": period_label(period),
-        "value": observation.value,
-        "value_text": format_value(observation.value, measure.unit),
-        "request_count": observation.request_count,
-        "target": target,
-        "target_text": format_value(target, measure.unit) if target is not None else None,
-        "status": measures.status_for(observation.value, target, measure.direction),
-        "narrative": narrative,
+        "value": point["value"],
+        "value_text": format_value(point["value"], measure.unit),
+        "n": point["n"],
+        "partial": point["partial"],
+        "provisional": point["provisional"],
+        "target": point["target"],
+        "target_text": (format_value(point["target"], measure.unit)
+                        if point["target"] is not None else None),
+        "status": point["status"],
+        "data_through": scope["data_through"],
+        "coverage": _coverage_snapshot(scope),
+        # The narrative written for the cited period (its latest version), not the newest one.
+        "narrative": narratives.get((measure.id, period)),
         "source": {
             "name": measure.source,
+            "dataset": coverage.get("dataset") or None,
             "url": observation.source_url or measure.source_url,
             "import_kind": run.kind if run else None,
             "import_source": run.source if run else None,
             "imported_at": _iso(run.finished_at or run.started_at) if run else None,
         },
-        "series": [{"period": p["period"], "value": p["value"], "target": p["target"]}
+        "series": [{"period": p["period"], "value": p["value"], "target": p["target"],
+                    "n": p["n"], "partial": p["partial"]}
                    for p in series[-SERIES_LENGTH:]],
     }
 
@@ -166,7 +191,7 @@ def create_citation(session: Session, slug, period, now: datetime | None = None)
     """
     slug, period = _validate(slug, period)
     cited_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    snapshot = _normalise({"schema": SCHEMA, "publisher": PUBLISHER,
+    snapshot = _normalise({"schema": SCHEMA, "publisher": publisher_from_env(),
                            **published_now(session, slug, period), "cited_at": _iso(cited_at)})
     citation_id = new_id()
     while session.get(Citation, citation_id) is not None:  # 2**-80 odds, but never overwrite
@@ -230,8 +255,56 @@ def _import_label(source: dict) -> str:
     return f"{where}, imported {format_local(when)}" if when else where
 
 
+def _n_text(n) -> str:
+    return f"{n:,} requests" if isinstance(n, int) else "not known"
+
+
+def _flag_text(flag) -> str:
+    return "yes" if flag else "no"
+
+
+# Every field a reader of a citation relies on, how it reads, and why it would have moved.
+# A field an older snapshot does not hold is not compared: it promised nothing about it.
+COMPARED_FIELDS = (
+    ("value", lambda s: s["value_text"],
+     "revised data: today's value is computed from data imported or corrected since"),
+    ("n", lambda s: _n_text(s.get("n", s.get("request_count"))),
+     "revised data: the value now rests on a different number of requests"),
+    ("target", lambda s: s["target_text"] or "no target",
+     "changed target: the target in force for the period was changed after the citation"),
+    ("status", lambda s: verdicts.status_label(s["status"]),
+     "follows from the value, n, target or the month's completeness"),
+    ("narrative", lambda s: s["narrative"] or "none",
+     "changed narrative: the city's explanation for this period was rewritten"),
+    ("data_through", lambda s: s["data_through"] or "not stated",
+     "new data: the data now runs to a later day"),
+    ("partial", lambda s: _flag_text(s["partial"]),
+     "the month was incomplete when cited and is complete now (or the reverse)"),
+    ("provisional", lambda s: _flag_text(s["provisional"]),
+     "more (or fewer) of the month's requests have a known outcome now"),
+    ("coverage", lambda s: s["coverage"]["scope"],
+     "the data now covers a different part of the city"),
+)
+
+
+def _present(snapshot: dict, field: str) -> bool:
+    return field in snapshot or (field == "n" and "request_count" in snapshot)
+
+
+def _same(field: str, then: dict, now: dict) -> bool:
+    if field == "status":
+        return verdicts.canonical_status(then["status"]) == now["status"]
+    if field == "n":
+        return then.get("n", then.get("request_count")) == now["n"]
+    if field == "coverage":
+        return then["coverage"]["scope"] == now["coverage"]["scope"]
+    return (then[field] or None) == (now[field] or None) if field == "narrative" \
+        else then[field] == now[field]
+
+
 def verify(session: Session, citation: Citation, cache: dict | None = None) -> dict:
-    """Does today's data still give the cited value? If not, both values and why."""
+    """Does today's data still say what was cited? ``state`` is ``same``, ``changed`` (with
+    each difference: field, then, now, reason) or ``unavailable``."""
     cited = citation.snapshot
     try:
         now = published_now(session, citation.measure_slug, citation.period, cache)
@@ -240,42 +313,28 @@ def verify(session: Session, citation: Citation, cache: dict | None = None) -> d
                 "differences": [], "notes": [],
                 "summary": f"Today's data has no value for {cited['period_label']}; the cited "
                            "snapshot below is what was published then."}
-    differences, notes = [], []
+    differences = [{"field": field, "then": show(cited), "now": show(now), "reason": why}
+                   for field, show, why in COMPARED_FIELDS
+                   if _present(cited, field) and not _same(field, cited, now)]
+    notes = []
     reimported = now["source"]["imported_at"] != cited["source"]["imported_at"] or (
         now["source"]["import_source"] != cited["source"]["import_source"])
-    if now["value"] != cited["value"]:
-        why = (f"revised data: today's value was computed from a later import "
-               f"({_import_label(now['source'])}); the cited value came from "
-               f"{_import_label(cited['source'])}" if reimported
-               else "revised data: the published value was corrected since it was cited")
-        differences.append({"field": "value", "cited": cited["value_text"],
-                            "current": now["value_text"], "reason": why})
-    elif reimported:
+    if reimported:
         notes.append(f"The data was re-imported since ({_import_label(now['source'])}); "
-                     "the value did not change.")
-    if now["target"] != cited["target"]:
-        differences.append({
-            "field": "target", "cited": cited["target_text"] or "no target",
-            "current": now["target_text"] or "no target",
-            "reason": f"changed target: the target in force for {cited['period_label']} was "
-                      "changed after the citation was made"})
-    if now["status"] != cited["status"]:
-        differences.append({"field": "status", "cited": STATUS_LABELS[cited["status"]],
-                            "current": STATUS_LABELS[now["status"]],
-                            "reason": "follows from the value or target above"})
-    if (now["narrative"] or None) != (cited["narrative"] or None):
-        differences.append({"field": "narrative", "cited": cited["narrative"] or "none",
-                            "current": now["narrative"] or "none",
-                            "reason": "changed narrative: the city's explanation for this "
-                                      "period was rewritten"})
-    same = now["value"] == cited["value"]
-    summary = (f"Today's data gives the same value: {now['value_text']}." if same else
-               f"Today's data gives a different value: {now['value_text']} now, "
-               f"{cited['value_text']} when cited.")
-    current = {k: now[k] for k in ("value", "value_text", "target", "target_text", "status",
+                     f"the cited value came from {_import_label(cited['source'])}.")
+    if not differences:
+        summary = (f"Still the same today: {now['value_text']}, with the same n, target, "
+                   "status and narrative.")
+    else:
+        changed = ", ".join(d["field"].replace("_", " ") for d in differences)
+        summary = (f"Changed since it was cited ({changed}): today's data gives "
+                   f"{now['value_text']} ({verdicts.status_label(now['status'])}), the citation "
+                   f"{cited['value_text']} ({verdicts.status_label(cited['status'])}).")
+    current = {k: now[k] for k in ("value", "value_text", "n", "target", "target_text", "status",
+                                   "partial", "provisional", "data_through", "coverage",
                                    "narrative")}
     current["source"] = now["source"]
-    return {"state": "same" if same else "changed", "hash_ok": hash_matches(citation),
+    return {"state": "changed" if differences else "same", "hash_ok": hash_matches(citation),
             "summary": summary, "current": current, "differences": differences, "notes": notes}
 
 
@@ -290,32 +349,60 @@ def _retrieved(snapshot: dict) -> str:
     return to_local(_parse_iso(snapshot["cited_at"])).strftime("%Y-%m-%d")
 
 
+def _qualifiers(snapshot: dict) -> list[str]:
+    """n, completeness and scope, as a citation must carry them (older snapshots: what they
+    hold)."""
+    parts = []
+    n = snapshot.get("n", snapshot.get("request_count"))
+    parts.append(f"n = {n:,}" if isinstance(n, int) else "n not published")
+    if snapshot.get("partial"):
+        parts.append(f"partial month: data through {snapshot['data_through']}")
+    elif snapshot.get("data_through"):
+        parts.append(f"data through {snapshot['data_through']}")
+    if snapshot.get("provisional"):
+        parts.append("provisional: over 10% of the month's requests had no known outcome yet")
+    if "coverage" in snapshot:
+        parts.append(snapshot["coverage"]["scope"])
+    return parts
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _status_words(snapshot: dict) -> str:
+    return verdicts.status_label(snapshot["status"]).lower()
+
+
 def short_text(snapshot: dict, url: str) -> str:
-    """``Kansas City, Mo., KCStat: Name (Area), March 2019: 62% (target 80%). Retrieved ...``"""
-    target = (f" (target {snapshot['target_text']})" if snapshot["target_text"]
-              else " (no target set)")
+    """``Publisher: Name (Area), March 2019: 62% (n = 107; ...; target 80%, target missed).
+    Retrieved ... from URL.``"""
+    target = (f"target {snapshot['target_text']}, {_status_words(snapshot)}"
+              if snapshot["target_text"] else f"no target set, {_status_words(snapshot)}")
+    qualifiers = "; ".join([*_qualifiers(snapshot), target])
     return (f"{snapshot['publisher']}: {snapshot['measure']['name']} ({snapshot['area']['name']}),"
-            f" {snapshot['period_label']}: {snapshot['value_text']}{target}. "
+            f" {snapshot['period_label']}: {snapshot['value_text']} ({qualifiers}). "
             f"Retrieved {_retrieved(snapshot)} from {url}.")
 
 
 def full_text(snapshot: dict, digest: str, url: str) -> str:
-    """The short form plus status, narrative, data source, import time and the hash."""
+    """The short form's facts plus the definition, narrative, source, import time and hash."""
     measure = snapshot["measure"]
     if snapshot["target_text"]:
         comparison = "at least" if measure["direction"] == "higher" else "at most"
-        target = (f"target {comparison} {snapshot['target_text']} "
-                  f"({STATUS_LABELS[snapshot['status']].lower()})")
+        target = f"target {comparison} {snapshot['target_text']} ({_status_words(snapshot)})"
     else:
-        target = "no target set"
+        target = f"no target set ({_status_words(snapshot)})"
     parts = [f"{snapshot['publisher']}: {measure['name']} ({snapshot['area']['name']}), "
-             f"{snapshot['period_label']}: {snapshot['value_text']}; {target}."]
-    if snapshot.get("request_count"):
-        parts.append(f"Based on {snapshot['request_count']:,} requests.")
+             f"{snapshot['period_label']}: {snapshot['value_text']}; {target}.",
+             _sentence("; ".join(_qualifiers(snapshot))),
+             f"Definition: {measure['definition']}"]
     if snapshot["narrative"]:
         parts.append(f"City narrative for the period: \u201c{snapshot['narrative']}\u201d")
     source = snapshot["source"]
-    source_text = f"Source: {source['name']}" + (f" ({source['url']})" if source["url"] else "")
+    dataset = f", dataset {source['dataset']}" if source.get("dataset") else ""
+    source_text = (f"Source: {source['name']}{dataset}"
+                   + (f" ({source['url']})" if source["url"] else ""))
     imported = _parse_iso(source.get("imported_at"))
     if imported:
         source_text += f", imported {to_local(imported).strftime('%Y-%m-%d')}"

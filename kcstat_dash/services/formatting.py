@@ -32,6 +32,3 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "days":
         return f"{value:.1f} days" if not float(value).is_integer() else f"{value:.0f} days"
     return f"{value:,.0f}"
-
-
-STATUS_LABELS = {"met": "Target met", "not met": "Target missed", "no target": "No target"}

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# How the 311 statistics are defined (by month of CREATION DATE):
-#   count              number of matching requests created in the month
-#   on_time_rate       percent with EXCEEDED EST TIMEFRAME = N, among those flagged Y or N
-#   median_days_to_close  median DAYS TO CLOSE among requests with STATUS RESOL
-STATISTICS = ("count", "on_time_rate", "median_days_to_close")
-UNITS = {"count": "count", "on_time_rate": "percent", "median_days_to_close": "days"}
-
+from kcstat_dash.services.statistics import (
+    COUNT,
+    MEDIAN_DAYS_TO_CLOSE,
+    ON_TIME_RATE,
+    Statistic,
+)
 
 Values = tuple[str, ...]
 
@@ -50,7 +49,8 @@ class MeasureDefinition:
     slug: str
     name: str
     area: str  # an area slug from services.areas
-    statistic: str
+    statistic: Statistic
+    what: str  # the requests in plain words, e.g. "pothole requests"
     requests: RequestFilter
     direction: str  # "higher" or "lower" is better
     target: float | None = None
@@ -58,21 +58,18 @@ class MeasureDefinition:
 
     @property
     def unit(self) -> str:
-        return UNITS[self.statistic]
+        return self.statistic.unit
+
+    def _better(self) -> str:
+        return "Higher is better." if self.direction == "higher" else "Lower is better."
 
     def definition_text(self) -> str:
-        what = self.requests.describe()
-        if self.statistic == "count":
-            text = f"Number of {what} created in the month (by CREATION DATE)."
-        elif self.statistic == "on_time_rate":
-            text = (f"Among the month's {what} (counting only those with an EXCEEDED EST "
-                    "TIMEFRAME flag of Y or N), the percent flagged N: closed within the city's "
-                    "estimated timeframe.")
-        else:
-            text = (f"Median DAYS TO CLOSE of the month's {what} that were resolved "
-                    "(STATUS RESOL).")
-        better = "Higher" if self.direction == "higher" else "Lower"
-        return f"{text} {better} is better."
+        """The definition in plain words, for every reader."""
+        return f"{self.statistic.describe(self.what)} {self._better()}"
+
+    def rule_text(self) -> str:
+        """The exact field rule, for analysts checking the number against the export."""
+        return f"{self.statistic.rule(self.requests.describe())} {self._better()}"
 
 
 # Each filter below was checked against the city's exports (2007-2020, both codings); the
@@ -132,40 +129,47 @@ DANGEROUS_BUILDINGS = RequestFilter.where(
 ALL_REQUESTS = RequestFilter()
 
 CATALOG: tuple[MeasureDefinition, ...] = (
-    MeasureDefinition("311-requests", "311 requests received", "customer-service", "count",
-                      ALL_REQUESTS, "lower"),
+    MeasureDefinition("311-requests", "311 requests received", "customer-service",
+                      COUNT, "311 requests", ALL_REQUESTS, "lower"),
     MeasureDefinition("311-on-time-rate", "311 requests closed on time", "customer-service",
-                      "on_time_rate", ALL_REQUESTS, "higher", target=80.0),
+                      ON_TIME_RATE, "311 requests", ALL_REQUESTS, "higher", target=80.0),
     MeasureDefinition("311-median-days-to-close", "Median days to close a 311 request",
-                      "customer-service", "median_days_to_close", ALL_REQUESTS, "lower",
-                      target=7.0),
+                      "customer-service", MEDIAN_DAYS_TO_CLOSE, "311 requests", ALL_REQUESTS,
+                      "lower", target=7.0),
     MeasureDefinition("pothole-on-time-rate", "Pothole requests closed on time", "infrastructure",
-                      "on_time_rate", POTHOLES, "higher", target=80.0, hashtag="potholes"),
-    MeasureDefinition("pothole-requests", "Pothole requests received", "infrastructure", "count",
-                      POTHOLES, "lower"),
+                      ON_TIME_RATE, "pothole requests", POTHOLES, "higher", target=80.0,
+                      hashtag="potholes"),
+    MeasureDefinition("pothole-requests", "Pothole requests received", "infrastructure",
+                      COUNT, "pothole requests", POTHOLES, "lower"),
     MeasureDefinition("streetlight-on-time-rate", "Street light requests closed on time",
-                      "infrastructure", "on_time_rate", STREET_LIGHTS, "higher", target=80.0),
+                      "infrastructure", ON_TIME_RATE, "street light requests", STREET_LIGHTS,
+                      "higher", target=80.0),
     MeasureDefinition("water-median-days-to-close", "Median days to close a water leak request",
-                      "infrastructure", "median_days_to_close", WATER_LEAKS, "lower", target=5.0),
+                      "infrastructure", MEDIAN_DAYS_TO_CLOSE, "water leak requests",
+                      WATER_LEAKS, "lower", target=5.0),
     MeasureDefinition("sewer-on-time-rate", "Sewer and storm drain requests closed on time",
-                      "infrastructure", "on_time_rate", SEWERS, "higher", target=80.0),
+                      "infrastructure", ON_TIME_RATE, "sewer and storm drain requests", SEWERS,
+                      "higher", target=80.0),
     MeasureDefinition("code-enforcement-on-time-rate", "Code violation cases closed on time",
-                      "neighborhoods", "on_time_rate", CODE_ENFORCEMENT, "higher", target=70.0,
-                      hashtag="codeenforcement"),
+                      "neighborhoods", ON_TIME_RATE, "code violation cases", CODE_ENFORCEMENT,
+                      "higher", target=70.0, hashtag="codeenforcement"),
     MeasureDefinition("code-enforcement-median-days", "Median days to close a code violation case",
-                      "neighborhoods", "median_days_to_close", CODE_ENFORCEMENT, "lower",
-                      target=30.0),
+                      "neighborhoods", MEDIAN_DAYS_TO_CLOSE, "code violation cases",
+                      CODE_ENFORCEMENT, "lower", target=30.0),
     MeasureDefinition("trash-on-time-rate", "Trash and recycling requests closed on time",
-                      "neighborhoods", "on_time_rate", TRASH, "higher", target=90.0),
+                      "neighborhoods", ON_TIME_RATE, "trash and recycling requests", TRASH,
+                      "higher", target=90.0),
     MeasureDefinition("illegal-dumping-on-time-rate", "Illegal dumping requests closed on time",
-                      "neighborhoods", "on_time_rate", ILLEGAL_DUMPING, "higher", target=80.0),
+                      "neighborhoods", ON_TIME_RATE, "illegal dumping requests", ILLEGAL_DUMPING,
+                      "higher", target=80.0),
     MeasureDefinition("animal-on-time-rate", "Animal control requests closed on time",
-                      "public-safety", "on_time_rate", ANIMALS, "higher", target=80.0),
-    MeasureDefinition("abandoned-vehicle-median-days", "Median days to close an abandoned vehicle "
-                      "request", "public-safety", "median_days_to_close", ABANDONED_VEHICLES,
+                      "public-safety", ON_TIME_RATE, "animal control requests", ANIMALS,
+                      "higher", target=80.0),
+    MeasureDefinition("abandoned-vehicle-median-days",
+                      "Median days to close an abandoned vehicle request", "public-safety",
+                      MEDIAN_DAYS_TO_CLOSE, "abandoned vehicle requests", ABANDONED_VEHICLES,
                       "lower", target=10.0),
     MeasureDefinition("board-up-on-time-rate", "Dangerous building requests closed on time",
-                      "public-safety", "on_time_rate", DANGEROUS_BUILDINGS, "higher", target=80.0),
+                      "public-safety", ON_TIME_RATE, "dangerous building requests",
+                      DANGEROUS_BUILDINGS, "higher", target=80.0),
 )
-
-CATALOG_BY_SLUG = {m.slug: m for m in CATALOG}

@@ -21,13 +21,23 @@ from kcstat_dash.models import (
     PeerComparison,
     ServiceRequest,
 )
+from kcstat_dash.services import verdicts
 from kcstat_dash.services.areas import AREAS
+from kcstat_dash.services.coverage import (
+    coverage_311,
+    data_through_date,
+    dataset_url,
+    refresh_311_coverage,
+)
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
 
 REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceeded_timeframe",
                    "days_to_close", "neighborhood", "nbh_id")
 NUMBER_COLUMNS = ("days_to_close",)
 NEIGHBORHOOD_WINDOW_MONTHS = 12
+SOURCE_311 = "Kansas City 311 service requests (data.kcmo.org)"
+SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no sample size, "
+                "so n is not known)")
 
 
 class UnknownMeasure(LookupError):
@@ -70,8 +80,10 @@ def sync_catalog(session: Session) -> None:
         measure.unit = definition.unit
         measure.direction = definition.direction
         measure.definition = definition.definition_text()
-        measure.source = "Kansas City 311 service requests (data.kcmo.org)"
-        measure.source_url = "https://data.kcmo.org/d/7at3-sxhp"
+        measure.definition_rule = definition.rule_text()
+        measure.judged_on_n = definition.statistic.judged_on_n
+        measure.source = SOURCE_311
+        measure.source_url = measure.source_url or dataset_url("7at3-sxhp")
         measure.kind = "311"
         measure.position = position
         measure.hashtag = definition.hashtag
@@ -112,29 +124,19 @@ def select_requests(frame: pd.DataFrame, requests: RequestFilter) -> pd.DataFram
     return frame[mask]
 
 
-def compute_statistic(frame: pd.DataFrame, statistic: str, by: str = "period") -> pd.DataFrame:
-    """The statistic per group: columns ``by``, ``value``, ``request_count``."""
-    if statistic == "count":
-        grouped = frame.groupby(by, observed=True).size()
-        return pd.DataFrame({"value": grouped.astype(float), "request_count": grouped}).reset_index()
-    if statistic == "on_time_rate":
-        flagged = frame[frame["exceeded_timeframe"].isin(["Y", "N"])]
-        # Counted per group in one pass (a Python function per group cost ~0.3 s per import).
-        grouped = (flagged["exceeded_timeframe"] == "N").groupby(flagged[by], observed=True)
-        on_time, size = grouped.sum(), grouped.size()
-        result = pd.DataFrame({"value": 100.0 * on_time / size, "request_count": size})
-        return result.rename_axis(by).reset_index()
-    if statistic == "median_days_to_close":
-        resolved = frame[(frame["status"] == "RESOL") & frame["days_to_close"].notna()]
-        grouped = resolved.groupby(by, observed=True)["days_to_close"]
-        return pd.DataFrame({"value": grouped.median(), "request_count": grouped.size()}).reset_index()
-    raise ValueError(f"unknown statistic {statistic!r}")
-
-
 def recompute_311_measures(session: Session) -> int:
-    """Recompute every catalog measure from the stored requests; returns observations written."""
+    """Recompute every catalog measure and the data's coverage from the stored requests.
+
+    Returns the number of observations written. A month that ends after the day the data runs
+    through is stored as partial; a value with too many unknown outcomes as provisional.
+    """
     sync_catalog(session)
     frame = load_requests(session)
+    coverage = refresh_311_coverage(session, frame)
+    through = data_through_date({"data_through": coverage.data_through})
+    if coverage.source_url:
+        for measure in session.scalars(select(Measure).where(Measure.kind == "311")):
+            measure.source_url = coverage.source_url
     latest_run = session.scalar(
         select(ImportRun.id).where(ImportRun.kind.in_(("311-csv", "socrata")))
         .order_by(ImportRun.id.desc()).limit(1))
@@ -147,13 +149,17 @@ def recompute_311_measures(session: Session) -> int:
     for definition in CATALOG:
         measure = measures[definition.slug]
         selected = select_requests(frame, definition.requests)
-        rows = [{"measure_id": measure.id, "period": period, "value": value,
-                 "request_count": count, "import_run_id": latest_run}
-                for period, value, count in _groups(selected, definition.statistic, "period")]
+        rows = [{"measure_id": measure.id, "period": group["period"], "value": group["value"],
+                 "request_count": group["n"], "eligible_count": group["eligible"],
+                 "unknown_count": group["unknown"],
+                 "partial": verdicts.is_partial(group["period"], through),
+                 "provisional": verdicts.is_provisional(group["eligible"], group["unknown"]),
+                 "import_run_id": latest_run}
+                for group in _groups(selected, definition, "period")]
         if rows:
             observations.extend(rows)
-            by_neighborhood.extend(_neighborhood_rows(measure, definition, selected,
-                                                      sorted(r["period"] for r in rows)))
+            complete = sorted(r["period"] for r in rows if not r["partial"])
+            by_neighborhood.extend(_neighborhood_rows(measure, definition, selected, complete))
     # All measures in one executemany each: a statement per measure cost a round trip apiece.
     if observations:
         session.execute(Observation.__table__.insert(), observations)
@@ -165,23 +171,30 @@ def recompute_311_measures(session: Session) -> int:
 
 def _neighborhood_rows(measure: Measure, definition: MeasureDefinition, selected: pd.DataFrame,
                        periods: list[str]) -> list[dict]:
+    """The last twelve complete months by neighborhood (a partial month would skew them)."""
     window = periods[-NEIGHBORHOOD_WINDOW_MONTHS:]
+    if not window:
+        return []
     recent = selected[selected["period"].isin(window) & selected["neighborhood"].notna()]
     if recent.empty:
         return []
     label = f"{window[0]} to {window[-1]}"
-    return [{"measure_id": measure.id, "neighborhood": neighborhood, "window": label,
-             "value": value, "request_count": count}
-            for neighborhood, value, count in _groups(recent, definition.statistic,
-                                                      "neighborhood")]
+    return [{"measure_id": measure.id, "neighborhood": group["neighborhood"], "window": label,
+             "value": group["value"], "request_count": group["n"]}
+            for group in _groups(recent, definition, "neighborhood")]
 
 
-def _groups(frame: pd.DataFrame, statistic: str, by: str) -> list[tuple[str, float, int]]:
-    """(group, value to four places, request count) of each group the statistic has a value for."""
-    result = compute_statistic(frame, statistic, by)
-    result = result[result["value"].notna()]
-    return list(zip(result[by].tolist(), [round(v, 4) for v in result["value"].tolist()],
-                    result["request_count"].tolist(), strict=True))
+def _groups(frame: pd.DataFrame, definition: MeasureDefinition, by: str) -> list[dict]:
+    """Each group the statistic has a value for: the group, value to four places, n,
+    eligible and unknown (plain Python values, ready to insert)."""
+    if frame.empty:
+        return []
+    result = definition.statistic.compute(frame, by)
+    return [{by: key, "value": round(float(value), 4), "n": int(n), "eligible": int(eligible),
+             "unknown": int(unknown)}
+            for key, value, n, eligible, unknown in zip(
+                result[by].tolist(), result["value"].tolist(), result["n"].tolist(),
+                result["eligible"].tolist(), result["unknown"].tolist(), strict=True)]
 
 
 # --- Status against target ----------------------------------------------------------------
@@ -195,12 +208,12 @@ def target_for(measure: Measure, period: str) -> float | None:
     return measure.target
 
 
-def status_for(value: float | None, target: float | None, direction: str) -> str:
-    """``met``, ``not met`` or ``no target``; which way is better comes from the measure."""
-    if target is None or value is None:
-        return "no target"
-    met = value >= target if direction == "higher" else value <= target
-    return "met" if met else "not met"
+def point_status(measure: Measure, observation: Observation,
+                 target: float | None) -> str:
+    """The status an observation has earned (``verdicts.judge``, the one rule)."""
+    return verdicts.judge(observation.value, observation.request_count, target,
+                          measure.direction, partial=observation.partial,
+                          judged_on_n=measure.judged_on_n)
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -226,30 +239,59 @@ def narratives_by_period(session: Session, measure_ids: list[int]) -> dict[tuple
 
 
 def observation_points(measure: Measure) -> list[dict]:
-    """Each period's value with the target in force then and the status it gives."""
+    """Each period's value with its n, the target in force then and the status it earns."""
     points = []
     for obs in measure.observations:
         target = target_for(measure, obs.period)
-        points.append({"period": obs.period, "value": obs.value, "target": target,
-                       "status": status_for(obs.value, target, measure.direction),
-                       "request_count": obs.request_count})
+        points.append({"period": obs.period, "value": obs.value, "n": obs.request_count,
+                       "target": target, "partial": bool(obs.partial),
+                       "provisional": bool(obs.provisional),
+                       "status": point_status(measure, obs, target),
+                       "eligible": obs.eligible_count, "unknown": obs.unknown_count})
     return points
 
 
-def measure_summary(measure: Measure, narratives: dict[tuple[int, str], str]) -> dict:
-    """A measure with its latest value and status, as plain data for pages and the API."""
-    latest = measure.observations[-1] if measure.observations else None
+def headline_observation(measure: Measure) -> Observation | None:
+    """The value a measure leads with: its latest period that is not a partial month."""
+    return next((o for o in reversed(measure.observations) if not o.partial), None)
+
+
+def measure_scope(measure: Measure, coverage: dict | None) -> dict:
+    """Where a measure's numbers come from and how much of the city they cover."""
+    if measure.kind == "311":
+        return {"scope": coverage["scope"] if coverage else "No 311 data loaded",
+                "citywide": bool(coverage and coverage["citywide"]),
+                "data_through": coverage["data_through"] if coverage else None,
+                "coverage": coverage}
+    return {"scope": SURVEY_SCOPE, "citywide": True, "data_through": None, "coverage": None}
+
+
+def measure_summary(measure: Measure, narratives: dict[tuple[int, str], str],
+                    coverage: dict | None) -> dict:
+    """A measure with its headline value, n and status, as plain data for pages and the API."""
+    latest = headline_observation(measure)
     target = target_for(measure, latest.period) if latest else measure.target
-    status = status_for(latest.value if latest else None, target, measure.direction)
+    status = (point_status(measure, latest, target) if latest
+              else verdicts.judge(None, None, target, measure.direction))
     narrative = narratives.get((measure.id, latest.period)) if latest else None
+    newest = measure.observations[-1] if measure.observations else None
+    partial = newest if newest is not None and newest.partial else None
     return {
         "slug": measure.slug, "name": measure.name, "area": measure.area.name,
         "area_slug": measure.area.slug, "unit": measure.unit, "direction": measure.direction,
-        "definition": measure.definition, "source": measure.source,
-        "source_url": measure.source_url, "kind": measure.kind,
+        "definition": measure.definition, "definition_rule": measure.definition_rule,
+        "source": measure.source, "source_url": measure.source_url, "kind": measure.kind,
         "target": target, "latest_period": latest.period if latest else None,
-        "latest_value": latest.value if latest else None, "status": status,
-        "narrative": narrative, "narrative_missing": status == "not met" and not narrative,
+        "latest_value": latest.value if latest else None,
+        "n": latest.request_count if latest else None,
+        "provisional": bool(latest and latest.provisional), "status": status,
+        "judged_on_n": measure.judged_on_n, "min_n": verdicts.min_n(),
+        "partial_period": partial.period if partial else None,
+        "partial_value": partial.value if partial else None,
+        "partial_n": partial.request_count if partial else None,
+        **measure_scope(measure, coverage),
+        "narrative": narrative,
+        "narrative_missing": status == verdicts.MISSED and not narrative,
     }
 
 
@@ -259,7 +301,17 @@ def list_measures(session: Session, area_slug: str | None = None) -> list[dict]:
         query = query.where(Area.slug == area_slug)
     measures = list(session.scalars(query))
     narratives = narratives_by_period(session, [m.id for m in measures])
-    return [measure_summary(m, narratives) for m in measures]
+    coverage = coverage_311(session)
+    return [measure_summary(m, narratives, coverage) for m in measures]
+
+
+def status_counts(summaries: list[dict]) -> dict[str, int]:
+    """How many measures lead with each status: the overview, area pages and the staff to-do
+    list all count with this."""
+    counts = dict.fromkeys(verdicts.STATUSES, 0)
+    for summary in summaries:
+        counts[summary["status"]] += 1
+    return counts
 
 
 def list_areas(session: Session) -> list[dict]:
@@ -274,7 +326,7 @@ def measure_detail(session: Session, slug: str) -> dict:
     """Everything the measure page shows, as plain data."""
     measure = get_measure(session, slug)
     narratives = narratives_by_period(session, [measure.id])
-    detail = measure_summary(measure, narratives)
+    detail = measure_summary(measure, narratives, coverage_311(session))
     detail["observations"] = observation_points(measure)
     detail["narratives"] = [{"period": p, "body": b} for (_, p), b in sorted(narratives.items())]
     detail["peers"] = [{"period": p.period, "peer": p.peer_name, "value": p.value,

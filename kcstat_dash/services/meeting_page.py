@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Measure, Observation
+from kcstat_dash.services import verdicts
+from kcstat_dash.services.coverage import coverage_311, data_through_date
 from kcstat_dash.services.measures import measure_summary, narratives_by_period, observation_points
 from kcstat_dash.services.meetings import get_meeting, meeting_summary
 from kcstat_dash.services.questions import flag_counts
+from kcstat_dash.timezone import to_local
 
 
 def area_measures(session: Session, area_id: int, first: int | None = None) -> list[dict]:
@@ -24,9 +29,10 @@ def area_measures(session: Session, area_id: int, first: int | None = None) -> l
         .order_by(Measure.kind, Measure.position)))
     narratives = narratives_by_period(session, [m.id for m in found])
     counts = flag_counts(session, [m.id for m in found])
+    coverage = coverage_311(session)
     details = []
     for measure in found:
-        detail = measure_summary(measure, narratives)
+        detail = measure_summary(measure, narratives, coverage)
         detail["observations"] = observation_points(measure)
         detail["flag_counts"] = counts.get(measure.id, {})
         detail["now_discussing"] = measure.id == first
@@ -39,7 +45,19 @@ def meeting_page(session: Session, meeting_id: int) -> dict:
     """The meeting and its area's measures ("now discussing" first)."""
     meeting = get_meeting(session, meeting_id)
     return {"meeting": meeting_summary(meeting),
-            "measures": area_measures(session, meeting.area_id, meeting.now_discussing_measure_id)}
+            "measures": area_measures(session, meeting.area_id, meeting.now_discussing_measure_id),
+            "data_freshness": data_freshness(session, meeting.status)}
+
+
+def data_freshness(session: Session, meeting_status: str, today: date | None = None) -> dict:
+    """How current the 311 data is, and whether a live meeting must be warned that it is old
+    (last updated more than 60 days ago)."""
+    coverage = coverage_311(session)
+    through = data_through_date(coverage)
+    today = today or to_local(datetime.now(UTC)).date()
+    return {"data_through": coverage["data_through"] if coverage else None,
+            "scope": coverage["scope"] if coverage else None,
+            "stale": meeting_status == "live" and verdicts.is_stale(through, today)}
 
 
 def ask_page(session: Session, meeting_id: int) -> dict:

@@ -9,16 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import ImportRun
-from kcstat_dash.services import measures
+from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.tabular import csv_text
 
 LICENCE = ("Computed from Kansas City open data (data.kcmo.org), which the city's open data "
            "ordinance places in the public domain; survey figures as the city published them.")
 MEASURE_FIELDS = ("slug", "name", "area", "area_slug", "unit", "direction", "definition",
-                  "source", "source_url", "kind")
+                  "definition_rule", "source", "source_url", "kind", "scope", "citywide",
+                  "data_through")
 OBSERVATION_COLUMNS = ["measure_slug", "measure", "area", "unit", "direction", "period", "value",
-                       "target", "status", "request_count", "source_url", "import_kind",
-                       "import_source", "imported_at"]
+                       "n", "partial", "provisional", "target", "status", "status_text", "scope",
+                       "data_through", "source_url", "import_kind", "import_source",
+                       "imported_at"]
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -37,8 +39,10 @@ def open_data(session: Session) -> dict:
             run = runs.get(obs.import_run_id)
             point = points[obs.period]
             observations.append({
-                "period": obs.period, "value": obs.value, "target": point["target"],
-                "status": point["status"], "request_count": obs.request_count,
+                "period": obs.period, "value": obs.value, "n": point["n"],
+                "partial": point["partial"], "provisional": point["provisional"],
+                "target": point["target"], "status": point["status"],
+                "status_text": verdicts.status_label(point["status"]),
                 "source_url": obs.source_url or measure.source_url,
                 "import_kind": run.kind if run else None,
                 "import_source": run.source if run else None,
@@ -56,6 +60,7 @@ def open_data_json(session: Session) -> str:
 def open_data_csv(session: Session) -> str:
     """One row per observation, with its measure's name, area, unit and direction."""
     rows = [{"measure_slug": m["slug"], "measure": m["name"], "area": m["area"],
-             "unit": m["unit"], "direction": m["direction"], **obs}
+             "unit": m["unit"], "direction": m["direction"], "scope": m["scope"],
+             "data_through": m["data_through"], **obs}
             for m in open_data(session)["measures"] for obs in m["observations"]]
     return csv_text(OBSERVATION_COLUMNS, rows)

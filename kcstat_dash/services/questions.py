@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote
 from kcstat_dash.services import feed_version
 from kcstat_dash.services.formatting import is_period
-from kcstat_dash.services.measures import UnknownMeasure, get_measure, status_for, target_for
+from kcstat_dash.services.measures import (
+    UnknownMeasure,
+    get_measure,
+    headline_observation,
+    point_status,
+    target_for,
+)
 from kcstat_dash.services.meetings import MeetingNotFound, get_meeting, is_open
 from kcstat_dash.services.profanity import contains_profanity
 
@@ -83,7 +89,8 @@ def flag_snapshot(measure: Measure, period: str) -> dict:
     target = target_for(measure, period)
     return {"measure": measure.slug, "measure_name": measure.name, "unit": measure.unit,
             "direction": measure.direction, "period": period, "value": observation.value,
-            "target": target, "status": status_for(observation.value, target, measure.direction)}
+            "n": observation.request_count, "partial": bool(observation.partial),
+            "target": target, "status": point_status(measure, observation, target)}
 
 
 def _resolve_flag(session: Session, measure_slug: object, period: object
@@ -104,11 +111,12 @@ def _resolve_flag(session: Session, measure_slug: object, period: object
         raise QuestionRejected("unknown_measure", f"There is no measure called {measure_slug!r}.",
                                field="measure") from None
     if period is None:
-        # Flagging a measure without a period means its latest value, the one on screen.
-        if not measure.observations:
+        # Flagging a measure without a period means its headline value, the one on screen.
+        headline = headline_observation(measure)
+        if headline is None:
             raise QuestionRejected("unknown_period", f"{measure.name} has no values to flag yet.",
                                    field="period")
-        period = measure.observations[-1].period
+        period = headline.period
     if not isinstance(period, str) or not is_period(period):
         raise QuestionRejected("unknown_period", "The period must look like 2024-03 (or FY2012 "
                                "for survey measures).", field="period")

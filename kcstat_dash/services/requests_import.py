@@ -7,12 +7,14 @@ import gzip
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import ImportRun, utcnow
+from kcstat_dash.services.coverage import describe_import
 from kcstat_dash.services.requests_parse import (
     LEGACY_REQUIRED,
     ParsedRequests,
@@ -145,9 +147,16 @@ def read_311_file(path: str | Path) -> ParsedRequests:
 
 
 def import_records(session: Session, parsed: ParsedRequests, source: str, kind: str,
-                   progress=None) -> ImportSummary:
-    """Store parsed requests as one import run, inside the caller's transaction."""
+                   progress=None, citywide: bool = False,
+                   asked_through: date | None = None) -> ImportSummary:
+    """Store parsed requests as one import run, inside the caller's transaction.
+
+    ``citywide``: the records are a whole-city extract (not a neighborhood sample);
+    ``asked_through``: the last day the source was asked for, when it is not the last day seen.
+    """
     run = ImportRun(kind=kind, source=source, rows_read=len(parsed))
+    describe_import(run, parsed.columns["created_at"], parsed.columns["nbh_id"],
+                    parsed.columns["neighborhood"], citywide, asked_through)
     session.add(run)
     session.flush()
     run.rows_added, run.rows_updated = upsert_requests(session, parsed, run.id)
@@ -157,10 +166,15 @@ def import_records(session: Session, parsed: ParsedRequests, source: str, kind: 
     return ImportSummary(source, len(parsed), run.rows_added, run.rows_updated)
 
 
-def import_311_file(session: Session, path: str | Path, progress=None) -> ImportSummary:
-    """Read and store one export; a bad file raises before anything is written."""
+def import_311_file(session: Session, path: str | Path, progress=None,
+                    citywide: bool = False) -> ImportSummary:
+    """Read and store one export; a bad file raises before anything is written.
+
+    ``citywide`` says the file is a whole-city export; without it the data is described by the
+    neighborhoods it holds, as a sample.
+    """
     parsed = read_311_file(path)
     if progress is not None:
         progress.reset(total=len(parsed))
         progress.set_description(Path(path).name)
-    return import_records(session, parsed, Path(path).name, "311-csv", progress)
+    return import_records(session, parsed, Path(path).name, "311-csv", progress, citywide)

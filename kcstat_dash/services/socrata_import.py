@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import requests
@@ -22,6 +22,7 @@ from kcstat_dash.services.requests_parse import (
     parse_current,
     parse_legacy,
 )
+from kcstat_dash.timezone import to_local
 
 DOMAIN = "data.kcmo.org"
 PAGE_SIZE = 5000
@@ -155,7 +156,10 @@ def import_socrata(db: Database, dataset_id: str, where: str | None = None,
         if own_client:
             client.close()
     source = f"{DOMAIN}/{dataset_id}" + (f" where {query}" if query else "")
+    # With no filter of the caller's, the import asked for the whole city up to today.
     with db.transaction() as session:
-        summary = import_records(session, parsed, source, "socrata")
+        summary = import_records(session, parsed, source, "socrata",
+                                 citywide=not (where and where.strip()),
+                                 asked_through=to_local(datetime.now(UTC)).date())
         observations = recompute_311_measures(session) if len(parsed) else 0
     return summary, observations

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import Measure, Narrative, PeerComparison
-from kcstat_dash.services import audit, measures
+from kcstat_dash.services import audit, measures, verdicts
 from kcstat_dash.services.moderation import ModerationError, clean_text
 
 PERIOD_PATTERN = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|FY\d{4})$")
@@ -116,16 +116,22 @@ def add_peer(session: Session, slug: str, period: str, peer_name: str, value,
 
 
 def todo(session: Session) -> list[dict]:
-    """Missed targets with no narrative, in each measure's latest periods: the analyst's to-do."""
+    """Missed targets with no narrative in each measure's latest complete periods: the
+    analyst's to-do. "Missed" is ``verdicts``' word, as on the overview: a partial month or a
+    value on too few requests is never on this list. ``headline`` marks the period the
+    measure leads with on the public pages."""
     ms = list(session.scalars(measures._measure_query().order_by(Measure.name)))
     narratives = measures.narratives_by_period(session, [m.id for m in ms])
     items = []
     for measure in ms:
-        for point in measures.observation_points(measure)[-TODO_RECENT_PERIODS:]:
-            if point["status"] == "not met" and (measure.id, point["period"]) not in narratives:
+        complete = [p for p in measures.observation_points(measure) if not p["partial"]]
+        for point in complete[-TODO_RECENT_PERIODS:]:
+            if point["status"] == verdicts.MISSED and (
+                    measure.id, point["period"]) not in narratives:
                 items.append({"slug": measure.slug, "name": measure.name, "unit": measure.unit,
                               "period": point["period"], "value": point["value"],
-                              "target": point["target"]})
+                              "n": point["n"], "target": point["target"],
+                              "headline": point is complete[-1]})
     return items
 
 

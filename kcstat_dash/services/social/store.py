@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import AuditEntry, Measure, Meeting, Question, utcnow
 from kcstat_dash.services import feed_version
+from kcstat_dash.services.measures import headline_observation
 from kcstat_dash.services.meetings import MEETING_LENGTH
 from kcstat_dash.services.profanity import contains_profanity
 from kcstat_dash.services.questions import MAX_LENGTH, PUBLIC_STATUSES, flag_snapshot, text_hash
@@ -86,10 +87,11 @@ def measure_named(patterns, text: str) -> Measure | None:
 
 
 def latest_flag(measure: Measure) -> tuple[str | None, dict | None]:
-    """A post names a measure, not a period: flag its latest value, the one on screen."""
-    if not measure.observations:
+    """A post names a measure, not a period: flag its headline value, the one on screen."""
+    headline = headline_observation(measure)
+    if headline is None:
         return None, None
-    period = measure.observations[-1].period
+    period = headline.period
     return period, flag_snapshot(measure, period)
 
 
