@@ -84,4 +84,4 @@ def test_the_specified_measures_keep_their_definitions():
     frame = _frame([("Streets / Roadways / Alleys", "Pothole"), ("Pothole", "Street"),
                     ("Streets / Roadways / Alleys", "Crack")])
     assert len(select_requests(frame, pothole.requests)) == 2
-    assert (pothole.statistic, pothole.direction) == ("on_time_rate", "higher")
+    assert (pothole.statistic.key, pothole.direction) == ("on_time_rate", "higher")

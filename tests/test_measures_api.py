@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests import reference_311 as ref
 from tests.conftest import SAMPLE_DIR
+from tests.honest_numbers import expected_status
 
 
 def test_areas_lists_the_six_goal_areas(client):
@@ -26,6 +29,71 @@ def test_observations_match_the_raw_export(client, tmp_path):
     # The whole sample is 45,584 requests (shared/data/README.md); one file is a subset.
     assert total == 45584
     assert len(ref.read_export([plain])) < total
+
+
+def _sample_export(tmp_path):
+    import gzip
+    import shutil
+
+    from kcstat_dash.sample_data import KC311_FILES
+
+    plain = []
+    for packed in KC311_FILES:
+        target = tmp_path / packed.name.removesuffix(".gz")
+        with gzip.open(packed, "rb") as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        plain.append(target)
+    return ref.read_export(plain)
+
+
+@pytest.mark.parametrize("slug, compute, rate_or_median", [
+    ("311-requests", ref.requests_per_month, False),
+    ("311-on-time-rate", ref.on_time_rate, True),
+    ("311-median-days-to-close", ref.median_days_to_close, True),
+    ("pothole-on-time-rate", lambda f: ref.on_time_rate(ref.potholes(f)), True),
+])
+def test_the_api_matches_an_independent_recomputation_month_by_month(client, tmp_path, slug,
+                                                                     compute, rate_or_median):
+    frame = _sample_export(tmp_path)
+    expected = compute(frame)
+    partial = ref.partial_months(frame)
+    body = client.get(f"/api/measures/{slug}/observations").get_json()
+    assert [p["period"] for p in body] == sorted(expected)
+    for point in body:
+        assert set(point) >= {"period", "value", "n", "target", "partial", "provisional",
+                              "status"}
+        value, n = expected[point["period"]]
+        assert point["value"] == pytest.approx(value, abs=1e-3), point["period"]
+        assert point["n"] == n, point["period"]
+        assert point["partial"] == (point["period"] in partial)
+        assert point["status"] == expected_status(
+            point["value"], n, point["target"], "higher" if "on-time" in slug else "lower",
+            partial=point["period"] in partial, rate_or_median=rate_or_median), point["period"]
+    # The sample ends on 9 September 2020: that month is partial and never judged.
+    assert ref.data_through(frame).isoformat() == "2020-09-09"
+    last = body[-1]
+    if last["period"] == "2020-09":
+        assert last["partial"] and last["status"] == "partial"
+
+
+def test_the_headline_is_the_latest_complete_month_with_its_n(client, tmp_path):
+    frame = _sample_export(tmp_path)
+    detail = client.get("/api/measures/311-on-time-rate").get_json()
+    assert detail["latest_period"] == "2020-08"  # September 2020 is partial
+    value, n = ref.on_time_rate(frame)["2020-08"]
+    assert detail["latest_value"] == pytest.approx(value, abs=1e-3)
+    assert detail["n"] == n
+    assert detail["data_through"] == "2020-09-09"
+    assert detail["scope"] == "12 of Kansas City's 246 neighborhoods, a sample"
+
+
+def test_a_small_count_is_too_few_to_judge_and_the_threshold_is_a_setting(client, monkeypatch):
+    points = client.get("/api/measures/board-up-on-time-rate/observations").get_json()
+    small = [p for p in points if not p["partial"] and p["n"] < 30]
+    assert small and all(p["status"] == "too-few" for p in small)
+    monkeypatch.setenv("KCSTAT_MIN_N", "1")
+    points = client.get("/api/measures/board-up-on-time-rate/observations").get_json()
+    assert {p["status"] for p in points if not p["partial"]} <= {"met", "missed"}
 
 
 def test_measure_detail_and_list(client):

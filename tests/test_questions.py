@@ -12,6 +12,7 @@ from kcstat_dash.extensions import db
 from kcstat_dash.models import Measure, Meeting, Observation, Question
 from kcstat_dash.services import feed_version, questions
 from kcstat_dash.services.questions import QuestionRejected, submit_question
+from tests.honest_numbers import data_through, expected_status, month_is_partial
 
 FLAG_SLUG = "pothole-on-time-rate"
 
@@ -60,19 +61,25 @@ def test_the_flag_keeps_what_the_resident_saw_when_the_data_changes_later(sample
     assert snapshot["period"] == observation.period
     assert snapshot["value"] == seen_value
     assert snapshot["target"] == measure.target
-    met = seen_value >= measure.target if measure.direction == "higher" else (
-        seen_value <= measure.target)
-    assert snapshot["status"] == ("met" if met else "not met")
+    assert snapshot["n"] == observation.request_count
+    assert snapshot["status"] == expected_status(
+        seen_value, observation.request_count, measure.target, measure.direction,
+        partial=month_is_partial(observation.period, data_through(sample_session)),
+        rate_or_median=True)
     assert question.measure_id == measure.id and question.period == observation.period
 
 
-def test_flagging_a_measure_without_a_period_means_its_latest_value(sample_session):
+@pytest.mark.parametrize("slug", [FLAG_SLUG, "311-requests"])
+def test_flagging_a_measure_without_a_period_means_its_latest_complete_month(sample_session,
+                                                                           slug):
     meeting = live_meeting(sample_session)
-    measure = sample_session.scalar(select(Measure).where(Measure.slug == FLAG_SLUG))
-    latest = sample_session.scalar(select(func.max(Observation.period))
-                                   .where(Observation.measure_id == measure.id))
+    measure = sample_session.scalar(select(Measure).where(Measure.slug == slug))
+    through = data_through(sample_session)
+    periods = sample_session.scalars(select(Observation.period)
+                                     .where(Observation.measure_id == measure.id))
+    latest = max(p for p in periods if not month_is_partial(p, through))
     question = submit_question(sample_session, meeting_id=meeting.id, text="Latest?",
-                               measure=FLAG_SLUG, client_key="c1")
+                               measure=slug, client_key="c1")
     assert question.period == latest
 
 

@@ -81,7 +81,7 @@ def test_a_new_target_leaves_past_months_with_the_target_then_in_force(world):
     session.commit()
     points = observation_points(get_measure(session, measure.slug))
     assert [(p["target"], p["status"]) for p in points] == [
-        (65.0, "met"), (65.0, "met"), (75.0, "not met")]
+        (65.0, "met"), (65.0, "met"), (75.0, "missed")]
     history = stewardship.target_history(session, measure.slug)
     assert [h["effective_from"] for h in history] == ["(default)", "2024-01", "2024-03"]
     entries = list(session.scalars(select(AuditEntry).where(

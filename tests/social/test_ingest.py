@@ -11,6 +11,7 @@ from kcstat_dash.db import Database
 from kcstat_dash.models import AuditEntry, Measure, Observation, Question
 from kcstat_dash.services.social import IngestError, Post, current_cursor, ingest
 from kcstat_dash.services.social.store import QuestionWriter
+from tests.honest_numbers import data_through, expected_status, month_is_partial
 from tests.social.conftest import (
     ALL_FIRST_RUN,
     P1,
@@ -82,12 +83,15 @@ def test_each_post_goes_to_the_meeting_live_then_or_the_next_one(database, meeti
     }
 
 
-def _latest_observation(database, slug: str) -> tuple[Measure, Observation]:
+def _latest_observation(database, slug: str) -> tuple[Measure, Observation, bool]:
+    """The measure, its latest complete month's observation, and whether it is partial."""
     with database.transaction() as session:
         measure = session.scalar(select(Measure).where(Measure.slug == slug))
-        latest = session.scalar(select(Observation).where(Observation.measure_id == measure.id)
-                                .order_by(Observation.period.desc()).limit(1))
-        return measure, latest
+        through = data_through(session)
+        complete = [o for o in session.scalars(
+            select(Observation).where(Observation.measure_id == measure.id)
+            .order_by(Observation.period)) if not month_is_partial(o.period, through)]
+        return measure, complete[-1], False
 
 
 def test_a_post_naming_a_measure_is_flagged_to_it_with_a_snapshot(database, meetings, fake_x):
@@ -100,7 +104,7 @@ def test_a_post_naming_a_measure_is_flagged_to_it_with_a_snapshot(database, meet
         P1: "code-enforcement-on-time-rate",   # its hashtag in another case, #CodeEnforcement
     }
     for post_id, slug in expected.items():
-        measure, latest = _latest_observation(database, slug)
+        measure, latest, partial = _latest_observation(database, slug)
         question = questions[post_id]
         assert question.measure_id == measure.id
         assert question.period == latest.period
@@ -109,8 +113,9 @@ def test_a_post_naming_a_measure_is_flagged_to_it_with_a_snapshot(database, meet
         assert snapshot["measure_name"] == measure.name  # the same snapshot the web form takes
         assert snapshot["value"] == pytest.approx(latest.value)
         assert snapshot["target"] == measure.target
-        met = latest.value >= measure.target  # all three are "higher is better" rates
-        assert snapshot["status"] == ("met" if met else "not met")
+        assert snapshot["status"] == expected_status(  # all three are rates
+            latest.value, latest.request_count, measure.target, measure.direction,
+            partial=partial, rate_or_median=True)
     for post_id in (P3, P2):
         assert questions[post_id].measure_id is None
         assert questions[post_id].flag_snapshot is None
