@@ -48,14 +48,17 @@ def init_db() -> None:
 @main.command("import-311")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
-def import_311(files: tuple[str, ...], progress: bool | None) -> None:
+@click.option("--citywide", is_flag=True,
+              help="The files are a whole-city export. Without it, pages and citations describe "
+                   "the data as a sample of the neighborhoods it holds.")
+def import_311(files: tuple[str, ...], progress: bool | None, citywide: bool) -> None:
     """Import 311 CSV exports from data.kcmo.org (either dataset's columns), then recompute."""
     from kcstat_dash.services.data_load import import_311_paths
 
     database = _database(_settings(debug=True))
     show = sys.stderr.isatty() if progress is None else progress
     with _progress(show) as bar:
-        report = import_311_paths(database, files, bar)
+        report = import_311_paths(database, files, bar, citywide=citywide)
     for summary in report.imported:
         click.echo(str(summary))
     for error in report.errors:
@@ -108,6 +111,55 @@ def import_figures_command(file: str) -> None:
     click.echo(f"{count} published figures imported.")
 
 
+@main.command("set-target")
+@click.argument("slug")
+@click.argument("value")
+@click.option("--from", "effective_from", required=True,
+              help="The first period it applies to: YYYY-MM, or FY#### for survey measures.")
+@click.option("--note", help="Where the target comes from (e.g. the business plan adopting it).")
+def set_target_command(slug: str, value: str, effective_from: str, note: str | None) -> None:
+    """Set a measure's target from a period on (VALUE "none" for no target); earlier periods
+    keep the targets they had."""
+    from kcstat_dash.services.moderation import ModerationError
+    from kcstat_dash.services.stewardship import set_target
+
+    database = _database(_settings(debug=True))
+    number = "" if value.strip().lower() == "none" else value
+    try:
+        with database.transaction() as session:
+            result = set_target(session, slug, effective_from, number, None, note)
+    except ModerationError as error:
+        raise click.ClickException(f"{error} (nothing changed)") from error
+    shown = "no target" if result["value"] is None else f"{result['value']:g}"
+    click.echo(f"{slug}: {shown} from {result['effective_from']}.")
+
+
+@main.command("import-targets")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_targets_command(file: str) -> None:
+    """Set targets in bulk from a CSV file (slug, value, effective_from, note), all or none."""
+    from kcstat_dash.services.stewardship import TargetFileError, import_targets
+
+    database = _database(_settings(debug=True))
+    try:
+        with database.transaction() as session:
+            done = import_targets(session, file)
+    except TargetFileError as error:
+        raise click.ClickException(f"{error} (nothing imported)") from error
+    click.echo(f"{len(done)} targets set.")
+
+
+@main.command()
+def recompute() -> None:
+    """Recompute every 311 measure and the data's coverage from the stored requests."""
+    from kcstat_dash.services.measures import recompute_311_measures
+
+    database = _database(_settings(debug=True))
+    with database.transaction() as session:
+        count = recompute_311_measures(session)
+    click.echo(f"Measures recomputed: {count} observations.")
+
+
 @main.command("ingest-social")
 @click.option("--follow", is_flag=True, help="Keep polling every --interval seconds.")
 @click.option("--interval", default=60.0, show_default=True, type=click.FloatRange(min=1),
@@ -157,6 +209,7 @@ def _load_demo(reload: bool) -> None:
         already = request_total(session)
     if already and not reload:
         click.echo(f"Sample already loaded ({already:,} requests); use --reload to load again.")
+        _recompute_if_older(database)
         from kcstat_dash.services.data_load import load_demo_meetings
 
         if load_demo_meetings(database):
@@ -170,6 +223,18 @@ def _load_demo(reload: bool) -> None:
     click.echo(f"Loaded {sum(s.rows_read for s in report.imported):,} requests; "
                f"{report.observations:,} observations computed; {report.meetings} meetings "
                "scheduled.")
+
+
+def _recompute_if_older(database) -> None:
+    """A database loaded by a version that kept no coverage gets its measures recomputed once,
+    so its partial months and scope are known."""
+    from kcstat_dash.services.coverage import coverage_311
+    from kcstat_dash.services.measures import recompute_311_measures
+
+    with database.transaction() as session:
+        if coverage_311(session) is None:
+            click.echo("Recomputing the measures with this version's rules...")
+            recompute_311_measures(session)
 
 
 def _serve(host: str, port: int) -> None:
@@ -229,7 +294,8 @@ def cite(measure: str, period: str) -> None:
 @main.command("verify-citation")
 @click.argument("citation_id")
 def verify_citation(citation_id: str) -> None:
-    """Check a citation against today's data; exits 1 if its value has changed."""
+    """Check a citation against today's data; exits 1 if anything a reader relies on changed
+    (value, n, target, status, narrative, data through)."""
     from kcstat_dash.services import citations
 
     database = _database(_settings(debug=True))
@@ -241,8 +307,8 @@ def verify_citation(citation_id: str) -> None:
         result = citations.verify(session, citation)
     click.echo(result["summary"])
     for difference in result["differences"]:
-        click.echo(f"{difference['field']}: {difference['cited']} when cited, "
-                   f"{difference['current']} now ({difference['reason']})")
+        click.echo(f"{difference['field']}: {difference['then']} when cited, "
+                   f"{difference['now']} now ({difference['reason']})")
     for note in result["notes"]:
         click.echo(note)
     if not result["hash_ok"]:

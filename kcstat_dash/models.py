@@ -119,6 +119,8 @@ class MeasureTarget(Base):
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     set_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
+    # Where the target comes from, e.g. "FY2027 business plan, adopted 2026-06-12".
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     measure: Mapped[Measure] = relationship(back_populates="targets")
 

@@ -22,13 +22,17 @@ class LoadReport:
     meetings: int = 0
 
 
-def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None) -> LoadReport:
-    """Import each file in its own transaction (a bad file imports nothing) and recompute once."""
+def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None,
+                     citywide: bool = False) -> LoadReport:
+    """Import each file in its own transaction (a bad file imports nothing) and recompute once.
+
+    ``citywide``: the files are a whole-city export, not a sample of neighborhoods.
+    """
     report = LoadReport()
     for path in paths:
         try:
             with db.transaction() as session:
-                report.imported.append(import_311_file(session, path, progress))
+                report.imported.append(import_311_file(session, path, progress, citywide))
         except ImportFileError as error:
             report.errors.append(error)
     if report.imported:

@@ -351,14 +351,14 @@ def request_total(session: Session) -> int:
 
 
 def set_target(session: Session, measure: Measure, effective_from: str, value: float | None,
-               user_id: int | None = None) -> MeasureTarget:
+               user_id: int | None = None, note: str | None = None) -> MeasureTarget:
     """Record a target in force from a period on; earlier periods keep the targets they had."""
     existing = session.scalar(select(MeasureTarget).where(
         MeasureTarget.measure_id == measure.id, MeasureTarget.effective_from == effective_from))
     if existing is None:
         existing = MeasureTarget(measure=measure, effective_from=effective_from)
         session.add(existing)
-    existing.value, existing.set_by_id = value, user_id
+    existing.value, existing.set_by_id, existing.note = value, user_id, note
     session.flush()
     session.refresh(measure)
     return existing

@@ -5,8 +5,10 @@ Each function works in the caller's session with its audit entry; the caller com
 
 from __future__ import annotations
 
+import csv
 import math
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from kcstat_dash.services.moderation import ModerationError, clean_text
 
 PERIOD_PATTERN = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|FY\d{4})$")
 MAX_NARRATIVE_LENGTH = 5000
+MAX_NOTE_LENGTH = 500
 MAX_PEER_NAME_LENGTH = 200
 # How many of each measure's latest periods the to-do list looks at.
 TODO_RECENT_PERIODS = 3
@@ -57,16 +60,67 @@ def check_value(measure: Measure, value, what: str = "value") -> float:
 
 
 def set_target(session: Session, slug: str, effective_from: str, value,
-               user_id: int | None) -> dict:
-    """A target in force from a period on; earlier periods keep the target they had."""
+               user_id: int | None, note: str | None = None) -> dict:
+    """A target in force from a period on; earlier periods keep the target they had.
+
+    The analysts' page, ``kcstat set-target`` and ``kcstat import-targets`` all come here.
+    """
     measure = _measure(session, slug)
     period = check_period(measure, effective_from)
     number = None if value in (None, "") else check_value(measure, value, "target")
+    note = clean_text(note, "note", MAX_NOTE_LENGTH) if (note or "").strip() else None
     before = {"effective_from": period, "in_force": measures.target_for(measure, period)}
-    measures.set_target(session, measure, period, number, user_id)
+    measures.set_target(session, measure, period, number, user_id, note)
     after = {"effective_from": period, "value": number}
+    if note:
+        after["note"] = note
     audit.record(session, user_id, "measure.set_target", "measure", measure.slug, before, after)
     return after
+
+
+TARGET_COLUMNS = ("slug", "value", "effective_from", "note")
+MAX_TARGET_ROWS = 5000
+
+
+class TargetFileError(StewardshipError):
+    """A targets file that cannot be imported; names the file and line."""
+
+
+def import_targets(session: Session, path: str | Path, user_id: int | None = None) -> list[dict]:
+    """Set every target a CSV file lists (slug, value, effective_from, note), in the caller's
+    transaction: a bad row refuses the whole file, naming its line, so nothing is half-set.
+
+    An empty ``value`` means "no target from then on", as on the analysts' page.
+    """
+    label = Path(path).name
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [(name or "").strip() for name in (reader.fieldnames or [])]
+            missing = [c for c in TARGET_COLUMNS[:3] if c not in header]
+            if missing:
+                raise TargetFileError(f"{label}, line 1: the header lacks {', '.join(missing)} "
+                                      f"(expected {', '.join(TARGET_COLUMNS)})")
+            reader.fieldnames = header
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise TargetFileError(f"{label}: cannot be read as a UTF-8 CSV file ({error})") from error
+    if not rows:
+        raise TargetFileError(f"{label}: the file has no targets")
+    if len(rows) > MAX_TARGET_ROWS:
+        raise TargetFileError(f"{label}: at most {MAX_TARGET_ROWS} targets in one file")
+    done = []
+    for line, row in enumerate(rows, start=2):
+        if None in row:
+            raise TargetFileError(f"{label}, line {line}: more fields than the header")
+        try:
+            result = set_target(session, (row.get("slug") or "").strip(),
+                                row.get("effective_from"), (row.get("value") or "").strip(),
+                                user_id, row.get("note"))
+        except ModerationError as error:  # StewardshipError, or clean_text's refusal of a note
+            raise TargetFileError(f"{label}, line {line}: {error}") from error
+        done.append({"slug": row["slug"].strip(), **result})
+    return done
 
 
 def target_history(session: Session, slug: str) -> list[dict]:

@@ -1,4 +1,5 @@
-"""Honest numbers: n's companions, partial and provisional months, data coverage, field rules.
+"""Honest numbers: n's companions, partial and provisional months, data coverage, field rules,
+and a note on each target (where it was adopted).
 
 Revision ID: 0700
 Revises: 0600
@@ -34,6 +35,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("neighborhood_count", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("citywide", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    with op.batch_alter_table("measure_target") as batch_op:
+        batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
     op.create_table(
         "data_coverage",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,6 +57,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("data_coverage")
+    with op.batch_alter_table("measure_target") as batch_op:
+        batch_op.drop_column("note")
     with op.batch_alter_table("import_run") as batch_op:
         for name in ("citywide", "neighborhood_count", "covers_through", "covers_from"):
             batch_op.drop_column(name)
