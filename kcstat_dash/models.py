@@ -144,6 +144,8 @@ class Observation(Base):
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The latest import that added or changed a request this value counts (for a published
+    # figure, the import that stored it): what a citation names as the value's provenance.
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"), nullable=True)
     computed_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kcstat_dash.extensions import db
 from kcstat_dash.models import ImportRun
 from kcstat_dash.sample_data import NEIGHBORHOODS_GEOJSON
-from kcstat_dash.services import coverage
+from kcstat_dash.services import coverage, measures
 from kcstat_dash.services.data_load import import_311_paths
 from tests.conftest import DATA_DIR
 
@@ -58,3 +58,26 @@ def test_the_sample_is_twelve_neighborhoods(sample_session):
     seen = coverage.coverage_311(sample_session)
     assert seen["neighborhood_count"] == 12 and not seen["citywide"]
     assert seen["data_from"] == "2007-01-04" and seen["data_through"] == "2020-09-09"
+
+
+def test_each_value_names_the_import_that_last_changed_its_requests(session, tmp_path):
+    rows = _rows()
+    months = sorted({datetime.strptime(r["CREATION DATE"], "%m/%d/%Y").strftime("%Y-%m")
+                     for r in rows})
+    later = months[-1]
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    with open(SMALL, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    for path, keep in ((first, lambda m: m != later), (second, lambda m: m == later)):
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, header)
+            writer.writeheader()
+            writer.writerows(r for r in rows if keep(
+                datetime.strptime(r["CREATION DATE"], "%m/%d/%Y").strftime("%Y-%m")))
+    import_311_paths(db, [first])
+    import_311_paths(db, [second])
+    runs = {r.source: r.id for r in session.scalars(select(ImportRun))}
+    measure = measures.get_measure(session, "311-requests")
+    by_period = {o.period: o.import_run_id for o in measure.observations}
+    assert by_period[later] == runs["second.csv"]
+    assert {by_period[m] for m in months[:-1]} == {runs["first.csv"]}

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, selectinload
 from kcstat_dash.db import fetch_columns
 from kcstat_dash.models import (
     Area,
-    ImportRun,
     Measure,
     MeasureTarget,
     Narrative,
@@ -32,8 +31,9 @@ from kcstat_dash.services.coverage import (
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
 
 REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceeded_timeframe",
+                   "import_run_id",
                    "days_to_close", "neighborhood", "nbh_id")
-NUMBER_COLUMNS = ("days_to_close",)
+NUMBER_COLUMNS = ("days_to_close", "import_run_id")
 NEIGHBORHOOD_WINDOW_MONTHS = 12
 SOURCE_311 = "Kansas City 311 service requests (data.kcmo.org)"
 SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no sample size, "
@@ -137,9 +137,6 @@ def recompute_311_measures(session: Session) -> int:
     if coverage.source_url:
         for measure in session.scalars(select(Measure).where(Measure.kind == "311")):
             measure.source_url = coverage.source_url
-    latest_run = session.scalar(
-        select(ImportRun.id).where(ImportRun.kind.in_(("311-csv", "socrata")))
-        .order_by(ImportRun.id.desc()).limit(1))
     measures = {m.slug: m for m in session.scalars(select(Measure).where(Measure.kind == "311"))}
     measure_ids = [measures[definition.slug].id for definition in CATALOG]
     session.execute(delete(Observation).where(Observation.measure_id.in_(measure_ids)))
@@ -154,7 +151,7 @@ def recompute_311_measures(session: Session) -> int:
                  "unknown_count": group["unknown"],
                  "partial": verdicts.is_partial(group["period"], through),
                  "provisional": verdicts.is_provisional(group["eligible"], group["unknown"]),
-                 "import_run_id": latest_run}
+                 "import_run_id": group["import_run_id"]}
                 for group in _groups(selected, definition, "period")]
         if rows:
             observations.extend(rows)
@@ -186,15 +183,21 @@ def _neighborhood_rows(measure: Measure, definition: MeasureDefinition, selected
 
 def _groups(frame: pd.DataFrame, definition: MeasureDefinition, by: str) -> list[dict]:
     """Each group the statistic has a value for: the group, value to four places, n,
-    eligible and unknown (plain Python values, ready to insert)."""
+    eligible and unknown, and the latest import that added or changed one of its requests
+    (plain Python values, ready to insert)."""
     if frame.empty:
         return []
     result = definition.statistic.compute(frame, by)
+    runs = frame.groupby(by, observed=True)["import_run_id"].max()
     return [{by: key, "value": round(float(value), 4), "n": int(n), "eligible": int(eligible),
-             "unknown": int(unknown)}
+             "unknown": int(unknown), "import_run_id": _run_id(runs.get(key))}
             for key, value, n, eligible, unknown in zip(
                 result[by].tolist(), result["value"].tolist(), result["n"].tolist(),
                 result["eligible"].tolist(), result["unknown"].tolist(), strict=True)]
+
+
+def _run_id(value) -> int | None:
+    return None if value is None or np.isnan(value) else int(value)
 
 
 # --- Status against target ----------------------------------------------------------------
