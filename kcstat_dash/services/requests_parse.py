@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
@@ -380,8 +381,8 @@ def parser_for(header: list[str]) -> Callable[[pd.DataFrame], ParsedRequests] | 
 
 
 def field_texts(parsed: ParsedRequests, name: str) -> np.ndarray:
-    """Each row's value for the field as ``str()`` gives it (floats as ``repr``, times as an
-    aware UTC datetime's "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00"); None where there is none."""
+    """Each row's value for the field as text for PostgreSQL's COPY (floats as ``repr``, times
+    as "YYYY-MM-DD HH:MM:SS[.ffffff]+00:00"); None where there is none."""
     values = parsed.columns[name]
     if name == "created_at":
         seconds = np.datetime_as_string(values, unit="s").tolist()
@@ -397,18 +398,27 @@ def field_texts(parsed: ParsedRequests, name: str) -> np.ndarray:
     return values
 
 
+def hash_values(parsed: ParsedRequests, name: str) -> list:
+    """A field's values as the row hash reads them: text as is, numbers as floats, the
+    creation time as ISO 8601 UTC to the microsecond, None where there is none."""
+    values = parsed.columns[name]
+    if name == "created_at":
+        texts = np.datetime_as_string(values, unit="us").astype(object)
+        texts[np.isnat(values)] = None
+        return texts.tolist()
+    if name in NUMBER_FIELDS:
+        return np.where(np.isnan(values), None, values.astype(object)).tolist()
+    return values.tolist()
+
+
 def row_hashes(parsed: ParsedRequests) -> list[str]:
     """A digest of each normalised row, to tell a changed row from an unchanged one on re-import.
 
-    ``sha256`` of the row's ``records()`` values as text (``str()``, so "None" for None) joined
-    by "\\x1f" in ``FIELDS`` order: the digest the row-by-row import stored, so that the rows it
-    stored are not all rewritten once.
+    ``sha256`` of the row's ``FIELDS`` values, in order, as compact JSON (``hash_values``'
+    forms; UTF-8, no ASCII escaping). Migration 0710 computed the stored rows' hashes the same
+    way from the database.
     """
-    columns = []
-    for name in FIELDS:
-        texts = field_texts(parsed, name)
-        columns.append(np.where(pd.isna(texts), "None", texts).tolist())
-    # map() lets zip reuse one tuple for every row instead of making 45,000 of them (each
-    # batch of new tuples sets off a garbage collection that walks every object alive).
-    payloads = map("\x1f".join, zip(*columns, strict=True))
-    return [hashlib.sha256(payload.encode()).hexdigest() for payload in payloads]
+    columns = [hash_values(parsed, name) for name in FIELDS]
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    return [hashlib.sha256(dumps(row).encode()).hexdigest()
+            for row in zip(*columns, strict=True)]  # a tuple encodes as a JSON array
