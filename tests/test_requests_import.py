@@ -159,7 +159,7 @@ def test_current_dataset_fields_are_read(tmp_path, session):
 
 
 def _stored(session) -> dict[str, dict]:
-    from kcstat_dash.services.requests_parse import FIELDS
+    from kcstat_dash.services.request_records import FIELDS
 
     session.expire_all()
     return {r.case_id: {f: getattr(r, f) for f in FIELDS}

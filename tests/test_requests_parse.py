@@ -5,21 +5,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 
+from kcstat_dash.services.request_columns import DAY_FORMATS, MOMENT_FORMATS, RowError
+from kcstat_dash.services.request_records import FIELDS, row_hashes
 from kcstat_dash.services.requests_import import read_311_file
-from kcstat_dash.services.requests_parse import (
-    DAY_FORMATS,
-    FIELDS,
-    MOMENT_FORMATS,
-    RowError,
-    parse_current,
-    parse_legacy,
-    row_hashes,
-)
+from kcstat_dash.services.requests_parse import parse_current, parse_legacy
 from kcstat_dash.services.socrata_import import DATASETS
 from kcstat_dash.timezone import local_to_utc
 from tests.conftest import DATA_DIR
@@ -103,8 +97,13 @@ def test_current_moments_read_as_strptime_reads_them():
 
 
 def _sha256_of_values(record: dict) -> str:
-    """The row hash as the row-by-row import defined it."""
-    return hashlib.sha256("\x1f".join(map(str, record.values())).encode()).hexdigest()
+    """The row hash as the README's words define it: sha256 of the row's fields, in order, as
+    compact JSON, the creation time as ISO 8601 UTC with microseconds."""
+    values = [record[name].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+              if name == "created_at" and record[name] is not None else record[name]
+              for name in FIELDS]
+    return hashlib.sha256(json.dumps(values, separators=(",", ":"),
+                                     ensure_ascii=False).encode()).hexdigest()
 
 
 def _small_export() -> pd.DataFrame:
@@ -113,12 +112,12 @@ def _small_export() -> pd.DataFrame:
     return table
 
 
-def test_row_hash_is_the_digest_of_the_values_as_text():
+def test_row_hash_is_the_digest_of_the_values_as_json():
     parsed = parse_legacy(_small_export())
     records = parsed.records()
     assert list(records[0]) == list(FIELDS)
     assert row_hashes(parsed) == [_sha256_of_values(r) for r in records]
-    # Microseconds and missing numbers print as str() prints them.
+    # Microseconds, whole seconds and missing numbers.
     current = parse_current(pd.DataFrame({"case_id": ["1", "2"], "current_status": ["open"] * 2,
                                           "open_date_time": ["2021-04-03T08:15:00.123",
                                                              "2021-04-03T08:15:00"],

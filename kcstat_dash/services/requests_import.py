@@ -15,12 +15,9 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import ImportRun, utcnow
 from kcstat_dash.services.coverage import describe_import
-from kcstat_dash.services.requests_parse import (
-    LEGACY_REQUIRED,
-    ParsedRequests,
-    RowError,
-    parser_for,
-)
+from kcstat_dash.services.request_columns import RowError
+from kcstat_dash.services.request_records import ParsedRequests
+from kcstat_dash.services.requests_parse import LEGACY_REQUIRED, parser_for
 from kcstat_dash.services.requests_store import upsert_requests
 
 

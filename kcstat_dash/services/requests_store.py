@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from kcstat_dash.db import driver_cursor
-from kcstat_dash.services.requests_parse import (
+from kcstat_dash.services.request_records import (
     FIELDS,
     NUMBER_FIELDS,
     ParsedRequests,

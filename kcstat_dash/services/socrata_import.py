@@ -13,12 +13,12 @@ from sodapy import Socrata
 
 from kcstat_dash.db import Database
 from kcstat_dash.services.measures import recompute_311_measures
+from kcstat_dash.services.request_columns import RowError
+from kcstat_dash.services.request_records import ParsedRequests
 from kcstat_dash.services.requests_import import ImportSummary, import_records
 from kcstat_dash.services.requests_parse import (
     CURRENT_DATASET,
     LEGACY_DATASET,
-    ParsedRequests,
-    RowError,
     parse_current,
     parse_legacy,
 )

@@ -14,7 +14,7 @@ DATE, cancelled and duplicate requests set aside where an outcome matters):
 Each calculation also returns, per group, ``eligible`` (requests less CANC and DUP) and
 ``unknown`` (eligible requests with no known outcome yet), from which ``verdicts`` decides
 whether a value is provisional. The current dataset (d4px-6rwg) is stored under the same codes
-(``requests_parse.CURRENT_STATUS_CODES``), so these rules read both.
+(``request_columns.CURRENT_STATUS_CODES``), so these rules read both.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The earlier hash imitated the text forms of an importer that no longer exists ("
 "+00:00"); recomputing it here means the importer has one plain rule and a re-import after
 upgrading still finds every unchanged row unchanged. The rule is written out below, not
 imported, so this migration keeps doing what it did when the importer changes
-(kcstat_dash/services/requests_parse.row_hashes is the importer's side; a test checks they agree).
+(kcstat_dash/services/request_records.row_hashes is the importer's side; a test checks they agree).
 
 Revision ID: 0710
 Revises: 0700
