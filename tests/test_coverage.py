@@ -81,3 +81,22 @@ def test_each_value_names_the_import_that_last_changed_its_requests(session, tmp
     by_period = {o.period: o.import_run_id for o in measure.observations}
     assert by_period[later] == runs["second.csv"]
     assert {by_period[m] for m in months[:-1]} == {runs["first.csv"]}
+
+
+def test_an_import_and_its_recompute_are_one_unit(session, monkeypatch):
+    """A failure (or a kill) during the recompute leaves no import behind, finished or not."""
+    from kcstat_dash.services import data_load
+
+    def interrupted(_session):
+        raise KeyboardInterrupt("killed between the import and the recompute")
+
+    monkeypatch.setattr(data_load, "recompute_311_measures", interrupted)
+    try:
+        import_311_paths(db, [SMALL])
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the interruption did not reach the caller")
+    session.rollback()
+    assert session.scalars(select(ImportRun)).all() == []
+    assert coverage.coverage_311(session) is None

@@ -24,19 +24,22 @@ class LoadReport:
 
 def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None,
                      citywide: bool = False) -> LoadReport:
-    """Import each file in its own transaction (a bad file imports nothing) and recompute once.
+    """Import the files and recompute the measures as one unit of work.
 
-    ``citywide``: the files are a whole-city export, not a sample of neighborhoods.
+    A bad file is refused whole before any of it is written (``read_311_file`` checks it all
+    first), and the others still import. Storing and recomputing commit together, so a kill or
+    a failure at any moment leaves the database as it was: never an import recorded as
+    finished beside measures that do not include it. ``citywide``: the files are a whole-city
+    export, not a sample of neighborhoods.
     """
     report = LoadReport()
-    for path in paths:
-        try:
-            with db.transaction() as session:
+    with db.transaction() as session:
+        for path in paths:
+            try:
                 report.imported.append(import_311_file(session, path, progress, citywide))
-        except ImportFileError as error:
-            report.errors.append(error)
-    if report.imported:
-        with db.transaction() as session:
+            except ImportFileError as error:  # raised before the file wrote anything
+                report.errors.append(error)
+        if report.imported:
             report.observations = recompute_311_measures(session)
     return report
 
