@@ -23,6 +23,7 @@ from kcstat_dash.models import (
 )
 from kcstat_dash.services.areas import AREAS
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
+from kcstat_dash.services.public_input import is_clean_text
 
 REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceeded_timeframe",
                    "days_to_close", "neighborhood", "nbh_id")
@@ -212,6 +213,8 @@ def _measure_query():
 
 
 def get_measure(session: Session, slug: str) -> Measure:
+    if not is_clean_text(slug):  # PostgreSQL refuses to compare with a NUL byte
+        raise UnknownMeasure(slug)
     measure = session.scalar(_measure_query().where(Measure.slug == slug))
     if measure is None:
         raise UnknownMeasure(slug)
