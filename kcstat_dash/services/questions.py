@@ -31,6 +31,7 @@ MAX_DISPLAY_NAME = 80
 DUPLICATE_WINDOW = timedelta(minutes=1)
 FEED_ORDERS = ("newest", "top")
 FEED_LIMIT = 50
+NOT_PUBLIC_MESSAGE = "That question is not on the public feed."
 
 
 class QuestionRejected(ValueError):
@@ -281,8 +282,7 @@ def upvote(session: Session, question_id: object, voter_key: str) -> tuple[int, 
     question_id = record_id(question_id)
     question = session.get(Question, question_id) if question_id is not None else None
     if question is None or question.status not in PUBLIC_STATUSES:
-        raise QuestionRejected("not_public", "That question is not on the public feed.",
-                               status=404)
+        raise QuestionRejected("not_public", NOT_PUBLIC_MESSAGE, status=404)
     try:
         with session.begin_nested():
             session.add(QuestionVote(question_id=question_id, voter_key=voter_key))
