@@ -9,6 +9,7 @@ from kcstat_dash.extensions import db
 from kcstat_dash.public_url import public_base_url
 from kcstat_dash.services import citations, measures
 from kcstat_dash.services.formatting import is_period
+from layouts.charts import clicked_period
 from layouts.citing import citation_created, cite_error
 
 COPY_JS = """
@@ -46,12 +47,10 @@ def register(app: dash.Dash) -> None:
                   prevent_initial_call=True)
     def select_clicked_period(click_data):
         # Clicking any point on the trend chart picks that period to cite.
-        for clicked in click_data or []:
-            points = (clicked or {}).get("points") or []
-            if points:
-                period = points[0].get("customdata") or points[0].get("x")
-                if isinstance(period, str) and is_period(period):
-                    return period
+        for clicked in click_data if isinstance(click_data, list) else []:
+            period = clicked_period(clicked)
+            if period and is_period(period):
+                return period
         return no_update
 
     @app.callback(Output("cite-result", "children"), Input("cite-button", "n_clicks"),
@@ -67,18 +66,20 @@ def register(app: dash.Dash) -> None:
         # A button newly drawn also "triggers" with no clicks; only a real click adds.
         if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
             return no_update
-        return citations.packet_with(packet, [ctx.triggered_id["citation"]])
+        return citations.packet_with(packet, [ctx.triggered_id.get("citation")])
 
     @app.callback(Output({"type": "packet-add-status", "citation": ALL}, "children"),
                   Input("packet-ids", "data"),
                   Input({"type": "add-to-packet", "citation": ALL}, "id"))
     def show_in_packet(packet, buttons):
-        packet = packet or []
+        packet = citations.packet_ids(packet)
         return [f"✓ In your packet ({len(packet)} citation{'s' if len(packet) != 1 else ''})."
-                if b["citation"] in packet else "" for b in buttons]
+                if isinstance(b, dict) and b.get("citation") in packet else ""
+                for b in (buttons if isinstance(buttons, list) else [])]
 
     @app.callback(Output("packet-count", "children"), Input("packet-ids", "data"))
     def packet_count(packet):
+        packet = citations.packet_ids(packet)
         return f"({len(packet)})" if packet else ""
 
     @app.callback(Output("cite-navigate", "href"),
@@ -90,8 +91,8 @@ def register(app: dash.Dash) -> None:
         if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
             return no_update
         try:
-            citation = citations.create_citation(db.session, ctx.triggered_id["measure"],
-                                                 ctx.triggered_id["period"])
+            citation = citations.create_citation(db.session, ctx.triggered_id.get("measure"),
+                                                 ctx.triggered_id.get("period"))
             db.session.commit()
         except (citations.CitationInputError, measures.UnknownMeasure, citations.NothingToCite):
             return no_update

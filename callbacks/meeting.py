@@ -9,6 +9,8 @@ from kcstat_dash import web_asking
 from kcstat_dash.extensions import db
 from kcstat_dash.services import measures, questions
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.services.public_input import record_id
+from layouts.charts import clicked_period
 from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_options
 
 # The question ids a browser remembers having said "me too" to (its latest votes).
@@ -17,15 +19,13 @@ MY_VOTES_KEPT = 500
 
 def choose_flag(measure_slug, _clicks, current_period):
     """Keep the measure and period pickers in step with each other and with chart clicks."""
-    period = current_period or LATEST_PERIOD
+    period = current_period if isinstance(current_period, str) else LATEST_PERIOD
     triggered = ctx.triggered_id
     if isinstance(triggered, dict) and triggered.get("type") == "meeting-chart":
-        click = ctx.triggered[0]["value"] or {}
-        point = (click.get("points") or [{}])[0]
-        clicked = point.get("customdata") or point.get("x")
+        clicked = clicked_period(ctx.triggered[0]["value"])
         if not clicked:
             return no_update, no_update, no_update, no_update
-        measure_slug, period = triggered["slug"], str(clicked)
+        measure_slug, period = triggered.get("slug"), clicked
     nothing = NO_MEASURE, NO_PERIODS, LATEST_PERIOD, ""
     if not measure_slug or measure_slug == NO_MEASURE:
         return nothing
@@ -66,7 +66,9 @@ def vote(_clicks, browser_id, my_votes):
     triggered = ctx.triggered_id
     if not isinstance(triggered, dict) or not ctx.triggered[0]["value"]:
         return no_update, no_update
-    question_id = int(triggered["id"])
+    question_id = record_id(triggered.get("id"))
+    if question_id is None:
+        return questions.NOT_PUBLIC_MESSAGE, no_update
     try:
         _count, added = web_asking.upvote(db.session, question_id, browser_id)
     except questions.QuestionRejected as rejected:

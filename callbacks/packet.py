@@ -15,7 +15,7 @@ def register(app: dash.Dash) -> None:
     @app.callback(Output("packet-body", "children"), Input("packet-ids", "data"),
                   Input("packet-shared", "data"))
     def render_packet(packet, shared):
-        ids = citations.known_ids(db.session, shared if shared is not None else (packet or []))
+        ids = citations.known_ids(db.session, shared if shared is not None else packet)
         views = citations.packet_views(db.session, ids, public_base_url())
         return packet_body(views, shared=shared is not None, base_url=public_base_url())
 
@@ -25,7 +25,7 @@ def register(app: dash.Dash) -> None:
     def remove(clicks, packet):
         if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
             return no_update
-        return citations.packet_without(packet, ctx.triggered_id["citation"])
+        return citations.packet_without(packet, ctx.triggered_id.get("citation"))
 
     @app.callback(Output("packet-ids", "data", allow_duplicate=True),
                   Input("packet-clear", "n_clicks"), prevent_initial_call=True)
@@ -39,6 +39,6 @@ def register(app: dash.Dash) -> None:
     def keep_shared(clicks, shared, packet):
         if not clicks:
             return no_update, no_update
-        kept = citations.packet_with(packet, citations.known_ids(db.session, shared or []))
+        kept = citations.packet_with(packet, citations.known_ids(db.session, shared))
         return kept, [html.Span("✓", **{"aria-hidden": "true"}),
                       f" Added: your packet has {len(kept)}"]

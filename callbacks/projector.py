@@ -8,18 +8,20 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 from kcstat_dash.extensions import db
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.meetings import MeetingNotFound
+from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import public_feed
 from layouts.projector import PROJECTOR_QUESTIONS, projector_body
 
 
 def render(_version, meeting_id):
-    if not meeting_id:
+    meeting_id = record_id(meeting_id)
+    if meeting_id is None:
         return no_update
     try:
-        data = meeting_page(db.session, int(meeting_id))
+        data = meeting_page(db.session, meeting_id)
     except MeetingNotFound:
         return no_update
-    feed = public_feed(db.session, int(meeting_id), order="top", limit=PROJECTOR_QUESTIONS)
+    feed = public_feed(db.session, meeting_id, order="top", limit=PROJECTOR_QUESTIONS)
     return projector_body(data, feed)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import bindparam, select
 from kcstat_dash.extensions import db
 from kcstat_dash.models import Meeting
 from kcstat_dash.services.meetings import MeetingNotFound
+from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import FEED_ORDERS
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
@@ -95,7 +96,10 @@ class LivePoll:
         if environ.get("REQUEST_METHOD") != "GET":
             return _error(start_response, "405 METHOD NOT ALLOWED", "the poll is a GET",
                           (("Allow", "GET"),))
-        meeting_id = int(match.group(1))
+        meeting_id = record_id(match.group(1))
+        if meeting_id is None:  # beyond any id: no meeting, and no query the database refuses
+            return _error(start_response, "404 NOT FOUND",
+                          f"there is no meeting {match.group(1)}")
         try:
             known, order = _parse(environ.get("QUERY_STRING", ""))
         except BadPoll as error:

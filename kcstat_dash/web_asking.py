@@ -43,6 +43,7 @@ def voter_key(browser_id: object) -> str | None:
 
 def ask(session: Session, *, browser_id: object = None, **fields) -> Question:
     """Rate-limit the client, store the question and commit; nothing is stored on refusal."""
+    questions.check_submission(**fields)  # malformed input costs no rate-limit slot
     key = client_key(browser_id)
     settings = current_app.extensions["kcstat_settings"]
     try:

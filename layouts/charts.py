@@ -123,3 +123,17 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
     # validators; skipping validation per render saves re-checking every coordinate again.
     figure = go.Figure(data=traces, layout=layout, _validate=False)
     return figure
+
+
+def clicked_period(click_data: object) -> str | None:
+    """The period of the point a trend chart's ``clickData`` names, or None.
+
+    The browser sends clickData, so anything may arrive: only the shape the charts above make
+    (a point whose ``customdata`` or ``x`` is the period) yields a period.
+    """
+    points = click_data.get("points") if isinstance(click_data, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    if not isinstance(point, dict):
+        return None
+    period = point.get("customdata") or point.get("x")
+    return period if isinstance(period, str) else None

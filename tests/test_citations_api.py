@@ -84,7 +84,8 @@ def test_post_with_bad_input_gives_a_clear_4xx(client, payload, status, words):
 
 
 @pytest.mark.parametrize("body, content_type", [
-    ("not json", "application/json"), ("[1, 2]", "application/json"), ("", "text/plain")])
+    ("not json", "application/json"), ("[1, 2]", "application/json"),
+    ("", "application/json")])
 def test_post_that_is_not_a_json_object_is_refused(client, body, content_type):
     response = client.post("/api/citations", data=body, content_type=content_type)
     assert response.status_code == 400

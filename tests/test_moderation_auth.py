@@ -298,3 +298,43 @@ def test_every_staff_callback_refuses_anonymous_callers(staff_app, staff_client)
     for key, spec in callbacks:
         response = staff_client.post(DASH, json=_anything_payload(key, spec))
         assert response.status_code == 401, key
+
+
+# --- The audit log is for admins alone (page table, CSV) ---------------------------------
+
+AUDIT_TABLE = "..adm-audit.children...adm-export.href.."
+# Each fixture account's creation is in the log under its e-mail.
+LOGGED_EMAIL = "analyst@example.org"
+
+
+def _audit_table(app, client):
+    client.get("/admin")  # the page leaves the CSRF cookie Dash's renderer sends back
+    payload = callback_payload(app, AUDIT_TABLE, "adm-refresh", {"adm-audit-filter": ""})
+    return client.post(DASH, json=payload, headers={"X-CSRFToken": csrf_cookie(client) or ""})
+
+
+@pytest.mark.parametrize("email", ["mod@example.org", "analyst@example.org"])
+def test_moderators_and_analysts_cannot_read_the_audit_log(staff_app, staff_client, email):
+    login(staff_client, email)
+    assert staff_client.get("/admin/audit.csv").status_code == 403
+    table = _audit_table(staff_app, staff_client)
+    assert table.status_code == 403
+    assert "account.create" not in table.get_data(as_text=True)
+    # The page itself shows no log either: Dash renders its layout in the page's callback.
+    page = staff_client.post(DASH, json={
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/admin"},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []})
+    assert page.status_code == 200
+    assert "Audit log" not in page.get_data(as_text=True)
+
+
+def test_an_admin_reads_the_audit_log(staff_app, staff_client):
+    login(staff_client, "admin@example.org")
+    assert LOGGED_EMAIL in staff_client.get("/admin/audit.csv").get_data(as_text=True)
+    table = _audit_table(staff_app, staff_client)
+    assert table.status_code == 200
+    assert "account.create" in table.get_data(as_text=True)

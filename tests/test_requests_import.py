@@ -297,3 +297,78 @@ def test_sqlite_times_are_written_as_sqlalchemy_writes_them():
     process = UTC_DT().dialect_impl(dialect).bind_processor(dialect)
     assert _sqlite_times(np.array(moments, dtype="datetime64[us]")) == [
         process(m.replace(tzinfo=UTC)) for m in moments]
+
+
+# --- Cut-off downloads and NUL bytes: refused by file and line, nothing stored ---------------
+
+
+def _physical_lines(text: str) -> int:
+    """How many lines ``text`` spans, counting a last line with no line break."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def _cut(tmp_path, name: str, keep) -> tuple:
+    """SMALL cut off where ``keep(text)`` says (a byte count), and the line the cut lands on."""
+    text = SMALL.read_text(encoding="utf-8-sig")
+    cut = text[:keep(text)]
+    path = tmp_path / name
+    path.write_text(cut, encoding="utf-8")
+    return path, _physical_lines(cut)
+
+
+@pytest.mark.parametrize("where", ["mid_row", "inside_quotes"])
+def test_a_file_cut_off_in_the_middle_of_a_row_is_refused_and_stores_nothing(
+        session, tmp_path, where):
+    from kcstat_dash.extensions import db
+
+    if where == "mid_row":
+        # Cut just after the first comma of the 21st line: that row has one field and a bit.
+        def keep(text):
+            start = [i for i, c in enumerate(text) if c == "\n"][19] + 1
+            return text.index(",", start) + 2
+    else:
+        # Cut inside the first quoted field that spans lines (a multi-line description).
+        def keep(text):
+            return text.index('"', text.index("\n")) + 5
+    truncated, line = _cut(tmp_path, f"cut_{where}.csv", keep)
+    report = import_311_paths(db, [truncated])
+    [error] = report.errors
+    assert (error.path, error.line) == (truncated.name, line)
+    assert "cut off" in str(error)
+    assert _count(session) == 0
+    assert session.scalars(select(ImportRun.source)).all() == []
+
+
+def test_a_short_row_in_the_middle_is_refused_by_line(tmp_path):
+    lines = SMALL.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    records = list(csv.reader(lines))
+    width = len(records[0])
+    assert all(len(r) == width for r in records)
+    short_at = 7
+    bad = tmp_path / "short_row.csv"
+    with open(bad, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        for index, record in enumerate(records):
+            writer.writerow(record[:width - 3] if index == short_at else record)
+    with open(bad, newline="") as handle:
+        reader = csv.reader(handle)
+        expected_line = next(reader.line_num for r in reader if len(r) == width - 3)
+    with pytest.raises(ImportFileError) as caught:
+        read_311_file(bad)
+    assert (caught.value.path, caught.value.line) == ("short_row.csv", expected_line)
+
+
+def test_a_nul_byte_is_the_same_clear_error_on_every_database(session, tmp_path):
+    from kcstat_dash.extensions import db
+
+    rows = _rows(SMALL)
+    rows[9]["DESCRIPTION" if "DESCRIPTION" in rows[9] else next(iter(rows[9]))] += "\x00"
+    bad = tmp_path / "nul.csv"
+    _write(bad, rows)
+    text = bad.read_text()
+    expected_line = text[:text.index("\x00")].count("\n") + 1
+    report = import_311_paths(db, [bad])
+    [error] = report.errors
+    assert (error.path, error.line) == ("nul.csv", expected_line)
+    assert "NUL" in str(error)
+    assert _count(session) == 0

@@ -34,7 +34,8 @@ def _unknown_citation_page():
 
 
 @blueprint.post("/api/citations")
-@limiter.limit("60 per minute")
+# Only citations made count: a refused request (malformed, unknown) uses no slot.
+@limiter.limit("60 per minute", deduct_when=lambda response: response.status_code < 400)
 def create():
     body = posted_object()
     if body is None:

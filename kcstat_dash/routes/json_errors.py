@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import abort, jsonify, make_response, request
+
+from kcstat_dash.services.public_input import InvalidInput, parse_json
 
 
 def json_error(status: int, message: str, **details):
@@ -11,8 +13,19 @@ def json_error(status: int, message: str, **details):
 
 
 def posted_object() -> dict | None:
-    """The request's JSON object, or its form fields; None when it sent neither."""
-    body = request.get_json(silent=True)
-    if body is None and request.form:
-        body = request.form.to_dict()
+    """The request's JSON object, or None when its JSON is something else (a list, a number).
+
+    Only ``application/json`` is read: a browser posts that type across sites only after a CORS
+    preflight, which this API never grants, so another site's form cannot post here. A body of
+    another type is refused with 415, malformed or hostile JSON with 400 (``abort``).
+    """
+    if request.mimetype != "application/json":
+        abort(make_response(json_error(
+            415, "send the body as JSON, with Content-Type: application/json",
+            code="unsupported_media_type")))
+    try:
+        body = parse_json(request.get_data(cache=True))
+    except InvalidInput as error:
+        abort(make_response(json_error(400, f"{error.message}; send a JSON object",
+                                       code="malformed")))
     return body if isinstance(body, dict) else None

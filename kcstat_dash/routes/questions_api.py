@@ -35,7 +35,7 @@ def ask():
 @blueprint.get("/questions")
 def feed():
     meeting = request.args.get("meeting", "")
-    if not meeting.isdigit():
+    if not (meeting.isascii() and meeting.isdigit()):
         return json_error(400, "give the meeting's id: /api/questions?meeting=<id>",
                           code="malformed")
     order = request.args.get("order", "newest")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import AuditEntry
+from kcstat_dash.services.tabular import safe_cell
 from kcstat_dash.timezone import to_local
 
 CSV_COLUMNS = ("id", "at_utc", "at_kansas_city", "user_id", "user_email", "action", "entity",
@@ -58,9 +59,7 @@ def entries(session: Session, action: str | None = None, entity: str | None = No
 
 
 def _csv_cell(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_cell(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
 
 
 def export_csv(session: Session, **filters) -> str:

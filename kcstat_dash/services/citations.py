@@ -438,9 +438,16 @@ def packet_views(session: Session, ids: list[str], base_url: str) -> list[dict]:
     return [public_view(c, base_url, verify(session, c, cache)) for c in get_many(session, ids)]
 
 
-def known_ids(session: Session, ids: list[str]) -> list[str]:
+def packet_ids(ids: object) -> list[str]:
+    """The well-formed citation ids in a packet a browser sent (anything else is dropped)."""
+    if not isinstance(ids, (list, tuple)):
+        return []
+    return [i for i in ids if isinstance(i, str) and ID_PATTERN.match(i)]
+
+
+def known_ids(session: Session, ids: object) -> list[str]:
     """Those of ``ids`` that name a citation, in order (a browser's packet may hold stale ids)."""
-    wanted = [i for i in ids if isinstance(i, str) and ID_PATTERN.match(i)]
+    wanted = packet_ids(ids)
     found = set(session.scalars(select(Citation.id).where(Citation.id.in_(wanted))))
     return [i for i in wanted if i in found]
 
@@ -452,12 +459,13 @@ PACKET_LIMIT = 50
 
 def packet_with(ids, new_ids) -> list[str]:
     """The packet with citations added (each once, in order, at most ``PACKET_LIMIT``)."""
-    packet = [i for i in (ids or []) if isinstance(i, str) and ID_PATTERN.match(i)]
+    packet = packet_ids(ids)
     for citation_id in new_ids:
-        if ID_PATTERN.match(citation_id) and citation_id not in packet:
+        if isinstance(citation_id, str) and ID_PATTERN.match(citation_id) \
+                and citation_id not in packet:
             packet.append(citation_id)
     return packet[-PACKET_LIMIT:]
 
 
-def packet_without(ids, citation_id: str) -> list[str]:
-    return [i for i in (ids or []) if i != citation_id]
+def packet_without(ids, citation_id: object) -> list[str]:
+    return [i for i in packet_ids(ids) if i != citation_id]

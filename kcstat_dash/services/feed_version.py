@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import Meeting
+from kcstat_dash.services.public_input import record_id
 
 
 def bump(session: Session, meeting_id: int) -> None:
@@ -21,4 +22,6 @@ def bump(session: Session, meeting_id: int) -> None:
 
 
 def current(session: Session, meeting_id: int) -> int | None:
+    if record_id(meeting_id) is None:
+        return None
     return session.scalar(select(Meeting.feed_version).where(Meeting.id == meeting_id))

@@ -29,6 +29,7 @@ from kcstat_dash.services.coverage import (
     refresh_311_coverage,
 )
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
+from kcstat_dash.services.public_input import is_clean_text
 
 REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceeded_timeframe",
                    "import_run_id",
@@ -228,6 +229,8 @@ def _measure_query():
 
 
 def get_measure(session: Session, slug: str) -> Measure:
+    if not is_clean_text(slug):  # PostgreSQL refuses to compare with a NUL byte
+        raise UnknownMeasure(slug)
     measure = session.scalar(_measure_query().where(Measure.slug == slug))
     if measure is None:
         raise UnknownMeasure(slug)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kcstat_dash.models import Measure, Meeting, utcnow
 from kcstat_dash.services import audit, feed_version
 from kcstat_dash.services.moderation import ModerationError
+from kcstat_dash.services.public_input import record_id
 
 
 def meeting_state(meeting: Meeting) -> dict:
@@ -20,10 +21,9 @@ def meeting_state(meeting: Meeting) -> dict:
 
 
 def get_meeting(session: Session, meeting_id) -> Meeting:
-    try:
-        meeting = session.get(Meeting, int(meeting_id), with_for_update=True)
-    except (TypeError, ValueError):
-        meeting = None
+    number = record_id(meeting_id)
+    meeting = (session.get(Meeting, number, with_for_update=True) if number is not None
+               else None)
     if meeting is None:
         raise ModerationError(f"There is no meeting #{meeting_id}.")
     return meeting

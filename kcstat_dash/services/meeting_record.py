@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.formatting import format_value
 from kcstat_dash.services.meetings import safe_url
+from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import PUBLIC_STATUSES
 from kcstat_dash.services.tabular import csv_text
 
@@ -71,7 +72,7 @@ def _question_row(question: Question) -> dict:
 
 def meeting_record(session: Session, meeting_id: int) -> dict:
     """The meeting and every question asked at it, in the order asked."""
-    meeting = session.get(Meeting, meeting_id)
+    meeting = session.get(Meeting, meeting_id) if record_id(meeting_id) is not None else None
     if meeting is None:
         raise UnknownMeeting(meeting_id)
     questions = session.scalars(

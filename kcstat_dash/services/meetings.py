@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Area, Measure, Meeting, Observation
 from kcstat_dash.services.areas import AREAS
+from kcstat_dash.services.public_input import record_id
 from kcstat_dash.timezone import CITY_TZ
 
 STATUSES = ("scheduled", "live", "ended")
@@ -59,6 +60,8 @@ def _query():
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    if record_id(meeting_id) is None:  # beyond the id column's range: an error, not a miss
+        raise MeetingNotFound(meeting_id)
     meeting = session.scalar(_query().where(Meeting.id == meeting_id))
     if meeting is None:
         raise MeetingNotFound(meeting_id)

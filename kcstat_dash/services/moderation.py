@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote, utcnow
 from kcstat_dash.services import audit, feed_version
+from kcstat_dash.services.public_input import record_id
 
 REJECT_REASONS = {
     "off-topic": "Off-topic",
@@ -374,7 +375,8 @@ def filter_options(session: Session) -> dict:
 
 def moderation_summary(session: Session, meeting_id) -> dict:
     """The public record of a meeting's moderation: counts by outcome and by reason, no text."""
-    meeting = session.get(Meeting, int(meeting_id))
+    number = record_id(meeting_id)
+    meeting = session.get(Meeting, number) if number is not None else None
     if meeting is None:
         raise ModerationError(f"There is no meeting #{meeting_id}.")
     rows = session.execute(select(Question.status, Question.reject_reason)

@@ -3,11 +3,17 @@
 A short list of unambiguous words is matched whole (after undoing common character swaps), so
 civic words that merely contain or resemble one ("Scunthorpe", "sex offender registry",
 "Dick Howser Stadium", "hell of a pothole") are not held. A moderator sees whatever slips through.
+
+Disguises are undone before matching: Unicode compatibility forms (fullwidth ｆｕｃｋ, 𝐟𝐮𝐜𝐤,
+ligatures) by NFKC, accents by dropping combining marks, Cyrillic and Greek letters drawn like
+Latin ones by the small map below, and letters spelled apart (f.u.c.k, s-h-i-t) by joining runs
+of single characters. A star stands for any one letter (f*ck, f**k, sh*t).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Whole words (and their obvious inflections, handled by the stem patterns below).
 WORDS = frozenset({
@@ -19,19 +25,59 @@ WORDS = frozenset({
 })
 # Stems whose every word form is profane.
 STEMS = ("fuck", "shit")
-# Character swaps people use to get past filters.
+# Character swaps people use to get past filters ("*" is a wildcard, handled apart).
 SWAPS = str.maketrans({"0": "o", "1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "5": "s",
-                       "$": "s", "7": "t", "*": "u"})
+                       "$": "s", "7": "t"})
+# Lower-case Cyrillic and Greek letters that look like Latin ones (after NFKC and casefold),
+# from Unicode's confusables list, kept to the letters the word list can use.
+LOOKALIKES = str.maketrans({
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
+    "ј": "j", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r", "ѕ": "s",
+    "т": "t", "у": "y", "ш": "w", "ԝ": "w", "х": "x", "ү": "y",
+    "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "ί": "i", "κ": "k", "ν": "v",
+    "ο": "o", "ό": "o", "ρ": "p", "τ": "t", "υ": "u", "ύ": "u", "χ": "x", "ω": "w", "ɡ": "g",
+    "ı": "i", "ł": "l", "ø": "o", "ß": "ss",
+})
 TOKEN = re.compile(r"[a-z0-9@$!*]+")
+# Single characters spelled apart: "f.u.c.k", "s - h - i - t", "f_u_c_k", "f u c k".
+SPELLED_APART = re.compile(r"(?<![a-z0-9@$!*])(?:[a-z0-9@$!*][\s.\-_·•,'+]+){2,}"
+                           r"[a-z0-9@$!*](?![a-z0-9@$!*])")
+SEPARATORS = re.compile(r"[\s.\-_·•,'+]+")
+
+
+def fold(text: str) -> str:
+    """``text`` with look-alike spellings undone: what the word list is compared with."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(LOOKALIKES)
+    # Accents off: decompose, drop the combining marks.
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    return text.translate(LOOKALIKES)
+
+
+def _spells(word: str, listed: str) -> bool:
+    """Whether ``word`` is ``listed`` with a star in place of any of its letters."""
+    return len(word) == len(listed) and all(a in (b, "*") for a, b in zip(word, listed,
+                                                                            strict=True))
+
+
+def _is_profane(word: str) -> bool:
+    if word in WORDS or word.startswith(STEMS):
+        return True
+    return "*" in word and (any(_spells(word, listed) for listed in WORDS)
+                            or any(_spells(word[:len(stem)], stem) for stem in STEMS))
 
 
 def contains_profanity(text: str) -> bool:
     """Whether ``text`` has a word from the list, however it is cased or disguised."""
-    for token in TOKEN.findall(text.lower()):
+    folded = fold(text)
+    tokens = TOKEN.findall(folded)
+    tokens += [SEPARATORS.sub("", run) for run in
+               (m.group(0) for m in SPELLED_APART.finditer(folded))]
+    for token in tokens:
         word = token.translate(SWAPS)
         # Stretched spellings ("shiiit") collapse to the listed form.
-        squeezed = re.sub(r"(.)\1+", r"\1", word)
+        squeezed = re.sub(r"([^*])\1+", r"\1", word)
         for candidate in {word, squeezed}:
-            if candidate in WORDS or candidate.startswith(STEMS):
+            if _is_profane(candidate):
                 return True
     return False

@@ -26,6 +26,7 @@ from kcstat_dash.services.measures import (
 )
 from kcstat_dash.services.meetings import MeetingNotFound, get_meeting, is_open
 from kcstat_dash.services.profanity import contains_profanity
+from kcstat_dash.services.public_input import record_id, text_problem
 
 # pending: waiting for a moderator; approved/answered: public; hidden: taken off the feed after
 # being public; rejected: never published; merged: folded into another question (merged_into_id).
@@ -36,6 +37,7 @@ MAX_DISPLAY_NAME = 80
 DUPLICATE_WINDOW = timedelta(minutes=1)
 FEED_ORDERS = ("newest", "top")
 FEED_LIMIT = 50
+NOT_PUBLIC_MESSAGE = "That question is not on the public feed."
 
 
 class QuestionRejected(ValueError):
@@ -58,9 +60,17 @@ def text_hash(text_: str) -> str:
     return hashlib.sha256(normalise_for_duplicates(text_).encode()).hexdigest()
 
 
+def _refuse_unstorable(value: str, field: str, what: str) -> None:
+    problem = text_problem(value)
+    if problem:
+        raise QuestionRejected("bad_text", f"The {what} {problem}; please retype it.",
+                               field=field)
+
+
 def _validate_text(text_: object) -> str:
     if not isinstance(text_, str) or not text_.strip():
         raise QuestionRejected("empty", "Please write a question before sending it.", field="text")
+    _refuse_unstorable(text_, "text", "question")
     if len(text_) > MAX_LENGTH:
         raise QuestionRejected(
             "too_long", f"Questions can be at most {MAX_LENGTH:,} characters; this one has "
@@ -73,6 +83,7 @@ def _validate_display_name(name: object) -> str | None:
         return None
     if not isinstance(name, str):
         raise QuestionRejected("bad_name", "The display name must be text.", field="display_name")
+    _refuse_unstorable(name, "display_name", "display name")
     name = name.strip()
     if len(name) > MAX_DISPLAY_NAME:
         raise QuestionRejected("name_too_long", f"Display names can be at most "
@@ -93,18 +104,50 @@ def flag_snapshot(measure: Measure, period: str) -> dict:
             "target": target, "status": point_status(measure, observation, target)}
 
 
-def _resolve_flag(session: Session, measure_slug: object, period: object
-                  ) -> tuple[Measure | None, str | None, dict | None]:
+def _validate_flag(measure_slug: object, period: object) -> tuple[str | None, str | None]:
+    """The flagged measure's slug and period as given (None when absent), if well formed."""
     measure_slug = measure_slug or None
     period = period or None
     if measure_slug is None:
         if period is not None:
             raise QuestionRejected("unknown_measure", "Pick the measure that the period belongs "
                                    "to.", field="measure")
-        return None, None, None
-    if not isinstance(measure_slug, str):
+        return None, None
+    if not isinstance(measure_slug, str) or text_problem(measure_slug):
         raise QuestionRejected("unknown_measure", "The measure must be given by its slug.",
                                field="measure")
+    if period is not None and (not isinstance(period, str) or not is_period(period)):
+        raise QuestionRejected("unknown_period", "The period must look like 2024-03 (or FY2012 "
+                               "for survey measures).", field="period")
+    return measure_slug, period
+
+
+def _validate_meeting_id(meeting_id: object) -> int:
+    number = record_id(meeting_id)
+    if number is None:
+        raise QuestionRejected("meeting_not_found", "Say which meeting the question is for, by "
+                               "its number.", status=404, field="meeting_id")
+    return number
+
+
+def check_submission(*, meeting_id: object, text: object, display_name: object = None,
+                     measure: object = None, period: object = None) -> None:
+    """Refuse (``QuestionRejected``) a question whose fields are malformed, without a database.
+
+    Callers run it before counting the question against a rate limit, so input that could never
+    be stored costs the client no slot; ``submit_question`` runs it again for every caller.
+    """
+    _validate_text(text)
+    _validate_display_name(display_name)
+    _validate_meeting_id(meeting_id)
+    _validate_flag(measure, period)
+
+
+def _resolve_flag(session: Session, measure_slug: object, period: object
+                  ) -> tuple[Measure | None, str | None, dict | None]:
+    measure_slug, period = _validate_flag(measure_slug, period)
+    if measure_slug is None:
+        return None, None, None
     try:
         measure = get_measure(session, measure_slug)
     except UnknownMeasure:
@@ -117,9 +160,6 @@ def _resolve_flag(session: Session, measure_slug: object, period: object
             raise QuestionRejected("unknown_period", f"{measure.name} has no values to flag yet.",
                                    field="period")
         period = headline.period
-    if not isinstance(period, str) or not is_period(period):
-        raise QuestionRejected("unknown_period", "The period must look like 2024-03 (or FY2012 "
-                               "for survey measures).", field="period")
     return measure, period, flag_snapshot(measure, period)
 
 
@@ -151,11 +191,7 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
     now = now or datetime.now(UTC)
     text_ = _validate_text(text)
     name = _validate_display_name(display_name)
-    try:
-        meeting_id = int(meeting_id)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise QuestionRejected("meeting_not_found", "Say which meeting the question is for.",
-                               status=404, field="meeting_id") from None
+    meeting_id = _validate_meeting_id(meeting_id)
     _serialise_client(session, meeting_id, client_key)
     try:
         meeting = get_meeting(session, meeting_id)
@@ -246,15 +282,15 @@ def flag_counts(session: Session, measure_ids: list[int]) -> dict[int, dict[str,
 # --- "Me too" -------------------------------------------------------------------------------
 
 
-def upvote(session: Session, question_id: int, voter_key: str) -> tuple[int, bool]:
+def upvote(session: Session, question_id: object, voter_key: str) -> tuple[int, bool]:
     """Count one "me too" per browser; returns the new count and whether this vote was new."""
     if not voter_key:
         raise QuestionRejected("no_voter", "Your browser could not be recognised; reload the "
                                "page and try again.")
-    question = session.get(Question, question_id)
+    question_id = record_id(question_id)
+    question = session.get(Question, question_id) if question_id is not None else None
     if question is None or question.status not in PUBLIC_STATUSES:
-        raise QuestionRejected("not_public", "That question is not on the public feed.",
-                               status=404)
+        raise QuestionRejected("not_public", NOT_PUBLIC_MESSAGE, status=404)
     try:
         with session.begin_nested():
             session.add(QuestionVote(question_id=question_id, voter_key=voter_key))

@@ -109,11 +109,42 @@ def _unreadable(path: Path, label: str, exc: Exception) -> ImportFileError:
     return ImportFileError(label, None, f"not readable as CSV ({' '.join(str(exc).split())})")
 
 
+def _check_rows(path: Path, label: str) -> None:
+    """Refuse a file with a NUL character or a row of the wrong width, naming its line.
+
+    pandas fills a short row with empty fields and ends a file cut inside a quoted field as it
+    can, so a truncated download would import its last row half-empty; and a NUL byte stores
+    on SQLite but fails on PostgreSQL. So every row is counted here, on both databases alike.
+    """
+    with _open_text(path) as handle:
+        text = handle.read()
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ImportFileError(label, text.count("\n", 0, nul) + 1,
+                              "the file contains a NUL character (is it damaged?)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        width = len(next(reader, []))
+        for fields in reader:
+            if fields and len(fields) > width:
+                raise ImportFileError(label, reader.line_num,
+                                      "the row has more fields than the header")
+            if fields and len(fields) < width:
+                raise ImportFileError(label, reader.line_num,
+                                      f"the row has {len(fields)} fields where the header has "
+                                      f"{width}: the file may have been cut off")
+    except csv.Error as exc:
+        raise ImportFileError(label, reader.line_num,
+                              f"not readable as CSV ({exc}): the file may have been cut off"
+                              ) from exc
+
+
 def read_311_file(path: str | Path) -> ParsedRequests:
     """Every row of one export, parsed; raises ``ImportFileError`` naming file and line."""
     path = Path(path)
     label = path.name
     try:
+        _check_rows(path, label)
         table = _read_table(path)
     except pd.errors.EmptyDataError:
         table = pd.DataFrame()

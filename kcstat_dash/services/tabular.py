@@ -6,12 +6,23 @@ import csv
 import io
 
 # A cell starting with one of these is a formula to Excel and LibreOffice ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Spreadsheets skip leading blanks and line breaks when they look for a formula (" =1+1",
+# "\n@SUM(A1)"), and a leading tab or carriage return is itself a known trigger.
+BLANK_STARTS = ("\t", "\r", "\n")
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula, blanks before it and all."""
+    return text.startswith(BLANK_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
 
 
 def safe_cell(value):
-    """Numbers and empty cells as they are; text that would start a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Numbers and empty cells as they are; text that could start a formula gets a leading '.
+
+    The one rule for every CSV the app writes (exports, packets, the audit log).
+    """
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 
