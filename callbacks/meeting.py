@@ -5,10 +5,10 @@ from __future__ import annotations
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 
-from kcstat_dash import web_asking
-from kcstat_dash.extensions import db
 from kcstat_dash.services import measures, questions
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.web import asking
+from kcstat_dash.web.extensions import db
 from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_options
 
 # The question ids a browser remembers having said "me too" to (its latest votes).
@@ -44,7 +44,7 @@ def choose_flag(measure_slug, _clicks, current_period):
 def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browser_id):
     """Ask through the same service as the API; show what happened in the status region."""
     try:
-        question = web_asking.ask(db.session, browser_id=browser_id, meeting_id=meeting_id,
+        question = asking.ask(db.session, browser_id=browser_id, meeting_id=meeting_id,
                                   text=text, display_name=display_name,
                                   measure=None if measure_slug in (None, "", NO_MEASURE)
                                   else measure_slug,
@@ -68,7 +68,7 @@ def vote(_clicks, browser_id, my_votes):
         return no_update, no_update
     question_id = int(triggered["id"])
     try:
-        _count, added = web_asking.upvote(db.session, question_id, browser_id)
+        _count, added = asking.upvote(db.session, question_id, browser_id)
     except questions.QuestionRejected as rejected:
         return rejected.message, no_update
     # A change of this store makes the page fetch the feed (assets/meeting_live.js).
@@ -78,7 +78,7 @@ def vote(_clicks, browser_id, my_votes):
 
 
 def register(app: dash.Dash) -> None:
-    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/live_poll.py);
+    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/web/live_feed/poll.py);
     # it sets the feed, its summary and the version with set_props when the answer arrives.
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="pollFeed"),

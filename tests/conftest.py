@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kcstat_dash.app import create_app
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.migrate import upgrade
 from kcstat_dash.settings import Settings, normalise_database_url
+from kcstat_dash.web.app import create_app
 
 POSTGRES_URL = os.environ.get("KCSTAT_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI") == "true"

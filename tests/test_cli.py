@@ -10,10 +10,10 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
 
-from kcstat_dash.cli import main
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import ImportRun, Measure, Observation, ServiceRequest
 from kcstat_dash.sample_data import KC311_FILES, PUBLISHED_FIGURES
+from kcstat_dash.web.cli import main
 from tests.conftest import DATA_DIR
 
 SMALL = DATA_DIR / "kc311_small.csv"

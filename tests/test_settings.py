@@ -43,7 +43,7 @@ def test_secret_key_is_required_outside_debug():
 
 
 def test_the_app_refuses_to_start_without_a_secret_key():
-    from kcstat_dash.app import create_app
+    from kcstat_dash.web.app import create_app
 
     with pytest.raises(SettingsError):
         create_app()

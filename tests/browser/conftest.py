@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from kcstat_dash.app import create_app
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
+from kcstat_dash.web.app import create_app
 from tests.conftest import IN_CI, make_settings
 
 CHROMIUM = "/usr/bin/chromium"
