@@ -78,7 +78,8 @@ def vote(_clicks, browser_id, my_votes):
 
 
 def register(app: dash.Dash) -> None:
-    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/web/live_feed/poll.py);
+    # The poll brings the rebuilt feed itself when the version changed
+    # (kcstat_dash/web/live_feed/poll.py);
     # it sets the feed, its summary and the version with set_props when the answer arrives.
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="pollFeed"),

@@ -69,7 +69,8 @@ class Settings:
         the commands that sign nothing): without ``SECRET_KEY`` they run on a throwaway key.
         """
         values = dict(
-            database_url=normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url()),
+            database_url=normalise_database_url(os.environ.get("DATABASE_URL")
+                                                or default_database_url()),
             secret_key=os.environ.get("SECRET_KEY", ""),
             debug=_flag("KCSTAT_DEBUG"),
             redis_url=os.environ.get("REDIS_URL") or None,

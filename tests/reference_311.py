@@ -27,7 +27,8 @@ def on_time_rate(frame) -> dict[str, float]:
     flagged = frame[frame["EXCEEDED EST TIMEFRAME"].str.strip().isin(["Y", "N"])]
     result = {}
     for month, group in flagged.groupby("month"):
-        result[month] = 100.0 * (group["EXCEEDED EST TIMEFRAME"].str.strip() == "N").sum() / len(group)
+        on_time = (group["EXCEEDED EST TIMEFRAME"].str.strip() == "N").sum()
+        result[month] = 100.0 * on_time / len(group)
     return result
 
 
@@ -39,4 +40,5 @@ def median_days_to_close(frame) -> dict[str, float]:
 
 
 def potholes(frame) -> pd.DataFrame:
-    return frame[(frame["TYPE"].str.strip() == "Pothole") | (frame["CATEGORY"].str.strip() == "Pothole")]
+    return frame[(frame["TYPE"].str.strip() == "Pothole")
+                 | (frame["CATEGORY"].str.strip() == "Pothole")]

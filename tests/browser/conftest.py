@@ -118,7 +118,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
-                     + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                     + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
+                                 else str(n["target"])
                                  for n in v["nodes"][:3]) for v in violations)
 
 
