@@ -33,8 +33,12 @@ def migrated_database(settings: Settings):
 
 
 def connected_database(settings: Settings):
-    # For commands that only read: they leave the schema as they find it.
+    """The database as it is, for commands that only read: they never change its schema."""
+    from sqlalchemy import inspect
+
     db.configure(settings.database_url)
+    if not inspect(db.engine).has_table("alembic_version"):
+        raise click.ClickException("the database has no schema yet; run kcstat init-db first")
     return db
 
 

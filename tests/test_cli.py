@@ -46,6 +46,21 @@ def blank_database_url(backend, request, tmp_path) -> str:
     return url
 
 
+@pytest.mark.parametrize("command", [["export-open-data"], ["verify-citation", "abc"]])
+def test_read_only_commands_never_migrate(blank_database_url, monkeypatch, command):
+    from click.testing import CliRunner
+
+    monkeypatch.setenv("DATABASE_URL", blank_database_url)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    assert "run kcstat init-db first" in result.output
+    db.engine.dispose()
+    engine = create_engine(blank_database_url)
+    tables = inspect(engine).get_table_names()
+    engine.dispose()
+    assert tables == []
+
+
 def test_init_db_creates_the_schema_on_an_empty_database(blank_database_url, monkeypatch):
     from click.testing import CliRunner
 

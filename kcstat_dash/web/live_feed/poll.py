@@ -30,7 +30,6 @@ from kcstat_dash.web.extensions import db
 from kcstat_dash.web.live_feed.plain_reader import reader
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
-ALWAYS = -1  # a ``known`` no version ever equals: versions start at 0 and only grow
 
 # One primary-key read of one integer, on a plain connection kept for it (plain_reader.py).
 VERSION_QUERY = select(Meeting.feed_version).where(Meeting.id == bindparam("meeting_id"))
