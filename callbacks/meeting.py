@@ -45,10 +45,10 @@ def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browse
     """Ask through the same service as the API; show what happened in the status region."""
     try:
         question = asking.ask(db.session, browser_id=browser_id, meeting_id=meeting_id,
-                                  text=text, display_name=display_name,
-                                  measure=None if measure_slug in (None, "", NO_MEASURE)
-                                  else measure_slug,
-                                  period=None if period in (None, "", LATEST_PERIOD) else period)
+                              text=text, display_name=display_name,
+                              measure=None if measure_slug in (None, "", NO_MEASURE)
+                              else measure_slug,
+                              period=None if period in (None, "", LATEST_PERIOD) else period)
     except questions.QuestionRejected as rejected:
         return html.Div(rejected.message, className="alert alert-danger ask-error"), no_update
     if question.status in questions.PUBLIC_STATUSES:
