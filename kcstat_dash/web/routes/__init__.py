@@ -1,4 +1,4 @@
-"""The Flask routes that are not Dash pages: JSON API, health, and (later) login and exports."""
+"""The Flask routes that are not Dash pages: JSON API, health, sign-in, downloads, audit log."""
 
 from __future__ import annotations
 
