@@ -90,7 +90,7 @@
     },
 
     /* The meeting and ask pages' poll: each tick sends the version the page shows, and the
-       answer carries the rebuilt feed only when that changed (kcstat_dash/live_poll.py). A new
+       answer carries the rebuilt feed only when that changed (kcstat_dash/web/live_feed/poll.py). A new
        order, or a "me too" just counted, asks for the feed at once (known=-1). The feed comes
        as Dash components with, beside it, the pressed look of each question's button, which
        is swapped in where this browser has voted.

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(_run_one(key, context))
         served = [k for k in chosen if k != "e"]
         if served:
-            with Gunicorn("kcstat_dash.wsgi:server", env=env, workers=args.workers,
+            with Gunicorn("kcstat_dash.web.wsgi:server", env=env, workers=args.workers,
                           log=log_dir / "gunicorn-app.log") as app:
                 context.app = app
                 for key in served:

@@ -73,7 +73,7 @@ class BenchDatabase:
 
 def prepare(database: BenchDatabase) -> int:
     """Migrate, load the embedded sample and open a live meeting; returns the meeting's id."""
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.migrate import upgrade
     from kcstat_dash.services.data_load import load_sample
 

@@ -1,7 +1,7 @@
 """How the bench talks to the app's meeting features, in one place: the paths, the poll, asking.
 
 The scenarios follow the app's real protocol (layouts/meeting.py, assets/meeting_live.js,
-kcstat_dash/live_poll.py): every second each attendee's page GETs
+kcstat_dash/web/live_feed/poll.py): every second each attendee's page GETs
 ``/api/meetings/<id>/version?known=<the version it shows>&order=newest``; when the version has
 changed, that same answer carries the rebuilt feed. When the app changes how a page polls or
 where a question is posted, this module is the one to update.

@@ -23,7 +23,8 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``with Gunicorn("kcstat_dash.wsgi:server", env) as server:`` serves until the block ends."""
+    """``with Gunicorn("kcstat_dash.web.wsgi:server", env) as server:`` serves until the block
+    ends."""
 
     def __init__(self, target: str, env: dict[str, str] | None = None, workers: int | None = None,
                  ready_path: str = "/healthz", log: Path | None = None):

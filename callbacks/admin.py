@@ -8,9 +8,10 @@ import dash
 from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from kcstat_dash.auth import ADMIN, require_role
-from kcstat_dash.extensions import db
 from kcstat_dash.services import accounts, audit
+from kcstat_dash.services.accounts import ADMIN
+from kcstat_dash.web.auth import require_role
+from kcstat_dash.web.extensions import db
 from layouts import admin as view
 from layouts.staff import message
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, no_update
 
-from kcstat_dash.extensions import db
-from kcstat_dash.public_url import public_base_url
 from kcstat_dash.services import citations, measures
 from kcstat_dash.services.formatting import is_period
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.public_url import public_base_url
 from layouts.charts import clicked_period
 from layouts.citing import citation_created, cite_error
 

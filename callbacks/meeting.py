@@ -5,11 +5,11 @@ from __future__ import annotations
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 
-from kcstat_dash import web_asking
-from kcstat_dash.extensions import db
 from kcstat_dash.services import measures, questions
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.services.public_input import record_id
+from kcstat_dash.web import asking
+from kcstat_dash.web.extensions import db
 from layouts.charts import clicked_period
 from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_options
 
@@ -44,11 +44,11 @@ def choose_flag(measure_slug, _clicks, current_period):
 def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browser_id):
     """Ask through the same service as the API; show what happened in the status region."""
     try:
-        question = web_asking.ask(db.session, browser_id=browser_id, meeting_id=meeting_id,
-                                  text=text, display_name=display_name,
-                                  measure=None if measure_slug in (None, "", NO_MEASURE)
-                                  else measure_slug,
-                                  period=None if period in (None, "", LATEST_PERIOD) else period)
+        question = asking.ask(db.session, browser_id=browser_id, meeting_id=meeting_id,
+                              text=text, display_name=display_name,
+                              measure=None if measure_slug in (None, "", NO_MEASURE)
+                              else measure_slug,
+                              period=None if period in (None, "", LATEST_PERIOD) else period)
     except questions.QuestionRejected as rejected:
         return html.Div(rejected.message, className="alert alert-danger ask-error"), no_update
     if question.status in questions.PUBLIC_STATUSES:
@@ -70,7 +70,7 @@ def vote(_clicks, browser_id, my_votes):
     if question_id is None:
         return questions.NOT_PUBLIC_MESSAGE, no_update
     try:
-        _count, added = web_asking.upvote(db.session, question_id, browser_id)
+        _count, added = asking.upvote(db.session, question_id, browser_id)
     except questions.QuestionRejected as rejected:
         return rejected.message, no_update
     # A change of this store makes the page fetch the feed (assets/meeting_live.js).
@@ -80,7 +80,8 @@ def vote(_clicks, browser_id, my_votes):
 
 
 def register(app: dash.Dash) -> None:
-    # The poll brings the rebuilt feed itself when the version changed (kcstat_dash/live_poll.py);
+    # The poll brings the rebuilt feed itself when the version changed
+    # (kcstat_dash/web/live_feed/poll.py);
     # it sets the feed, its summary and the version with set_props when the answer arrives.
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="pollFeed"),

@@ -6,10 +6,11 @@ import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from kcstat_dash.auth import MODERATE, require_role
-from kcstat_dash.extensions import db
 from kcstat_dash.models import Question
 from kcstat_dash.services import meeting_control, moderation
+from kcstat_dash.services.accounts import MODERATE
+from kcstat_dash.web.auth import require_role
+from kcstat_dash.web.extensions import db
 from layouts import moderate as view
 from layouts.staff import message
 

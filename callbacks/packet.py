@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
-from kcstat_dash.extensions import db
-from kcstat_dash.public_url import public_base_url
 from kcstat_dash.services import citations
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.public_url import public_base_url
 from layouts.packet import packet_body
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dash
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.meetings import MeetingNotFound
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import public_feed
+from kcstat_dash.web.extensions import db
 from layouts.projector import PROJECTOR_QUESTIONS, projector_body
 
 

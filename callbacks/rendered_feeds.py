@@ -4,7 +4,7 @@ When a question is approved every attendee's page notices within a second, and e
 rebuilt feed. Building it (two queries, a few hundred components, their JSON) costs tens of
 milliseconds; a thousand attendees meant seconds of CPU per approval. The feed is the same for
 all of them, so each worker builds it once per version, serialised and gzipped, and the poll
-(kcstat_dash/live_poll.py) sends those bytes.
+(kcstat_dash/web/live_feed/poll.py) sends those bytes.
 
 Each browser marks its own "me too" votes: the answer carries, beside the feed, the pressed
 version of each question's button (``voted``), and assets/meeting_live.js swaps those in for
@@ -23,9 +23,9 @@ from collections import OrderedDict
 
 from plotly.io.json import to_json_plotly
 
-from kcstat_dash.extensions import db
-from kcstat_dash.live_poll import FeedBody
 from kcstat_dash.services import questions
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.live_feed.poll import FeedBody
 from layouts.qa_feed import feed_items, feed_summary, upvote_button
 
 # A few meetings times two orders, and the last versions of each: old ones are never asked for.

@@ -6,10 +6,11 @@ import dash
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from kcstat_dash.auth import STEWARD, require_role
-from kcstat_dash.extensions import db
 from kcstat_dash.services import measures, stewardship
+from kcstat_dash.services.accounts import STEWARD
 from kcstat_dash.services.moderation import ModerationError
+from kcstat_dash.web.auth import require_role
+from kcstat_dash.web.extensions import db
 from layouts import steward as view
 from layouts.staff import message
 

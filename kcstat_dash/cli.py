@@ -1,29 +1,44 @@
-"""The ``kcstat`` command: set up the database, import data, load the demo, serve the app."""
+"""The ``kcstat`` command's domain half: set up the database, import data, load the demo, cite.
+
+Serving the app is the web's business: ``kcstat demo`` and ``kcstat serve`` are added to these
+commands by ``kcstat_dash/web/cli.py``, the entry point that ``pip install`` puts on the PATH.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 from tqdm import tqdm
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.settings import Settings, SettingsError
 
 
-def _settings(**overrides) -> Settings:
+def settings_from_env(**overrides) -> Settings:
+    """The environment's settings for a local command: a throwaway key when SECRET_KEY is unset
+    (these commands sign nothing that outlives them)."""
     try:
-        return Settings.from_env(**overrides)
+        return Settings.from_env(allow_generated_secret=True, **overrides)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def _database(settings: Settings):
+def migrated_database(settings: Settings):
+    """The database, its schema first brought up to date (for commands that write)."""
     from kcstat_dash.migrate import upgrade
 
     upgrade(settings.database_url)
+    return connected_database(settings)
+
+
+def connected_database(settings: Settings):
+    """The database as it is, for commands that only read: they never change its schema."""
+    from sqlalchemy import inspect
+
     db.configure(settings.database_url)
+    if not inspect(db.engine).has_table("alembic_version"):
+        raise click.ClickException("the database has no schema yet; run kcstat init-db first")
     return db
 
 
@@ -40,8 +55,8 @@ def main() -> None:
 @main.command("init-db")
 def init_db() -> None:
     """Create the schema (apply every migration) on DATABASE_URL."""
-    settings = _settings(debug=True)
-    _database(settings)
+    settings = settings_from_env()
+    migrated_database(settings)
     click.echo(f"Database ready: {settings.database_url.split('@')[-1]}")
 
 
@@ -55,7 +70,7 @@ def import_311(files: tuple[str, ...], progress: bool | None, citywide: bool) ->
     """Import 311 CSV exports from data.kcmo.org (either dataset's columns), then recompute."""
     from kcstat_dash.services.data_load import import_311_paths
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     show = sys.stderr.isatty() if progress is None else progress
     with _progress(show) as bar:
         report = import_311_paths(database, files, bar, citywide=citywide)
@@ -81,8 +96,8 @@ def import_socrata_command(dataset_id: str, where: str | None, since, page_size:
     """Import 311 requests from data.kcmo.org (7at3-sxhp or d4px-6rwg), then recompute."""
     from kcstat_dash.services.socrata_import import SocrataImportError, import_socrata
 
-    settings = _settings(debug=True)
-    database = _database(settings)
+    settings = settings_from_env()
+    database = migrated_database(settings)
     show = sys.stderr.isatty() if progress is None else progress
     try:
         with _progress(show) as bar:
@@ -102,7 +117,7 @@ def import_figures_command(file: str) -> None:
     from kcstat_dash.services.figures_import import import_figures
     from kcstat_dash.services.requests_import import ImportFileError
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     try:
         with database.transaction() as session:
             count = import_figures(session, file)
@@ -123,7 +138,7 @@ def set_target_command(slug: str, value: str, effective_from: str, note: str | N
     from kcstat_dash.services.moderation import ModerationError
     from kcstat_dash.services.stewardship import set_target
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     number = "" if value.strip().lower() == "none" else value
     try:
         with database.transaction() as session:
@@ -140,7 +155,7 @@ def import_targets_command(file: str) -> None:
     """Set targets in bulk from a CSV file (slug, value, effective_from, note), all or none."""
     from kcstat_dash.services.stewardship import TargetFileError, import_targets
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     try:
         with database.transaction() as session:
             done = import_targets(session, file)
@@ -154,7 +169,7 @@ def recompute() -> None:
     """Recompute every 311 measure and the data's coverage from the stored requests."""
     from kcstat_dash.services.measures import recompute_311_measures
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     with database.transaction() as session:
         count = recompute_311_measures(session)
     click.echo(f"Measures recomputed: {count} observations.")
@@ -172,12 +187,12 @@ def ingest_social(follow: bool, interval: float) -> None:
 
     from kcstat_dash.services.social import runner
 
-    settings = _settings(debug=True)
+    settings = settings_from_env()
     sources = runner.configured_sources(settings)
     if not sources:
         raise click.ClickException(runner.NOT_CONFIGURED)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    database = _database(settings)
+    database = migrated_database(settings)
 
     def report(reports, errors) -> None:
         for done in reports:
@@ -200,11 +215,12 @@ def ingest_social(follow: bool, interval: float) -> None:
         raise SystemExit(1)
 
 
-def _load_demo(reload: bool) -> None:
+def load_demo(reload: bool) -> None:
+    """Create the database and load the embedded sample (``kcstat demo`` without serving)."""
     from kcstat_dash.services.data_load import load_sample
     from kcstat_dash.services.measures import request_total
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     with database.transaction() as session:
         already = request_total(session)
     if already and not reload:
@@ -237,35 +253,6 @@ def _recompute_if_older(database) -> None:
             recompute_311_measures(session)
 
 
-def _serve(host: str, port: int) -> None:
-    from kcstat_dash.app import create_app
-
-    app = create_app(_settings(debug=not os.environ.get("SECRET_KEY")))
-    click.echo(f"KCStat Dash on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=False)
-
-
-@main.command()
-@click.option("--serve/--no-serve", default=True, help="Serve the app after loading.")
-@click.option("--reload", is_flag=True, help="Import the sample again even if it is loaded.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8050, show_default=True, envvar="PORT")
-def demo(serve: bool, reload: bool, host: str, port: int) -> None:
-    """Create the database, load the embedded Kansas City sample, and serve the app."""
-    _load_demo(reload)
-    if serve:
-        _serve(host, port)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8050, show_default=True, envvar="PORT")
-def serve(host: str, port: int) -> None:
-    """Serve the app (development server; use gunicorn in production, see the Procfile)."""
-    _database(_settings(debug=True))
-    _serve(host, port)
-
-
 @main.command()
 @click.argument("measure")
 @click.argument("period")
@@ -273,8 +260,8 @@ def cite(measure: str, period: str) -> None:
     """Cite a measure's value for a period (YYYY-MM or FY####); prints the id and texts."""
     from kcstat_dash.services import citations, measures
 
-    settings = _settings(debug=True)
-    database = _database(settings)
+    settings = settings_from_env()
+    database = migrated_database(settings)
     try:
         with database.transaction() as session:
             citation = citations.create_citation(session, measure, period)
@@ -298,7 +285,7 @@ def verify_citation(citation_id: str) -> None:
     (value, n, target, status, narrative, data through)."""
     from kcstat_dash.services import citations
 
-    database = _database(_settings(debug=True))
+    database = connected_database(settings_from_env())
     with database.transaction() as session:
         try:
             citation = citations.get_citation(session, citation_id)
@@ -326,7 +313,7 @@ def export_open_data(fmt: str, output) -> None:
     """Every measure and observation, as the /exports/open-data download gives them."""
     from kcstat_dash.services import open_data
 
-    database = _database(_settings(debug=True))
+    database = connected_database(settings_from_env())
     with database.transaction() as session:
         body = (open_data.open_data_csv(session) if fmt == "csv"
                 else open_data.open_data_json(session))
@@ -343,7 +330,7 @@ def create_moderator(email: str, role: str, password: str) -> None:
     """Create a staff account; the password is stored only as a salted scrypt hash."""
     from kcstat_dash.services.accounts import AccountError, create_user
 
-    database = _database(_settings(debug=True))
+    database = migrated_database(settings_from_env())
     try:
         with database.transaction() as session:
             user = create_user(session, email, password, role)

@@ -10,9 +10,6 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
-from sqlalchemy.sql import Select
-
-from kcstat_dash.plain_reader import PlainReader
 
 
 @contextmanager
@@ -81,12 +78,10 @@ class Database:
         self.engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
         self.session: scoped_session[Session] | None = None
-        self._readers: dict[int, PlainReader] = {}
 
     def configure(self, url: str) -> None:
         if self.engine is not None:
-            self.engine.dispose()  # closes the readers' connections too
-        self._readers = {}
+            self.engine.dispose()  # closes the live feed's plain readers' connections too
         self.engine = make_engine(url)
         self._factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self._factory)
@@ -109,14 +104,11 @@ class Database:
         finally:
             session.close()
 
-    def reader(self, statement: Select) -> PlainReader:
-        """A reader of ``statement`` on plain connections of its own (plain_reader.py), made once."""
-        assert self.engine is not None, "Database.configure() has not been called"
-        found = self._readers.get(id(statement))
-        if found is None or found.engine is not self.engine:
-            found = self._readers[id(statement)] = PlainReader(self.engine, statement)
-        return found
-
     def remove(self, _exc=None) -> None:
         if self.session is not None:
             self.session.remove()
+
+
+# The one Database of a process: the app factory and the CLI configure it, request handlers
+# use its scoped session, everything else opens sessions from it.
+db = Database()

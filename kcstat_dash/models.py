@@ -74,7 +74,8 @@ class Area(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
 
-    measures: Mapped[list[Measure]] = relationship(back_populates="area", order_by="Measure.position")
+    measures: Mapped[list[Measure]] = relationship(back_populates="area",
+                                                   order_by="Measure.position")
 
 
 class Measure(Base):
@@ -104,7 +105,8 @@ class Measure(Base):
         back_populates="measure", order_by="Observation.period", cascade="all, delete-orphan"
     )
     targets: Mapped[list[MeasureTarget]] = relationship(
-        back_populates="measure", order_by="MeasureTarget.effective_from", cascade="all, delete-orphan"
+        back_populates="measure", order_by="MeasureTarget.effective_from",
+        cascade="all, delete-orphan"
     )
 
 
@@ -131,7 +133,8 @@ class Observation(Base):
     __tablename__ = "observation"
     __table_args__ = (UniqueConstraint("measure_id", "period"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"),
+                                            index=True)
     period: Mapped[str] = mapped_column(String(10))
     value: Mapped[float] = mapped_column(Float)
     # n: how many requests the value is computed from (see services/statistics).
@@ -159,7 +162,8 @@ class NeighborhoodObservation(Base):
     __tablename__ = "neighborhood_observation"
     __table_args__ = (UniqueConstraint("measure_id", "neighborhood"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"),
+                                            index=True)
     neighborhood: Mapped[str] = mapped_column(String(120))
     nbh_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
     window: Mapped[str] = mapped_column(String(40))
@@ -172,7 +176,8 @@ class Narrative(Base):
 
     __tablename__ = "narrative"
     id: Mapped[int] = mapped_column(primary_key=True)
-    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"),
+                                            index=True)
     period: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
@@ -185,7 +190,8 @@ class PeerComparison(Base):
     __tablename__ = "peer_comparison"
     __table_args__ = (UniqueConstraint("measure_id", "period", "peer_name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"),
+                                            index=True)
     period: Mapped[str] = mapped_column(String(10))
     peer_name: Mapped[str] = mapped_column(String(200))
     value: Mapped[float] = mapped_column(Float)

@@ -76,12 +76,20 @@ class Settings:
     # Proxies in front of the app whose X-Forwarded-For is trusted (1 on Heroku): without it
     # every client would share the router's address, and per-client rate limits would be moot.
     trusted_proxies: int = 0
+    # True when SECRET_KEY was unset and a throwaway key was made: a local run (debug, tests,
+    # or a local command that asked for it), whose sessions end with the process.
+    generated_secret: bool = False
 
     @classmethod
-    def from_env(cls, **overrides) -> Settings:
-        """Read the environment; ``SECRET_KEY`` is required unless debugging or testing."""
+    def from_env(cls, *, allow_generated_secret: bool = False, **overrides) -> Settings:
+        """Read the environment; ``SECRET_KEY`` is required unless debugging or testing.
+
+        ``allow_generated_secret`` is for local commands (``kcstat demo``, ``kcstat serve``, and
+        the commands that sign nothing): without ``SECRET_KEY`` they run on a throwaway key.
+        """
         values = dict(
-            database_url=normalise_database_url(os.environ.get("DATABASE_URL") or default_database_url()),
+            database_url=normalise_database_url(os.environ.get("DATABASE_URL")
+                                                or default_database_url()),
             secret_key=os.environ.get("SECRET_KEY", ""),
             debug=_flag("KCSTAT_DEBUG"),
             redis_url=os.environ.get("REDIS_URL") or None,
@@ -100,20 +108,18 @@ class Settings:
             values["database_url"] = normalise_database_url(values["database_url"])
         settings = cls(**values)
         if not settings.secret_key:
-            if not (settings.debug or settings.testing):
+            if not (settings.debug or settings.testing or allow_generated_secret):
                 raise SettingsError(
                     "SECRET_KEY must be set outside debug mode "
                     "(set KCSTAT_DEBUG=1 for a local run, or export SECRET_KEY)."
                 )
             # A throwaway key for local runs: sessions do not outlive the process.
-            settings = cls(**{**values, "secret_key": secrets.token_hex(32)})
+            settings = cls(**{**values, "secret_key": secrets.token_hex(32),
+                              "generated_secret": True})
         return settings
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
     def secure_cookies(self) -> bool:
-        """Cookies are Secure everywhere but local debugging and tests, which run on plain HTTP."""
-        return not (self.debug or self.testing)
+        """Cookies are Secure everywhere but local runs (debugging, tests, a throwaway key),
+        which are served on plain HTTP."""
+        return not (self.debug or self.testing or self.generated_secret)

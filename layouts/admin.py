@@ -8,9 +8,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.auth import ADMIN, current_staff, staff_may
-from kcstat_dash.services.accounts import ROLES
+from kcstat_dash.services.accounts import ADMIN, ROLES
 from kcstat_dash.timezone import format_local
+from kcstat_dash.web.auth import current_staff, staff_may
 from layouts.staff import select, signin_required, text_input
 
 ACTION_FILTERS = [{"label": "Every action", "value": ""},

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services import measures
 from kcstat_dash.services.areas import AREAS
+from kcstat_dash.web.extensions import db
 from layouts.components import empty_state
 from layouts.overview import measures_table
 

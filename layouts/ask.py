@@ -10,9 +10,9 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services import questions
 from kcstat_dash.services.meeting_page import ask_page
+from kcstat_dash.web.extensions import db
 from layouts.meeting import ask_form, feed_section, meeting_heading
 from layouts.meetings import meeting_in_path, meeting_not_found
 

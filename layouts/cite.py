@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import dash
 from dash import html
 
-from kcstat_dash.extensions import db
-from kcstat_dash.public_url import public_base_url
 from kcstat_dash.services import citations
 from kcstat_dash.timezone import format_local
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.public_url import public_base_url
 from layouts.citing import add_to_packet_button, copy_field, snapshot_list, verification_panel
 from layouts.components import empty_state
 

@@ -6,9 +6,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services import measures
 from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.web.extensions import db
 from layouts.charts import neighborhood_map, trend_figure
 from layouts.citing import cite_section
 from layouts.components import empty_state, period_text, status_badge, target_text

@@ -6,10 +6,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services import questions
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.services.meeting_page import meeting_page
+from kcstat_dash.web.extensions import db
 from layouts.charts import trend_figure
 from layouts.components import period_text, status_badge, target_text
 from layouts.measure import chart_summary
@@ -136,7 +136,7 @@ def feed_section(summary: dict, feed: dict) -> html.Section:
         # The questions this browser said "me too" to, marked on each feed it is sent.
         dcc.Store(id="my-votes", storage_type="local"),
         # Every second each browser asks for the version number; the answer brings the feed
-        # only when that number changed (assets/meeting_live.js, kcstat_dash/live_poll.py).
+        # only when that number changed (assets/meeting_live.js, kcstat_dash/web/live_feed/poll.py).
         dcc.Interval(id="feed-poll", interval=POLL_MILLISECONDS,
                      disabled=summary["status"] == "ended"),
     ], className="feed-section", **{"aria-labelledby": "feed-heading"})

@@ -8,9 +8,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services import meetings
 from kcstat_dash.timezone import format_local
+from kcstat_dash.web.extensions import db
 from layouts.components import empty_state
 
 STATUS_TEXT = {"scheduled": "Scheduled", "live": "Live now", "ended": "Ended"}

@@ -6,8 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services import measures
+from kcstat_dash.web.extensions import db
 from layouts.components import period_text, status_badge, target_text, value_text
 
 

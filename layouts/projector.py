@@ -5,10 +5,10 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from kcstat_dash.extensions import db
 from kcstat_dash.services.formatting import format_value
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.questions import public_feed
+from kcstat_dash.web.extensions import db
 from layouts.components import period_text, status_badge, target_text
 from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart

@@ -6,8 +6,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.auth import ADMIN, MODERATE, STEWARD, current_staff
+from kcstat_dash.services.accounts import ADMIN, MODERATE, STEWARD
 from kcstat_dash.services.areas import AREAS
+from kcstat_dash.web.auth import current_staff
 
 
 def navigation() -> dbc.Navbar:

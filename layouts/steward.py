@@ -6,11 +6,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.auth import STEWARD, current_staff, staff_may
-from kcstat_dash.extensions import db
 from kcstat_dash.services import stewardship
+from kcstat_dash.services.accounts import STEWARD
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.timezone import format_local
+from kcstat_dash.web.auth import current_staff, staff_may
+from kcstat_dash.web.extensions import db
 from layouts.staff import select, signin_required, text_input, textarea
 
 

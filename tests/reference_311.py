@@ -65,7 +65,8 @@ def on_time_rate(frame) -> dict[str, tuple[float, int]]:
     for month, group in frame.groupby("month"):
         known = group[group.apply(_outcome_known, axis=1)]
         if len(known):
-            on_time = ((known["STATUS"] == "RESOL") & (known["EXCEEDED EST TIMEFRAME"] == "N")).sum()
+            resolved = known["STATUS"] == "RESOL"
+            on_time = (resolved & (known["EXCEEDED EST TIMEFRAME"] == "N")).sum()
             result[month] = (100.0 * on_time / len(known), len(known))
     return result
 

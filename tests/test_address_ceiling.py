@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kcstat_dash import web_asking
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.services import questions
+from kcstat_dash.web import asking
 from tests.test_questions_api import live_meeting, stored_count
 
 # A venue shares one address, so the ceiling is high: 120 questions a minute from one address.
@@ -16,7 +16,7 @@ CEILING = 120
 def _ask(app, meeting_id: int, browser: int, address: str):
     with app.server.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
         try:
-            return web_asking.ask(db.session, browser_id=f"browser-{browser:012d}",
+            return asking.ask(db.session, browser_id=f"browser-{browser:012d}",
                                   meeting_id=meeting_id, text=f"Question {browser}")
         finally:
             db.remove()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Measure, Meeting, Observation
 from layouts import ask
 from tests.test_meeting_pages import find_ids, live_id, texts

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Citation, Narrative
 from kcstat_dash.services import citations, measures
 from kcstat_dash.services.data_load import import_311_paths

@@ -48,7 +48,7 @@ def test_hash_verifies_from_the_json_alone(client):
 
 
 def test_public_base_url_setting_is_used_for_permanent_links(sample_database_url):
-    from kcstat_dash.app import create_app
+    from kcstat_dash.web.app import create_app
 
     app = create_app(make_settings(sample_database_url,
                                    public_base_url="https://kcstat.example.org"))

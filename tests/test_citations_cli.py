@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kcstat_dash.cli import main
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.services import measures
 
 

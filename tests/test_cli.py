@@ -10,10 +10,10 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, func, inspect, select
 
-from kcstat_dash.cli import main
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import ImportRun, Measure, Observation, ServiceRequest
 from kcstat_dash.sample_data import KC311_FILES, PUBLISHED_FIGURES
+from kcstat_dash.web.cli import main
 from tests.conftest import DATA_DIR
 
 SMALL = DATA_DIR / "kc311_small.csv"
@@ -44,6 +44,21 @@ def blank_database_url(backend, request, tmp_path) -> str:
     url = server.create(name)
     request.addfinalizer(lambda: (db.engine and db.engine.dispose(), server.drop(name)))
     return url
+
+
+@pytest.mark.parametrize("command", [["export-open-data"], ["verify-citation", "abc"]])
+def test_read_only_commands_never_migrate(blank_database_url, monkeypatch, command):
+    from click.testing import CliRunner
+
+    monkeypatch.setenv("DATABASE_URL", blank_database_url)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    assert "run kcstat init-db first" in result.output
+    db.engine.dispose()
+    engine = create_engine(blank_database_url)
+    tables = inspect(engine).get_table_names()
+    engine.dispose()
+    assert tables == []
 
 
 def test_init_db_creates_the_schema_on_an_empty_database(blank_database_url, monkeypatch):

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import ImportRun
 from kcstat_dash.sample_data import NEIGHBORHOODS_GEOJSON
 from kcstat_dash.services import coverage, measures

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Area, Measure, Meeting, Observation, Question
 
 PERIODS = [("pothole-on-time-rate", "2019-03"), ("311-requests", "2020-01")]

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Question
 from kcstat_dash.services import feed_version
 
@@ -95,12 +95,13 @@ def test_only_get_is_answered_and_an_unknown_meeting_is_a_404(client, app):
 
 
 def test_a_dropped_connection_is_replaced_and_the_poll_still_answers(client, app):
-    from kcstat_dash.live_poll import VERSION_QUERY
+    from kcstat_dash.web.live_feed.plain_reader import reader as plain_reader
+    from kcstat_dash.web.live_feed.poll import VERSION_QUERY
 
     meeting = _live(client)
     path = _version_path(meeting)
     assert client.get(path).status_code == 200
-    reader = db.reader(VERSION_QUERY)
+    reader = plain_reader(db, VERSION_QUERY)
     if db.engine.dialect.name == "postgresql":
         # The server ends the session under the reader, as a restart or a proxy timeout would.
         with db.engine.connect() as admin:
@@ -116,10 +117,11 @@ def test_a_dropped_connection_is_replaced_and_the_poll_still_answers(client, app
 def test_the_reader_keeps_no_more_connections_than_reads_ran_at_once(app, client):
     """The development server runs each request on a thread of its own: one connection per
     thread would leak one connection per poll."""
-    from kcstat_dash.live_poll import VERSION_QUERY
+    from kcstat_dash.web.live_feed.plain_reader import reader as plain_reader
+    from kcstat_dash.web.live_feed.poll import VERSION_QUERY
 
     meeting = _live(client)
-    reader = db.reader(VERSION_QUERY)
+    reader = plain_reader(db, VERSION_QUERY)
     answers = []
     for _ in range(50):
         thread = threading.Thread(target=lambda: answers.append(

@@ -8,7 +8,7 @@ import dash
 import pytest
 from sqlalchemy import event, func, select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Citation, Question
 from kcstat_dash.services.public_input import (
     MAX_JSON_DEPTH,

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.sample_data import KC311_FILES
 from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.data_load import import_311_paths

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.profanity import contains_profanity
 from layouts import meeting as meeting_layout

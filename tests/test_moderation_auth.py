@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from kcstat_dash.app import create_app
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import AuditEntry, MeasureTarget, Question, User
 from kcstat_dash.services import accounts
 from kcstat_dash.settings import Settings
+from kcstat_dash.web.app import create_app
 from tests.conftest import make_settings
 from tests.staff import (
     PASSWORD,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Narrative
 from kcstat_dash.services import measures
 from kcstat_dash.services.areas import AREAS

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Measure, Meeting, Observation, Question
 from kcstat_dash.services import feed_version, questions
 from kcstat_dash.services.questions import QuestionRejected, submit_question

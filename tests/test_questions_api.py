@@ -7,9 +7,9 @@ import os
 import pytest
 from sqlalchemy import func, select
 
-from kcstat_dash.app import create_app
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Question
+from kcstat_dash.web.app import create_app
 from tests.conftest import make_settings
 
 REDIS_URL = os.environ.get("KCSTAT_TEST_REDIS_URL")

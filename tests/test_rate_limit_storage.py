@@ -8,9 +8,9 @@ from limits import parse
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import update
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import RateLimitCounter
-from kcstat_dash.rate_limit_storage import DatabaseStorage
+from kcstat_dash.web.rate_limit_storage import DatabaseStorage
 
 
 def test_counts_add_up_and_clear(session):
@@ -64,6 +64,6 @@ def test_flask_limiter_strategy_refuses_past_the_limit(session):
 
 
 def test_the_app_uses_the_database_without_redis(app):
-    from kcstat_dash.extensions import limiter
+    from kcstat_dash.web.extensions import limiter
 
     assert isinstance(limiter.limiter.storage, DatabaseStorage)

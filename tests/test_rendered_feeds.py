@@ -9,10 +9,10 @@ from plotly.io.json import to_json_plotly
 from sqlalchemy import select
 
 from callbacks.rendered_feeds import poll_body
-from kcstat_dash import web_asking
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services import feed_version, questions
+from kcstat_dash.web import asking
 from layouts.qa_feed import feed_items, upvote_button
 
 VOTER = "0123456789abcdef0123456789abcdef"
@@ -75,7 +75,7 @@ def test_each_question_comes_with_its_pressed_button_for_browsers_that_voted(app
     question_id = _publish(meeting_id, "Can the city publish the repair backlog?")
     with db.transaction() as session:
         with app.server.test_request_context():
-            questions.upvote(session, question_id, web_asking.voter_key(VOTER))
+            questions.upvote(session, question_id, asking.voter_key(VOTER))
     sent = json.loads(poll_body(meeting_id, "newest", _version(meeting_id)).plain)["feed"]
     with db.transaction() as session:
         feed = questions.public_feed(session, meeting_id)

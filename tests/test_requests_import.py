@@ -33,7 +33,7 @@ def _count(session) -> int:
 
 
 def test_import_reads_every_row_including_multiline_fields(session):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     expected = len(_rows(SMALL))
     report = import_311_paths(db, [SMALL])
@@ -47,7 +47,7 @@ def test_import_reads_every_row_including_multiline_fields(session):
 
 
 def test_reimport_adds_nothing_and_changed_row_is_updated(session, tmp_path):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     import_311_paths(db, [SMALL])
     again = import_311_paths(db, [SMALL])
@@ -67,7 +67,7 @@ def test_reimport_adds_nothing_and_changed_row_is_updated(session, tmp_path):
 
 
 def test_truncated_neighborhood_names_are_repaired(session):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     import_311_paths(db, [SMALL])
     names = set(session.scalars(select(ServiceRequest.neighborhood).distinct()))
@@ -76,7 +76,7 @@ def test_truncated_neighborhood_names_are_repaired(session):
 
 
 def test_rows_without_timeframe_flag_are_kept_without_one(session):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     missing = [r["CASE ID"] for r in _rows(SMALL) if r["EXCEEDED EST TIMEFRAME"] not in ("Y", "N")]
     assert missing, "the fixture must contain rows lacking the flag"
@@ -112,7 +112,7 @@ def test_a_file_that_is_not_an_export_is_refused_by_name(tmp_path, content, line
 
 
 def test_a_bad_row_names_its_line_and_nothing_from_the_file_is_stored(session, tmp_path):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     rows = _rows(SMALL)
     rows[40]["CREATION DATE"] = "31/31/2019"
@@ -138,7 +138,7 @@ def test_a_bad_row_names_its_line_and_nothing_from_the_file_is_stored(session, t
 
 
 def test_current_dataset_fields_are_read(tmp_path, session):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     current = tmp_path / "d4px.csv"
     _write(current, [
@@ -167,7 +167,7 @@ def _stored(session) -> dict[str, dict]:
 
 
 def test_stored_rows_read_back_as_parsed_including_awkward_text(session, tmp_path):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     rows = _rows(SMALL)
     # Characters COPY's text format escapes, a quote and a non-ASCII name.
@@ -186,7 +186,7 @@ def test_times_in_the_hours_the_clocks_change_are_stored_as_local_to_utc_gives_t
                                                                                    tmp_path):
     from datetime import datetime
 
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.timezone import local_to_utc
 
     rows = _rows(SMALL)[:4]
@@ -205,7 +205,7 @@ def test_times_in_the_hours_the_clocks_change_are_stored_as_local_to_utc_gives_t
 
 
 def test_a_case_listed_twice_in_one_file_keeps_the_later_row(session, tmp_path):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     rows = _rows(SMALL)
     later = dict(rows[0], STATUS="OPEN" if rows[0]["STATUS"] != "OPEN" else "RESOL")
@@ -261,7 +261,7 @@ def test_a_row_with_more_fields_than_the_header_is_refused_by_line(tmp_path, row
 def test_a_failure_while_storing_leaves_nothing_of_the_file(session, tmp_path, monkeypatch):
     from sqlalchemy.exc import DBAPIError
 
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.services import requests_store
 
     first = tmp_path / "first.csv"
@@ -319,7 +319,7 @@ def _cut(tmp_path, name: str, keep) -> tuple:
 @pytest.mark.parametrize("where", ["mid_row", "inside_quotes"])
 def test_a_file_cut_off_in_the_middle_of_a_row_is_refused_and_stores_nothing(
         session, tmp_path, where):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     if where == "mid_row":
         # Cut just after the first comma of the 21st line: that row has one field and a bit.
@@ -359,7 +359,7 @@ def test_a_short_row_in_the_middle_is_refused_by_line(tmp_path):
 
 
 def test_a_nul_byte_is_the_same_clear_error_on_every_database(session, tmp_path):
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     rows = _rows(SMALL)
     rows[9]["DESCRIPTION" if "DESCRIPTION" in rows[9] else next(iter(rows[9]))] += "\x00"

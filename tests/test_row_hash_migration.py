@@ -7,7 +7,7 @@ import csv
 from alembic import command
 from sqlalchemy import select, text
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.migrate import alembic_config, upgrade
 from kcstat_dash.models import ImportRun, ServiceRequest
 from kcstat_dash.services.data_load import import_311_paths

@@ -43,7 +43,7 @@ def test_secret_key_is_required_outside_debug():
 
 
 def test_the_app_refuses_to_start_without_a_secret_key():
-    from kcstat_dash.app import create_app
+    from kcstat_dash.web.app import create_app
 
     with pytest.raises(SettingsError):
         create_app()
@@ -69,3 +69,18 @@ def test_optional_services_are_off_when_unset(monkeypatch):
     monkeypatch.setenv("SOCRATA_APP_TOKEN", "")
     settings = Settings.from_env()
     assert settings.redis_url is None and settings.socrata_app_token is None
+
+
+def test_local_commands_may_ask_for_a_throwaway_key_without_debug():
+    settings = Settings.from_env(allow_generated_secret=True)
+    assert not settings.debug
+    assert len(settings.secret_key) >= 32 and settings.generated_secret
+    # A throwaway key means a local run on plain HTTP, as debug did for `kcstat serve`.
+    assert not settings.secure_cookies
+
+
+def test_a_given_secret_key_wins_over_allow_generated_secret(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-production-secret-0123456789")
+    settings = Settings.from_env(allow_generated_secret=True)
+    assert settings.secret_key == "a-long-production-secret-0123456789"
+    assert not settings.generated_secret and settings.secure_cookies

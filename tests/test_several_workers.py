@@ -63,7 +63,7 @@ def served(sample_database_url, tmp_path):
     from kcstat_dash.settings import normalise_database_url
 
     url = normalise_database_url(sample_database_url)
-    with Gunicorn("kcstat_dash.wsgi:server", env={"DATABASE_URL": url}, workers=WORKERS,
+    with Gunicorn("kcstat_dash.web.wsgi:server", env={"DATABASE_URL": url}, workers=WORKERS,
                   log=tmp_path / "gunicorn.log") as server:
         yield server, url, _live_meeting(url)
 

@@ -17,7 +17,7 @@ import responses
 from responses import matchers
 from sqlalchemy import func, select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import ImportRun, Observation, ServiceRequest
 from kcstat_dash.services import measures
 from kcstat_dash.services.requests_import import read_311_file

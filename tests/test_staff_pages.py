@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask_login import login_user
 
-from kcstat_dash.auth import StaffUser
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
+from kcstat_dash.web.auth import StaffUser
 from layouts import admin, moderate, moderation_summary, steward
 from tests.staff import make_meeting, make_question, make_user
 

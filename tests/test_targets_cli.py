@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from kcstat_dash.cli import main
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import AuditEntry
 from kcstat_dash.services import measures
 

@@ -91,7 +91,7 @@ async def _run_room(context, markers: list[str], question_ids: list[int], db) ->
 
 
 def run(context) -> ScenarioResult:
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
 
     result = ScenarioResult("b", "(b) approval to visible")
     if protocol.feed_check(context.app.url, context.meeting_id) is None:

@@ -38,7 +38,7 @@ class ImportTiming:
 
 def _time_import(server_url: str | None, files) -> ImportTiming:
     """One import into a fresh migrated database, as ``kcstat import-311`` does it."""
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.migrate import upgrade
     from kcstat_dash.services.data_load import import_311_paths
     from kcstat_dash.services.measures import recompute_311_measures, sync_catalog

@@ -49,7 +49,7 @@ async def _wave(base_url: str, meeting_id: int, wave: int, marker: str) -> list[
 
 
 def run(context) -> ScenarioResult:
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.models import Question
 
     result = ScenarioResult("c", "(c) question burst")

@@ -13,6 +13,13 @@ from kcstat_dash.models import User, utcnow
 from kcstat_dash.services import audit
 
 ROLES = ("moderator", "analyst", "admin")
+
+# The permissions the app checks, as the roles that hold them. Admins hold every permission;
+# moderators triage questions and run meetings; analysts look after measures.
+MODERATE = ("moderator", "admin")
+STEWARD = ("analyst", "admin")
+ADMIN = ("admin",)
+
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 # After this many wrong passwords in a row the account is locked for LOCKOUT.

@@ -1,4 +1,4 @@
-"""Rate limits on anonymous submissions, kept in flask-limiter's storage (Redis when configured).
+"""Rate limits on anonymous submissions, in flask-limiter's storage (Redis, else the database).
 
 The limiter's storage is shared by every worker when ``REDIS_URL`` is set, so a client cannot
 multiply its allowance by landing on different workers. Both the web form (a Dash callback) and

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from kcstat_dash.app import create_app
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
+from kcstat_dash.web.app import create_app
 from tests.conftest import IN_CI, make_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -118,7 +118,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
-                     + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                     + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
+                                 else str(n["target"])
                                  for n in v["nodes"][:3]) for v in violations)
 
 

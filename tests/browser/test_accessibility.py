@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from kcstat_dash.app import create_app
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Area, Citation, Measure, Meeting, Observation
 from kcstat_dash.services import citations
+from kcstat_dash.web.app import create_app
 from tests.browser.conftest import axe_violations, describe, screenshot
 from tests.conftest import make_settings
 

@@ -170,7 +170,7 @@ def _flagged_public_question(period: str) -> tuple[int, int]:
     """A published question flagging a pothole month, at the demo's live meeting."""
     from sqlalchemy import select
 
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.models import Meeting
     from kcstat_dash.services import feed_version, questions
 

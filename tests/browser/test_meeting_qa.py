@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services import feed_version
 from kcstat_dash.services.formatting import format_value, period_label

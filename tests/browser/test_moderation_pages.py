@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kcstat_dash.extensions import db
+from kcstat_dash.db import db
 from kcstat_dash.models import AuditEntry, Measure, Question
 from tests.browser.conftest import axe_violations, describe
 from tests.staff import PASSWORD, make_meeting, make_question, make_user

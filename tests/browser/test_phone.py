@@ -51,7 +51,7 @@ def test_a_phone_asks_from_the_ask_page_without_downloading_plotly(live_server, 
     """The page residents open in the room: no chart library on the wire, the flag by list."""
     from sqlalchemy import select
 
-    from kcstat_dash.extensions import db
+    from kcstat_dash.db import db
     from kcstat_dash.models import Meeting, Question
 
     session = db.new_session()

@@ -40,7 +40,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_citation'))
     )
     with op.batch_alter_table('citation', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_citation_measure_slug'), ['measure_slug'], unique=False)
+        batch_op.create_index(batch_op.f('ix_citation_measure_slug'),
+                              ['measure_slug'], unique=False)
 
     op.create_table('import_run',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -132,7 +133,8 @@ def upgrade() -> None:
     sa.Column('case_url', sa.Text(), nullable=True),
     sa.Column('row_hash', sa.String(length=64), nullable=False),
     sa.Column('import_run_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['import_run_id'], ['import_run.id'], name=op.f('fk_service_request_import_run_id_import_run')),
+    sa.ForeignKeyConstraint(['import_run_id'], ['import_run.id'],
+                            name=op.f('fk_service_request_import_run_id_import_run')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_request')),
     sa.UniqueConstraint('case_id', name=op.f('uq_service_request_case_id'))
     )
@@ -147,8 +149,10 @@ def upgrade() -> None:
     sa.Column('value', sa.Float(), nullable=True),
     sa.Column('set_by_id', sa.Integer(), nullable=True),
     sa.Column('set_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_measure_target_measure_id_measure'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['set_by_id'], ['user.id'], name=op.f('fk_measure_target_set_by_id_user')),
+    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'],
+                            name=op.f('fk_measure_target_measure_id_measure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['set_by_id'], ['user.id'],
+                            name=op.f('fk_measure_target_set_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measure_target')),
     sa.UniqueConstraint('measure_id', 'effective_from', name=op.f('uq_measure_target_measure_id'))
     )
@@ -167,7 +171,8 @@ def upgrade() -> None:
     sa.Column('pinned_question_id', sa.Integer(), nullable=True),
     sa.Column('feed_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_meeting_area_id_area')),
-    sa.ForeignKeyConstraint(['now_discussing_measure_id'], ['measure.id'], name=op.f('fk_meeting_now_discussing_measure_id_measure')),
+    sa.ForeignKeyConstraint(['now_discussing_measure_id'], ['measure.id'],
+                            name=op.f('fk_meeting_now_discussing_measure_id_measure')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting'))
     )
     with op.batch_alter_table('meeting', schema=None) as batch_op:
@@ -181,7 +186,8 @@ def upgrade() -> None:
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_narrative_author_id_user')),
-    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_narrative_measure_id_measure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'],
+                            name=op.f('fk_narrative_measure_id_measure'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_narrative'))
     )
     with op.batch_alter_table('narrative', schema=None) as batch_op:
@@ -195,12 +201,16 @@ def upgrade() -> None:
     sa.Column('window', sa.String(length=40), nullable=False),
     sa.Column('value', sa.Float(), nullable=False),
     sa.Column('request_count', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_neighborhood_observation_measure_id_measure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'],
+                            name=op.f('fk_neighborhood_observation_measure_id_measure'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_neighborhood_observation')),
-    sa.UniqueConstraint('measure_id', 'neighborhood', name=op.f('uq_neighborhood_observation_measure_id'))
+    sa.UniqueConstraint('measure_id', 'neighborhood',
+                        name=op.f('uq_neighborhood_observation_measure_id'))
     )
     with op.batch_alter_table('neighborhood_observation', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_neighborhood_observation_measure_id'), ['measure_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_neighborhood_observation_measure_id'),
+                              ['measure_id'], unique=False)
 
     op.create_table('observation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -211,8 +221,10 @@ def upgrade() -> None:
     sa.Column('source_url', sa.Text(), nullable=True),
     sa.Column('import_run_id', sa.Integer(), nullable=True),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['import_run_id'], ['import_run.id'], name=op.f('fk_observation_import_run_id_import_run')),
-    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_observation_measure_id_measure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['import_run_id'], ['import_run.id'],
+                            name=op.f('fk_observation_import_run_id_import_run')),
+    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'],
+                            name=op.f('fk_observation_measure_id_measure'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_observation')),
     sa.UniqueConstraint('measure_id', 'period', name=op.f('uq_observation_measure_id'))
     )
@@ -226,12 +238,15 @@ def upgrade() -> None:
     sa.Column('peer_name', sa.String(length=200), nullable=False),
     sa.Column('value', sa.Float(), nullable=False),
     sa.Column('source_url', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_peer_comparison_measure_id_measure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'],
+                            name=op.f('fk_peer_comparison_measure_id_measure'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_peer_comparison')),
-    sa.UniqueConstraint('measure_id', 'period', 'peer_name', name=op.f('uq_peer_comparison_measure_id'))
+    sa.UniqueConstraint('measure_id', 'period', 'peer_name',
+                        name=op.f('uq_peer_comparison_measure_id'))
     )
     with op.batch_alter_table('peer_comparison', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_peer_comparison_measure_id'), ['measure_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_peer_comparison_measure_id'),
+                              ['measure_id'], unique=False)
 
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -259,9 +274,12 @@ def upgrade() -> None:
     sa.Column('posted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'], name=op.f('fk_question_measure_id_measure')),
-    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_question_meeting_id_meeting')),
-    sa.ForeignKeyConstraint(['merged_into_id'], ['question.id'], name=op.f('fk_question_merged_into_id_question')),
+    sa.ForeignKeyConstraint(['measure_id'], ['measure.id'],
+                            name=op.f('fk_question_measure_id_measure')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'],
+                            name=op.f('fk_question_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['question.id'],
+                            name=op.f('fk_question_merged_into_id_question')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_question')),
     sa.UniqueConstraint('channel', 'external_id', name=op.f('uq_question_channel'))
     )
@@ -274,7 +292,8 @@ def upgrade() -> None:
     sa.Column('question_id', sa.Integer(), nullable=False),
     sa.Column('voter_key', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_question_vote_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'],
+                            name=op.f('fk_question_vote_question_id_question'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_question_vote')),
     sa.UniqueConstraint('question_id', 'voter_key', name=op.f('uq_question_vote_question_id'))
     )

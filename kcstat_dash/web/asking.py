@@ -13,9 +13,9 @@ import re
 from flask import current_app, request
 from sqlalchemy.orm import Session
 
-from kcstat_dash.extensions import limiter
 from kcstat_dash.models import Question
 from kcstat_dash.services import questions, rate_limits
+from kcstat_dash.web.extensions import limiter
 
 BROWSER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 

@@ -1,4 +1,4 @@
-"""The Flask routes that are not Dash pages: JSON API, health, and (later) login and exports."""
+"""The Flask routes that are not Dash pages: JSON API, health, sign-in, downloads, audit log."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_routes(server: Flask) -> None:
     """Attach every blueprint; each feature keeps its routes in a module of its own."""
-    from kcstat_dash.routes import (
+    from kcstat_dash.web.routes import (
         audit_export,
         auth,
         citations_api,

@@ -25,7 +25,7 @@ PURGE_CHANCE = 0.01
 
 def _engine():
     # The app's engine at call time: tests configure a new database for every app.
-    from kcstat_dash.extensions import db
+    from kcstat_dash.web.extensions import db
 
     return db.engine
 

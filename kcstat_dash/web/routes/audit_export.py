@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
-from kcstat_dash.auth import ADMIN, require_role
-from kcstat_dash.extensions import db
 from kcstat_dash.services import audit
+from kcstat_dash.services.accounts import ADMIN
+from kcstat_dash.web.auth import require_role
+from kcstat_dash.web.extensions import db
 
 blueprint = Blueprint("audit_export", __name__)
 

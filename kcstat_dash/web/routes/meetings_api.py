@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from kcstat_dash.extensions import db
-from kcstat_dash.routes.json_errors import json_error
 from kcstat_dash.services import meeting_calendar, meetings
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("meetings_api", __name__)
 
 # The live feed's version check, /api/meetings/<id>/version, is answered in front of Flask:
-# kcstat_dash/live_poll.py.
+# kcstat_dash/web/live_feed/poll.py.
 
 
 @blueprint.errorhandler(meetings.MeetingNotFound)

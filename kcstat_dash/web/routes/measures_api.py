@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from kcstat_dash.extensions import db
-from kcstat_dash.routes.json_errors import json_error
 from kcstat_dash.services import measures
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("measures_api", __name__, url_prefix="/api")
 # n: what the value is computed from; status: one of services.verdicts.STATUSES.

@@ -21,6 +21,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
+from kcstat_dash.db import Database
+
 
 class PlainReader:
     """``reader.scalar(meeting_id=3)``: the statement's first column of its first row, or None."""
@@ -90,3 +92,17 @@ class PlainReader:
             idle, self._idle = self._idle, []
         for connection in idle:
             self._close_quietly(connection)
+
+
+# One reader per statement, made on first use and again when the database is reconfigured
+# (tests configure a new one for every app).
+_readers: dict[int, PlainReader] = {}
+
+
+def reader(database: Database, statement: Select) -> PlainReader:
+    """A reader of ``statement`` on plain connections of its own to ``database``, made once."""
+    assert database.engine is not None, "Database.configure() has not been called"
+    found = _readers.get(id(statement))
+    if found is None or found.engine is not database.engine:
+        found = _readers[id(statement)] = PlainReader(database.engine, statement)
+    return found

@@ -23,14 +23,14 @@ from urllib.parse import parse_qs
 
 from sqlalchemy import bindparam, select
 
-from kcstat_dash.extensions import db
 from kcstat_dash.models import Meeting
 from kcstat_dash.services.meetings import MeetingNotFound
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import FEED_ORDERS
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.live_feed.plain_reader import reader
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
-ALWAYS = -1  # a ``known`` no version ever equals: versions start at 0 and only grow
 
 # One primary-key read of one integer, on a plain connection kept for it (plain_reader.py).
 VERSION_QUERY = select(Meeting.feed_version).where(Meeting.id == bindparam("meeting_id"))
@@ -104,7 +104,7 @@ class LivePoll:
             known, order = _parse(environ.get("QUERY_STRING", ""))
         except BadPoll as error:
             return _error(start_response, "400 BAD REQUEST", str(error))
-        version = db.reader(VERSION_QUERY).scalar(meeting_id=meeting_id)
+        version = reader(db, VERSION_QUERY).scalar(meeting_id=meeting_id)
         if version is None:
             return _error(start_response, "404 NOT FOUND", f"there is no meeting {meeting_id}")
         if known is None or known == version or self.render_feed is None:

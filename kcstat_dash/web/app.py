@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dash
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kcstat_dash import rate_limit_storage
-from kcstat_dash.compression import enable_compression
-from kcstat_dash.csrf import init_csrf
-from kcstat_dash.extensions import db, limiter, login_manager
-from kcstat_dash.live_poll import LivePoll
-from kcstat_dash.routes import register_routes
 from kcstat_dash.settings import PROJECT_ROOT, Settings
+from kcstat_dash.web import rate_limit_storage
+from kcstat_dash.web.compression import enable_compression
+from kcstat_dash.web.csrf import init_csrf
+from kcstat_dash.web.extensions import db, limiter, login_manager
+from kcstat_dash.web.live_feed.poll import LivePoll
+from kcstat_dash.web.routes import register_routes
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 # Dash's default page, with the document language that screen readers need (WCAG 3.1.1).
 INDEX_STRING = """<!DOCTYPE html>
@@ -36,7 +39,9 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def create_server(settings: Settings) -> Flask:
     """The Flask side alone: config, database, extensions and non-Dash routes."""
-    server = Flask("kcstat_dash", instance_path=str(PROJECT_ROOT / "instance"))
+    # Named for the package as before (its logger is "kcstat_dash"); the templates are the web's.
+    server = Flask("kcstat_dash", instance_path=str(PROJECT_ROOT / "instance"),
+                   template_folder=str(TEMPLATES_DIR))
     server.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,
@@ -64,7 +69,7 @@ def create_server(settings: Settings) -> Flask:
     login_manager.init_app(server)
     login_manager.login_view = "auth.login"
     init_csrf(server, settings.secure_cookies)
-    import kcstat_dash.auth  # noqa: F401 - registers the user loader
+    import kcstat_dash.web.auth  # noqa: F401 - registers the user loader
     limiter.init_app(server)
     register_routes(server)
     enable_compression(server)
@@ -91,8 +96,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    # The composition root: the one place the domain package meets the UI packages. They are
-    # imported here, at call time, so that no module of kcstat_dash imports them at import time.
+    # The composition root: the one place the web package meets the UI packages above it. They
+    # are imported here, at call time, so that importing kcstat_dash.web never imports them (the
+    # import-linter contracts in pyproject.toml allow this one edge and no other).
     import callbacks
     import layouts
     from callbacks.rendered_feeds import poll_body

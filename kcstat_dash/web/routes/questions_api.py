@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from kcstat_dash import web_asking
-from kcstat_dash.extensions import db
-from kcstat_dash.routes.json_errors import json_error, posted_object
 from kcstat_dash.services import questions
 from kcstat_dash.services.meetings import MeetingNotFound
+from kcstat_dash.web import asking
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.routes.json_errors import json_error, posted_object
 
 blueprint = Blueprint("questions_api", __name__, url_prefix="/api")
 FIELDS = ("meeting_id", "text", "display_name", "measure", "period")
@@ -28,7 +28,7 @@ def ask():
     unknown = sorted(set(body) - set(FIELDS))
     if unknown:
         return json_error(400, f"unknown field(s): {', '.join(unknown)}", code="malformed")
-    question = web_asking.ask(db.session, **{k: body.get(k) for k in FIELDS})
+    question = asking.ask(db.session, **{k: body.get(k) for k in FIELDS})
     return jsonify(questions.submitted_summary(question)), 201
 
 

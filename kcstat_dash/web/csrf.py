@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from kcstat_dash.extensions import csrf
+from kcstat_dash.web.extensions import csrf
 
 # The cookie name Dash's renderer reads to fill its X-CSRFToken header.
 DASH_CSRF_COOKIE = "_csrf_token"
@@ -44,7 +44,7 @@ def init_csrf(server: Flask, secure_cookies: bool) -> None:
 
     @server.after_request
     def _set_csrf_cookie(response):
-        from kcstat_dash.auth import current_staff
+        from kcstat_dash.web.auth import current_staff
 
         # Staff pages get the token in a cookie that Dash's renderer copies into a header.
         if (request.method == "GET" and response.mimetype == "text/html"

@@ -1,4 +1,5 @@
-"""Who may do what: staff roles, the signed-in user, and the one server-side check, require_role."""
+"""Who is asking, on the web: the signed-in user (flask-login) and the one server-side check,
+require_role. The roles and the permissions they hold are the domain's (services/accounts.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,9 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.exceptions import Forbidden, Unauthorized
 from wtforms import ValidationError
 
-from kcstat_dash.extensions import db, login_manager
 from kcstat_dash.models import User
-
-ROLES = ("moderator", "analyst", "admin")
-
-# The permissions the app checks, as the roles that hold them. Admins hold every permission;
-# moderators triage questions and run meetings; analysts look after measures.
-MODERATE = ("moderator", "admin")
-STEWARD = ("analyst", "admin")
-ADMIN = ("admin",)
+from kcstat_dash.services.accounts import ROLES
+from kcstat_dash.web.extensions import db, login_manager
 
 # Requests that change nothing need no CSRF token.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from kcstat_dash.extensions import db, limiter
-from kcstat_dash.public_url import public_base_url
-from kcstat_dash.routes.json_errors import json_error, posted_object
 from kcstat_dash.services import citations, measures
+from kcstat_dash.web.extensions import db, limiter
+from kcstat_dash.web.public_url import public_base_url
+from kcstat_dash.web.routes.json_errors import json_error, posted_object
 
 blueprint = Blueprint("citations_api", __name__)
 

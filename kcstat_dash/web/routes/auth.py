@@ -9,10 +9,10 @@ from flask import session as flask_session
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from kcstat_dash.auth import current_staff, load_user
-from kcstat_dash.csrf import DASH_CSRF_COOKIE
-from kcstat_dash.extensions import db, limiter
 from kcstat_dash.services import accounts
+from kcstat_dash.web.auth import current_staff, load_user
+from kcstat_dash.web.csrf import DASH_CSRF_COOKIE
+from kcstat_dash.web.extensions import db, limiter
 
 blueprint = Blueprint("auth", __name__)
 

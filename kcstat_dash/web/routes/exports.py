@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 
-from kcstat_dash.extensions import db
-from kcstat_dash.public_url import public_base_url
-from kcstat_dash.routes.json_errors import json_error
 from kcstat_dash.services import citations, meeting_record, open_data, packet_export
+from kcstat_dash.web.extensions import db
+from kcstat_dash.web.public_url import public_base_url
+from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("exports", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
-from kcstat_dash.extensions import db
+from kcstat_dash.web.extensions import db
 
 blueprint = Blueprint("health", __name__)
 
