@@ -229,7 +229,7 @@ def cite(measure: str, period: str) -> None:
 @main.command("verify-citation")
 @click.argument("citation_id")
 def verify_citation(citation_id: str) -> None:
-    """Check a citation against today's data; exits 1 if its value has changed."""
+    """Check a citation against today's data; exits 1 if anything a reader relies on moved."""
     from kcstat_dash.services import citations
 
     database = _database(_settings(debug=True))
@@ -239,10 +239,9 @@ def verify_citation(citation_id: str) -> None:
         except citations.UnknownCitation as error:
             raise click.ClickException(f"no citation with id {citation_id!r}") from error
         result = citations.verify(session, citation)
-    click.echo(result["summary"])
+    click.echo(f"{result['label']}. {result['summary']}")
     for difference in result["differences"]:
-        click.echo(f"{difference['field']}: {difference['cited']} when cited, "
-                   f"{difference['current']} now ({difference['reason']})")
+        click.echo(citations.difference_text(difference))
     for note in result["notes"]:
         click.echo(note)
     if not result["hash_ok"]:

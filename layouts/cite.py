@@ -40,9 +40,11 @@ def layout(citation_id: str | None = None, **_query) -> html.Div:
         html.P("Citation", className="eyebrow"),
         html.H1(f"{snapshot['measure']['name']}, {snapshot['period_label']}: "
                 f"{snapshot['value_text']}"),
-        html.P(["Published by Kansas City, Mo., KCStat. This page is permanent; its snapshot "
+        html.P(" · ".join(citations.qualifiers(snapshot)), className="lead cite-qualifiers"),
+        html.P([f"Published by {snapshot['publisher']}. This page is permanent; its snapshot "
                 "never changes. ", html.A("Go to the measure",
-                                          href=f"/measures/{snapshot['measure']['slug']}")]),
+                                          href=f"/measures/{snapshot['measure']['slug']}")],
+               className="cite-publisher"),
         verification_panel(view["verification"]),
         html.Section([
             html.H2("Cite it", className="h4"),
