@@ -378,12 +378,13 @@ def verify(session: Session, citation: Citation, cache: dict | None = None) -> d
                      f"the cited value came from {_import_label(cited['source'])}.")
     if not differences:
         kept = _words([field for field, *_ in compared if field != "value"])
-        summary = f"Still the same today: {now['value_text']}, and the same {kept}."
+        summary = f"Today's data gives {now['value_text']}, with the same {kept}."
     else:
         moved = _words([d["field"] for d in differences])
-        summary = (f"Changed since it was cited ({moved}): today's data gives "
-                   f"{now['value_text']} ({verdicts.status_label(now['status'])}), the citation "
-                   f"{cited['value_text']} ({verdicts.status_label(cited['status'])}).")
+        summary = (f"Today's data gives {now['value_text']} "
+                   f"({verdicts.status_label(now['status'])}); the citation gave "
+                   f"{cited['value_text']} ({verdicts.status_label(cited['status'])}). "
+                   f"Moved since: {moved}.")
     state = "changed" if differences else "same"
     current = {k: now[k] for k in ("value", "value_text", "n", "target", "target_text", "status",
                                    "partial", "provisional", "data_through", "coverage",
@@ -458,7 +459,8 @@ def facts(snapshot: dict) -> list[dict]:
 
 
 def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
+    # "n = 75" keeps its lower-case n: it is a symbol, not a word.
+    return (text if text.startswith("n ") else text[:1].upper() + text[1:]) + "."
 
 
 def _status_words(snapshot: dict) -> str:
