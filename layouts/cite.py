@@ -9,7 +9,7 @@ from dash import html
 
 from kcstat_dash.extensions import db
 from kcstat_dash.public_url import public_base_url
-from kcstat_dash.services import citations
+from kcstat_dash.services import citations, verdicts
 from kcstat_dash.timezone import format_local
 from layouts.citing import add_to_packet_button, copy_field, snapshot_list, verification_panel
 from layouts.components import empty_state
@@ -40,7 +40,11 @@ def layout(citation_id: str | None = None, **_query) -> html.Div:
         html.P("Citation", className="eyebrow"),
         html.H1(f"{snapshot['measure']['name']}, {snapshot['period_label']}: "
                 f"{snapshot['value_text']}"),
-        html.P(" · ".join(citations.qualifiers(snapshot)), className="lead cite-qualifiers"),
+        html.P(" · ".join([*citations.qualifiers(snapshot),
+                           f"{verdicts.status_label(snapshot['status'])} when cited"
+                           + (f" (target {snapshot['target_text']})"
+                              if snapshot["target_text"] else "")]),
+               className="lead cite-qualifiers"),
         html.P([f"Published by {snapshot['publisher']}. This page is permanent; its snapshot "
                 "never changes. ", html.A("Go to the measure",
                                           href=f"/measures/{snapshot['measure']['slug']}")],
