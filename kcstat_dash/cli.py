@@ -292,10 +292,9 @@ def verify_citation(citation_id: str) -> None:
         except citations.UnknownCitation as error:
             raise click.ClickException(f"no citation with id {citation_id!r}") from error
         result = citations.verify(session, citation)
-    click.echo(result["summary"])
+    click.echo(f"{result['label']}. {result['summary']}")
     for difference in result["differences"]:
-        click.echo(f"{difference['field']}: {difference['then']} when cited, "
-                   f"{difference['now']} now ({difference['reason']})")
+        click.echo(citations.difference_text(difference))
     for note in result["notes"]:
         click.echo(note)
     if not result["hash_ok"]:

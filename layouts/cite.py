@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import dash
 from dash import html
 
-from kcstat_dash.services import citations
+from kcstat_dash.services import citations, verdicts
 from kcstat_dash.timezone import format_local
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
@@ -40,9 +40,15 @@ def layout(citation_id: str | None = None, **_query) -> html.Div:
         html.P("Citation", className="eyebrow"),
         html.H1(f"{snapshot['measure']['name']}, {snapshot['period_label']}: "
                 f"{snapshot['value_text']}"),
-        html.P(["Published by Kansas City, Mo., KCStat. This page is permanent; its snapshot "
+        html.P(" · ".join([*citations.qualifiers(snapshot),
+                           f"{verdicts.status_label(snapshot['status'])} when cited"
+                           + (f" (target {snapshot['target_text']})"
+                              if snapshot["target_text"] else "")]),
+               className="lead cite-qualifiers"),
+        html.P([f"Published by {snapshot['publisher']}. This page is permanent; its snapshot "
                 "never changes. ", html.A("Go to the measure",
-                                          href=f"/measures/{snapshot['measure']['slug']}")]),
+                                          href=f"/measures/{snapshot['measure']['slug']}")],
+               className="cite-publisher"),
         verification_panel(view["verification"]),
         html.Section([
             html.H2("Cite it", className="h4"),

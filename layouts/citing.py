@@ -5,15 +5,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services import verdicts
 from kcstat_dash.services.formatting import period_label
 
-# A verification's state is told in words and a symbol, never by colour alone.
-VERIFICATION_STYLE = {
-    "same": ("success", "✓", "Still the same today"),
-    "changed": ("warning", "!", "Changed since it was cited"),
-    "unavailable": ("secondary", "–", "No longer published"),
-}
+# A verification's state is told in words and a symbol, never by colour alone; the words are
+# the domain's (citations.STATE_LABELS), so every surface says the same.
+VERIFICATION_STYLE = {"same": ("success", "✓"), "changed": ("warning", "!"),
+                      "unavailable": ("secondary", "–")}
 
 
 def copy_field(field_id: str, label: str, text: str, rows: int = 3) -> html.Div:
@@ -82,22 +79,37 @@ def cite_error(message: str) -> dbc.Alert:
                      className="cite-error")
 
 
+def verification_badge(verification: dict) -> dbc.Badge:
+    """The verdict in a word and a symbol (the packet's items)."""
+    colour, symbol = VERIFICATION_STYLE[verification["state"]]
+    return dbc.Badge([html.Span(symbol, **{"aria-hidden": "true"}), " ", verification["label"]],
+                     color=colour, text_color="dark" if colour == "warning" else None,
+                     className=f"verification-badge verification-{verification['state']}")
+
+
+def differences_table(differences: list[dict], caption: str = "What differs, and why"):
+    """Each field that moved since the citation: what it was, what it is, why."""
+    return dbc.Table([
+        html.Caption(caption, className="caption-top"),
+        html.Thead(html.Tr([html.Th("What", scope="col"), html.Th("When cited", scope="col"),
+                            html.Th("Today", scope="col"), html.Th("Why", scope="col")])),
+        html.Tbody([html.Tr([html.Th(d["label"], scope="row"), html.Td(d["then"]),
+                             html.Td(d["now"]), html.Td(d["reason"])],
+                            className=f"difference difference-{d['field']}")
+                    for d in differences]),
+    ], size="sm", responsive=True, className="verification-differences")
+
+
 def verification_panel(verification: dict) -> html.Section:
-    colour, symbol, title = VERIFICATION_STYLE[verification["state"]]
+    colour, symbol = VERIFICATION_STYLE[verification["state"]]
     children = [html.H2("Verification against today's data", className="h4"),
-                dbc.Alert([html.Strong([html.Span(symbol, **{"aria-hidden": "true"}), " ", title,
-                                        ". "]), verification["summary"]],
+                dbc.Alert([html.Strong([html.Span(symbol, **{"aria-hidden": "true"}), " ",
+                                        verification["label"], ". "]),
+                           verification["summary"]],
                           color=colour,
                           className=f"verification verification-{verification['state']}")]
     if verification["differences"]:
-        children.append(dbc.Table([
-            html.Caption("What differs, and why", className="caption-top"),
-            html.Thead(html.Tr([html.Th("What", scope="col"), html.Th("When cited", scope="col"),
-                                html.Th("Today", scope="col"), html.Th("Why", scope="col")])),
-            html.Tbody([html.Tr([html.Th(d["field"].capitalize(), scope="row"),
-                                 html.Td(d["cited"]), html.Td(d["current"]), html.Td(d["reason"])])
-                        for d in verification["differences"]]),
-        ], size="sm", responsive=True, className="verification-differences"))
+        children.append(differences_table(verification["differences"]))
     children += [html.P(note, className="verification-note") for note in verification["notes"]]
     if not verification["hash_ok"]:
         children.append(dbc.Alert("The stored snapshot no longer matches its hash.",
@@ -105,18 +117,27 @@ def verification_panel(verification: dict) -> html.Section:
     return html.Section(children, className="mb-4")
 
 
+def facts_list(facts: list[dict], class_name: str = "row snapshot-facts") -> html.Dl:
+    """The citation's facts (publisher, n, data through, completeness, coverage...)."""
+    items = []
+    for fact in facts:
+        items += [html.Dt(fact["label"], className="col-sm-3"),
+                  html.Dd(fact["text"], className="col-sm-9")]
+    return html.Dl(items, className=class_name)
+
+
 def snapshot_list(view: dict, cited_at_local: str, imported_at_local: str | None) -> html.Dl:
     snapshot = view["snapshot"]
     source = snapshot["source"]
-    source_link = (html.A(source["name"], href=source["url"])
-                   if (source["url"] or "").startswith(("https://", "http://")) else source["name"])
+    source_link = (html.A(source["url"], href=source["url"])
+                   if (source["url"] or "").startswith(("https://", "http://")) else "—")
+    facts = [f for f in view["facts"] if f["label"] not in ("Value",)]
     rows = [
         ("Measure", snapshot["measure"]["name"]), ("Goal area", snapshot["area"]["name"]),
         ("Period", snapshot["period_label"]), ("Value", snapshot["value_text"]),
-        ("Target then", snapshot["target_text"] or "No target set"),
-        ("Status then", verdicts.status_label(snapshot["status"])),
+        *[(f["label"], f["text"]) for f in facts],
         ("Narrative in force", snapshot["narrative"] or "None published for this period"),
-        ("Data source", source_link),
+        ("Data address", source_link),
         ("Imported", f"{imported_at_local} from {source['import_source']}"
          if imported_at_local else "—"),
         ("Cited", cited_at_local),

@@ -9,21 +9,23 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.services import citations
-from layouts.citing import VERIFICATION_STYLE, copy_field
+from layouts.citing import copy_field, differences_table, facts_list, verification_badge
 
 
 def packet_item(view: dict, removable: bool) -> dbc.Card:
     snapshot, verification = view["snapshot"], view["verification"]
-    colour, symbol, state = VERIFICATION_STYLE[verification["state"]]
     body = [
         html.H2(f"{snapshot['measure']['name']}, {snapshot['period_label']}: "
                 f"{snapshot['value_text']}", className="h5"),
         html.P(view["text"]["short"], className="packet-cite-text"),
-        html.P([dbc.Badge([html.Span(symbol, **{"aria-hidden": "true"}), " ", state],
-                          color=colour, text_color="dark" if colour == "warning" else None),
-                " ", verification["summary"]], className="small"),
-        html.A("Citation page", href=f"/cite/{view['id']}", className="me-3"),
+        facts_list(view["facts"], class_name="row small packet-facts mb-2"),
+        html.P([verification_badge(verification), " ", verification["summary"]],
+               className="small packet-verification"),
     ]
+    if verification["differences"]:
+        body.append(differences_table(verification["differences"],
+                                      caption="What changed since it was cited, and why"))
+    body.append(html.A("Citation page", href=f"/cite/{view['id']}", className="me-3"))
     if removable:
         body.append(html.Button("Remove", id={"type": "packet-remove", "citation": view["id"]},
                                 type="button", className="btn btn-link btn-sm p-0 align-baseline",

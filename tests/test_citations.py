@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from kcstat_dash import settings
 from kcstat_dash.db import db
 from kcstat_dash.models import Citation, Narrative
 from kcstat_dash.services import citations, measures
@@ -69,7 +70,8 @@ def test_snapshot_survives_a_reimport_that_changes_the_value(session, tmp_path):
     assert result["state"] == "changed"
     assert result["current"]["value"] == _requests_in(rows, month) + 1
     value_change = next(d for d in result["differences"] if d["field"] == "value")
-    assert value_change["cited"] == f"{_requests_in(rows, month):,}"
+    assert value_change["then"] == f"{_requests_in(rows, month):,}"
+    assert value_change["now"] == f"{_requests_in(rows, month) + 1:,}"
     assert "revised data" in value_change["reason"]
     assert "kc311_revised.csv" in value_change["reason"]
 
@@ -89,11 +91,13 @@ def test_changed_target_and_narrative_are_reported_with_the_value_unchanged(samp
                                  body="Crews were moved to snow removal."))
     sample_session.flush()
     result = citations.verify(sample_session, citation)
-    assert result["state"] == "same"
+    # The value did not move, but what a reader relies on did: it reads as changed.
+    assert result["state"] == "changed" and result["label"] == "Changed since it was cited"
     fields = {d["field"]: d for d in result["differences"]}
-    assert fields["target"]["current"] == "90%" and cited_target != 90
+    assert set(fields) == {"target", "narrative"}  # 29.3% misses 80% and 90% alike
+    assert fields["target"]["now"] == "90%" and cited_target != 90
     assert "changed target" in fields["target"]["reason"]
-    assert fields["narrative"]["current"] == "Crews were moved to snow removal."
+    assert fields["narrative"]["now"] == "Crews were moved to snow removal."
     assert citation.snapshot["target"] == cited_target  # the snapshot itself never moves
 
 
@@ -109,7 +113,10 @@ def test_snapshot_holds_everything_that_was_published(sample_session):
     assert snapshot["period"] == "2019-03" and snapshot["period_label"] == "March 2019"
     assert snapshot["value"] == pytest.approx(observation.value)
     assert snapshot["measure"]["unit"] == "percent"
-    assert snapshot["target"] == 80 and snapshot["status"] == "not met"  # 80% catalog default
+    assert snapshot["target"] == 80 and snapshot["status"] == "missed"  # 80% catalog default
+    assert snapshot["n"] == observation.request_count and snapshot["partial"] is False
+    assert snapshot["data_through"] == "2020-09-09"  # the sample's last creation day
+    assert snapshot["coverage"]["citywide"] is False
     assert snapshot["narrative"] == "Wet spring."
     assert snapshot["source"]["url"] == "https://data.kcmo.org/d/7at3-sxhp"
     assert snapshot["source"]["import_source"].startswith("kc311_")
@@ -118,17 +125,20 @@ def test_snapshot_holds_everything_that_was_published(sample_session):
     assert snapshot["series"][-1]["period"] == "2019-03" and len(snapshot["series"]) == 12
 
 
-def test_citation_text_short_and_full_forms(sample_session):
+def test_citation_text_short_and_full_forms(sample_session, monkeypatch):
+    monkeypatch.delenv("KCSTAT_PUBLISHER", raising=False)
     now = datetime(2026, 11, 26, 15, 30, tzinfo=UTC)
     citation = citations.create_citation(sample_session, "pothole-on-time-rate", "2019-03",
                                          now=now)
     value = citation.snapshot["value"]
     view = citations.public_view(citation, "https://kcstat.example.org/")
     url = f"https://kcstat.example.org/cite/{citation.id}"
+    n = citation.snapshot["n"]
     assert view["text"]["short"] == (
-        "Kansas City, Mo., KCStat: Pothole requests closed on time (Infrastructure and "
-        f"Transportation), March 2019: {value:.1f}% (target 80%). Retrieved 2026-11-26 from "
-        f"{url}.")
+        f"{settings.DEFAULT_PUBLISHER}: Pothole requests closed on time (Infrastructure and "
+        f"Transportation), March 2019: {value:.1f}% (n = {n}; data through 2020-09-09; "
+        "12 of Kansas City's 246 neighborhoods, a sample; target 80%, target missed). "
+        f"Retrieved 2026-11-26 from {url}.")
     full = view["text"]["full"]
     assert "target at least 80% (target missed)" in full
     assert citation.content_hash in full and full.endswith(f"from {url}.")

@@ -25,18 +25,19 @@ def test_cite_then_verify_then_a_changed_target_is_reported(cli):
     made = cli.invoke(main, ["cite", "pothole-on-time-rate", "2019-03"])
     assert made.exit_code == 0, made.output
     citation_id = re.search(r"Citation ([a-z2-7]{16})", made.output).group(1)
-    assert ("March 2019: " in made.output and "(target 80%). Retrieved " in made.output
-            and f"https://kcstat.example.org/cite/{citation_id}." in made.output)
+    assert ("March 2019: " in made.output and "target 80%, target missed). Retrieved " in
+            made.output and f"https://kcstat.example.org/cite/{citation_id}." in made.output)
 
     same = cli.invoke(main, ["verify-citation", citation_id])
-    assert same.exit_code == 0 and "same value" in same.output
+    assert same.exit_code == 0 and same.output.startswith("Still the same today.")
 
     with db.transaction() as session:
         measures.set_target(session, measures.get_measure(session, "pothole-on-time-rate"),
                             "2019-01", 85.0)
     changed = cli.invoke(main, ["verify-citation", citation_id])
-    assert changed.exit_code == 0  # the value itself is unchanged
-    assert "target: 80% when cited, 85% now (changed target" in changed.output
+    # The value itself is unchanged, but a reader relies on the target too.
+    assert changed.exit_code == 1 and changed.output.startswith("Changed since it was cited.")
+    assert "Target: 80% when cited, 85% now (changed target" in changed.output
 
 
 @pytest.mark.parametrize("args, message", [

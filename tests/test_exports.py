@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -53,7 +54,8 @@ def test_packet_xlsx_has_the_citations_and_a_native_chart_each(client):
             for row in sheet.iter_rows(min_row=2)]
     assert [r["short_text"] for r in rows] == [c["text"]["short"] for c in made]
     assert rows[0]["value"] == pytest.approx(made[0]["snapshot"]["value"])
-    chart_sheets = book.worksheets[1:]
+    assert book.sheetnames[:2] == ["Citations", "Differences"]
+    chart_sheets = book.worksheets[2:]
     assert len(chart_sheets) == 2
     for chart_sheet, citation in zip(chart_sheets, made, strict=True):
         assert chart_sheet["A1"].value == citation["text"]["short"]
@@ -76,7 +78,7 @@ def test_printable_packet_has_text_and_a_chart_each(client):
     page = client.get(f"/packet/print?ids={ids}").get_data(as_text=True)
     for citation in made:
         # The template escapes text, so compare with the escaped short form.
-        assert citation["text"]["short"].replace("&", "&amp;") in page
+        assert str(escape(citation["text"]["short"])) in page
     assert page.count("<svg") == 2
 
 
@@ -90,7 +92,8 @@ def test_formula_looking_text_is_defused_in_csv_and_excel(client, app):
     row = _csv(client.get(f"/exports/packet.csv?ids={made['id']}"))[0]
     assert row["measure"].startswith("'=")
     book = load_workbook(io.BytesIO(client.get(f"/exports/packet.xlsx?ids={made['id']}").data))
-    cell = book["Citations"]["C2"]
+    header = [c.value for c in book["Citations"][1]]
+    cell = book["Citations"].cell(row=2, column=header.index("measure") + 1)
     assert cell.value.startswith("=") and cell.data_type == "s"
 
 
@@ -117,13 +120,16 @@ def test_open_data_has_every_measure_and_observation(client, app):
             select(Observation).join(Measure).where(Measure.slug == "pothole-on-time-rate",
                                                     Observation.period == "2019-03"))
         pothole_value = pothole.value
+        pothole_n = pothole.request_count
     rows = _csv(client.get("/exports/open-data.csv"))
     assert len(rows) == total
     assert {r["measure_slug"] for r in rows} == slugs
     row = next(r for r in rows if r["measure_slug"] == "pothole-on-time-rate"
                and r["period"] == "2019-03")
     assert float(row["value"]) == pytest.approx(pothole_value)
-    assert row["target"] == "80.0" and row["status"] == "not met"
+    assert row["target"] == "80.0" and row["status"] == "missed"
+    assert row["status_text"] == "Target missed" and row["n"] == str(pothole_n)
+    assert row["scope"].startswith("12 of Kansas City's") and row["data_through"] == "2020-09-09"
     body = json.loads(client.get("/exports/open-data.json").get_data(as_text=True))
     assert {m["slug"] for m in body["measures"]} == slugs
     assert sum(len(m["observations"]) for m in body["measures"]) == total

@@ -263,28 +263,40 @@ def _flag_text(flag) -> str:
     return "yes" if flag else "no"
 
 
-# Every field a reader of a citation relies on, how it reads, and why it would have moved.
+def _cited_n(snapshot: dict):
+    # Version 1 called it request_count (and then it counted every request of the month).
+    return snapshot.get("n", snapshot.get("request_count"))
+
+
+# The verdict's words, the same on the citation page, the packet, its exports and the CLI.
+STATES = ("same", "changed", "unavailable")
+STATE_LABELS = {"same": "Still the same today", "changed": "Changed since it was cited",
+                "unavailable": "No longer published"}
+
+# Every field a reader of a citation relies on: its name, how it reads, why it would have moved.
 # A field an older snapshot does not hold is not compared: it promised nothing about it.
 COMPARED_FIELDS = (
-    ("value", lambda s: s["value_text"],
+    ("value", "Value", lambda s: s["value_text"],
      "revised data: today's value is computed from data imported or corrected since"),
-    ("n", lambda s: _n_text(s.get("n", s.get("request_count"))),
+    ("n", "n", lambda s: _n_text(_cited_n(s)),
      "revised data: the value now rests on a different number of requests"),
-    ("target", lambda s: s["target_text"] or "no target",
+    ("target", "Target", lambda s: s["target_text"] or "no target",
      "changed target: the target in force for the period was changed after the citation"),
-    ("status", lambda s: verdicts.status_label(s["status"]),
-     "follows from the value, n, target or the month's completeness"),
-    ("narrative", lambda s: s["narrative"] or "none",
+    ("status", "Status", lambda s: verdicts.status_label(s["status"]), None),
+    ("narrative", "Narrative", lambda s: s["narrative"] or "none",
      "changed narrative: the city's explanation for this period was rewritten"),
-    ("data_through", lambda s: s["data_through"] or "not stated",
+    ("data_through", "Data through", lambda s: s["data_through"] or "not stated",
      "new data: the data now runs to a later day"),
-    ("partial", lambda s: _flag_text(s["partial"]),
+    ("partial", "Partial month", lambda s: _flag_text(s["partial"]),
      "the month was incomplete when cited and is complete now (or the reverse)"),
-    ("provisional", lambda s: _flag_text(s["provisional"]),
+    ("provisional", "Provisional", lambda s: _flag_text(s["provisional"]),
      "more (or fewer) of the month's requests have a known outcome now"),
-    ("coverage", lambda s: s["coverage"]["scope"],
+    ("coverage", "Coverage", lambda s: s["coverage"]["scope"],
      "the data now covers a different part of the city"),
 )
+FIELD_LABELS = {field: label for field, label, _, _ in COMPARED_FIELDS}
+# What a status follows from, so its reason names the change that moved it.
+STATUS_CAUSES = ("value", "n", "target", "partial")
 
 
 def _present(snapshot: dict, field: str) -> bool:
@@ -295,46 +307,91 @@ def _same(field: str, then: dict, now: dict) -> bool:
     if field == "status":
         return verdicts.canonical_status(then["status"]) == now["status"]
     if field == "n":
-        return then.get("n", then.get("request_count")) == now["n"]
+        return _cited_n(then) == now["n"]
     if field == "coverage":
         return then["coverage"]["scope"] == now["coverage"]["scope"]
-    return (then[field] or None) == (now[field] or None) if field == "narrative" \
-        else then[field] == now[field]
+    if field == "narrative":
+        return (then[field] or None) == (now[field] or None)
+    return then[field] == now[field]
+
+
+def _reason(field: str, default: str | None, changed: set[str], import_note: str | None,
+            cited: dict, now: dict) -> str:
+    """Why a field moved, as specific as the other differences and the imports allow."""
+    if field == "narrative" and not cited["narrative"]:
+        return "new narrative: the city published an explanation for this period since"
+    if field == "narrative" and not now["narrative"]:
+        return "withdrawn narrative: the city's explanation for this period was removed"
+    if field == "status":
+        causes = [FIELD_LABELS[f].lower() for f in STATUS_CAUSES if f in changed]
+        return ("follows from the changed " + " and ".join(causes) if causes
+                else "the rule for judging a value changed (e.g. the fewest requests judged)")
+    if field in ("value", "n") and import_note:
+        return f"{default.split(':')[0]}: recomputed from {import_note}"
+    return default
+
+
+def _words(fields: list[str]) -> str:
+    """``n, target and status``: fields as a reader says them (partial and provisional are the
+    month's completeness)."""
+    words: list[str] = []
+    for field in fields:
+        word = "completeness" if field in ("partial", "provisional") else \
+            FIELD_LABELS[field] if field == "n" else FIELD_LABELS[field].lower()
+        if word not in words:
+            words.append(word)
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1] \
+        if words else "nothing else"
+
+
+def difference_text(difference: dict) -> str:
+    """One difference in a sentence, as the print page, the CSV and the CLI give it."""
+    return (f"{difference['label']}: {difference['then']} when cited, {difference['now']} now "
+            f"({difference['reason']})")
 
 
 def verify(session: Session, citation: Citation, cache: dict | None = None) -> dict:
     """Does today's data still say what was cited? ``state`` is ``same``, ``changed`` (with
-    each difference: field, then, now, reason) or ``unavailable``."""
+    each difference: field, label, then, now, reason) or ``unavailable``; ``label`` and
+    ``summary`` are the words every surface shows."""
     cited = citation.snapshot
     try:
         now = published_now(session, citation.measure_slug, citation.period, cache)
     except (measures.UnknownMeasure, NothingToCite):
-        return {"state": "unavailable", "hash_ok": hash_matches(citation), "current": None,
-                "differences": [], "notes": [],
+        return {"state": "unavailable", "label": STATE_LABELS["unavailable"],
+                "hash_ok": hash_matches(citation), "current": None, "differences": [],
+                "notes": [],
                 "summary": f"Today's data has no value for {cited['period_label']}; the cited "
                            "snapshot below is what was published then."}
-    differences = [{"field": field, "then": show(cited), "now": show(now), "reason": why}
-                   for field, show, why in COMPARED_FIELDS
-                   if _present(cited, field) and not _same(field, cited, now)]
-    notes = []
+    compared = [row for row in COMPARED_FIELDS if _present(cited, row[0])]
+    changed = {field for field, *_ in compared if not _same(field, cited, now)}
     reimported = now["source"]["imported_at"] != cited["source"]["imported_at"] or (
         now["source"]["import_source"] != cited["source"]["import_source"])
+    import_note = (f"{_import_label(now['source'])}; the cited value came from "
+                   f"{_import_label(cited['source'])}") if reimported else None
+    differences = [{"field": field, "label": label, "then": show(cited), "now": show(now),
+                    "reason": _reason(field, why, changed, import_note, cited, now)}
+                   for field, label, show, why in compared if field in changed]
+    notes = []
     if reimported:
         notes.append(f"The data was re-imported since ({_import_label(now['source'])}); "
                      f"the cited value came from {_import_label(cited['source'])}.")
     if not differences:
-        summary = (f"Still the same today: {now['value_text']}, with the same n, target, "
-                   "status and narrative.")
+        kept = _words([field for field, *_ in compared if field != "value"])
+        summary = f"Today's data gives {now['value_text']}, with the same {kept}."
     else:
-        changed = ", ".join(d["field"].replace("_", " ") for d in differences)
-        summary = (f"Changed since it was cited ({changed}): today's data gives "
-                   f"{now['value_text']} ({verdicts.status_label(now['status'])}), the citation "
-                   f"{cited['value_text']} ({verdicts.status_label(cited['status'])}).")
+        moved = _words([d["field"] for d in differences])
+        summary = (f"Today's data gives {now['value_text']} "
+                   f"({verdicts.status_label(now['status'])}); the citation gave "
+                   f"{cited['value_text']} ({verdicts.status_label(cited['status'])}). "
+                   f"Moved since: {moved}.")
+    state = "changed" if differences else "same"
     current = {k: now[k] for k in ("value", "value_text", "n", "target", "target_text", "status",
                                    "partial", "provisional", "data_through", "coverage",
                                    "narrative")}
+    current["status_text"] = verdicts.status_label(now["status"])
     current["source"] = now["source"]
-    return {"state": "changed" if differences else "same", "hash_ok": hash_matches(citation),
+    return {"state": state, "label": STATE_LABELS[state], "hash_ok": hash_matches(citation),
             "summary": summary, "current": current, "differences": differences, "notes": notes}
 
 
@@ -349,7 +406,7 @@ def _retrieved(snapshot: dict) -> str:
     return to_local(_parse_iso(snapshot["cited_at"])).strftime("%Y-%m-%d")
 
 
-def _qualifiers(snapshot: dict) -> list[str]:
+def qualifiers(snapshot: dict) -> list[str]:
     """n, completeness and scope, as a citation must carry them (older snapshots: what they
     hold)."""
     parts = []
@@ -366,8 +423,44 @@ def _qualifiers(snapshot: dict) -> list[str]:
     return parts
 
 
+NOT_RECORDED = "not recorded (an older citation)"
+
+
+def _completeness(snapshot: dict) -> str:
+    if "partial" not in snapshot:
+        return NOT_RECORDED
+    if snapshot["partial"]:
+        return (f"partial month: the data ran only through {snapshot['data_through']}, so no "
+                "verdict is given")
+    if snapshot.get("provisional"):
+        return "provisional: over 10% of the month's requests had no known outcome yet"
+    return "complete"
+
+
+def facts(snapshot: dict) -> list[dict]:
+    """What a reader needs beside the value (publisher, n, completeness, scope, source), as
+    label and text: the citation page, the packet, its print page and exports show this list."""
+    source = snapshot["source"]
+    dataset = f" (dataset {source['dataset']})" if source.get("dataset") else ""
+    n = _cited_n(snapshot)
+    rows = [
+        ("Published by", snapshot["publisher"]),
+        ("Value", snapshot["value_text"]),
+        ("n", _n_text(n) if n is not None or _present(snapshot, "n") else NOT_RECORDED),
+        ("Data through", snapshot.get("data_through") or
+         ("not stated" if "data_through" in snapshot else NOT_RECORDED)),
+        ("Completeness", _completeness(snapshot)),
+        ("Coverage", snapshot["coverage"]["scope"] if "coverage" in snapshot else NOT_RECORDED),
+        ("Target then", snapshot["target_text"] or "no target set"),
+        ("Status then", verdicts.status_label(snapshot["status"])),
+        ("Source", f"{source['name']}{dataset}"),
+    ]
+    return [{"label": label, "text": text} for label, text in rows]
+
+
 def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
+    # "n = 75" keeps its lower-case n: it is a symbol, not a word.
+    return (text if text.startswith("n ") else text[:1].upper() + text[1:]) + "."
 
 
 def _status_words(snapshot: dict) -> str:
@@ -379,9 +472,9 @@ def short_text(snapshot: dict, url: str) -> str:
     Retrieved ... from URL.``"""
     target = (f"target {snapshot['target_text']}, {_status_words(snapshot)}"
               if snapshot["target_text"] else f"no target set, {_status_words(snapshot)}")
-    qualifiers = "; ".join([*_qualifiers(snapshot), target])
+    described = "; ".join([*qualifiers(snapshot), target])
     return (f"{snapshot['publisher']}: {snapshot['measure']['name']} ({snapshot['area']['name']}),"
-            f" {snapshot['period_label']}: {snapshot['value_text']} ({qualifiers}). "
+            f" {snapshot['period_label']}: {snapshot['value_text']} ({described}). "
             f"Retrieved {_retrieved(snapshot)} from {url}.")
 
 
@@ -395,7 +488,7 @@ def full_text(snapshot: dict, digest: str, url: str) -> str:
         target = f"no target set ({_status_words(snapshot)})"
     parts = [f"{snapshot['publisher']}: {measure['name']} ({snapshot['area']['name']}), "
              f"{snapshot['period_label']}: {snapshot['value_text']}; {target}.",
-             _sentence("; ".join(_qualifiers(snapshot))),
+             _sentence("; ".join(qualifiers(snapshot))),
              f"Definition: {measure['definition']}"]
     if snapshot["narrative"]:
         parts.append(f"City narrative for the period: \u201c{snapshot['narrative']}\u201d")
@@ -426,6 +519,7 @@ def public_view(citation: Citation, base_url: str, verification: dict | None = N
         "canonicalisation": CANONICALISATION,
         "text": {"short": short_text(citation.snapshot, url),
                  "full": full_text(citation.snapshot, citation.content_hash, url)},
+        "facts": facts(citation.snapshot),
     }
     if verification is not None:
         view["verification"] = verification

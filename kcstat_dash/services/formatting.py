@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 MONTH_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FISCAL_PERIOD = re.compile(r"^FY(\d{4})$")
@@ -32,3 +33,24 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "days":
         return f"{value:.1f} days" if not float(value).is_integer() else f"{value:.0f} days"
     return f"{value:,.0f}"
+
+
+# Spreadsheet number formats that read as format_value does: 66.7% (not 66.6667), 4.5 days,
+# 1,234 requests. Percent values are stored as 0–100, so the % sign is literal text.
+EXCEL_NUMBER_FORMATS = {"percent": '0.0"%"', "days": "0.0", "count": "#,##0"}
+
+
+def excel_number_format(unit: str) -> str:
+    return EXCEL_NUMBER_FORMATS.get(unit, "General")
+
+
+def period_end(period: str) -> date | None:
+    """The last day a period covers (a month's last day; FY2012 ends 30 June 2012), so charts
+    place periods by date: survey years published years apart sit years apart."""
+    if MONTH_PERIOD.match(period):
+        year, month = int(period[:4]), int(period[5:7])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    fiscal = FISCAL_PERIOD.match(period)
+    if fiscal:
+        return date(int(fiscal.group(1)), 6, 30)
+    return None

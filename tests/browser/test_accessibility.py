@@ -61,9 +61,12 @@ def sample_values(session, template: str, variable: str) -> list[str]:
         return [str(live), str(scheduled)]
     if variable == "citation_id":
         citation = session.scalar(select(Citation.id).order_by(Citation.id))
-        if citation is None:  # the sample has none: cite the latest pothole figure, as a user would
+        if citation is None:  # the sample has none: cite the pothole headline, as a user would
+            # (the latest complete month: 12 requests, so the page shows a too-few value, its
+            # n, the data's last day and the sample's coverage)
             latest = session.scalar(select(Observation.period).join(Measure)
-                                    .where(Measure.slug == "pothole-on-time-rate")
+                                    .where(Measure.slug == "pothole-on-time-rate",
+                                           Observation.partial.is_(False))
                                     .order_by(Observation.period.desc()))
             citation = citations.create_citation(session, "pothole-on-time-rate", latest).id
             session.commit()

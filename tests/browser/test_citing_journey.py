@@ -90,7 +90,9 @@ def test_cite_two_statistics_export_the_packet_and_open_the_files(live_server, p
             for r in sheet.iter_rows(min_row=2)]
     assert [r["citation_id"] for r in rows] == [first, second]
     assert [r["short_text"] for r in rows] == [e["text"]["short"] for e in expected]
-    assert all(len(ws._charts) == 1 for ws in book.worksheets[1:]) and len(book.worksheets) == 3
+    # Citations, Differences (none: nothing moved), then a chart sheet per citation.
+    assert book.sheetnames[:2] == ["Citations", "Differences"]
+    assert all(len(ws._charts) == 1 for ws in book.worksheets[2:]) and len(book.worksheets) == 4
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()

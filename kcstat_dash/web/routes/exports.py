@@ -61,7 +61,8 @@ def packet_print():
     views, error = _packet_views()
     if error:
         return error
-    charts = [packet_export.chart_geometry(v["snapshot"].get("series") or []) for v in views]
+    charts = [packet_export.chart_geometry(v["snapshot"].get("series") or [],
+                                           v["snapshot"]["measure"]["unit"]) for v in views]
     # Rendered without Flask's context processors: the page needs no login state.
     template = current_app.jinja_env.get_template("packet_print.html")
     return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp())
