@@ -231,7 +231,10 @@ def point_change(measure: Measure, earlier: Observation | None,
         earlier.value, later.value, measure.direction,
         earlier_margin=earlier.margin_of_error, later_margin=later.margin_of_error,
         across_break=not verdicts.in_same_series(earlier.period, later.period,
-                                                 measure.series_break))
+                                                 measure.series_break),
+        too_few=any(verdicts.is_too_few(o.request_count, measure.judged_on_n)
+                    for o in (earlier, later)),
+        partial=bool(earlier.partial or later.partial))
 
 
 # --- Reading ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from kcstat_dash.services.formatting import MONTH_PERIOD
+from kcstat_dash.services.formatting import MONTH_PERIOD, YEAR_PERIOD
 from kcstat_dash.settings import min_n_from_env
 
 MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL = "met", "missed", "no-target", "too-few", "partial"
@@ -62,7 +62,10 @@ def status_label(status: str) -> str:
 
 
 def month_end(period: str) -> date | None:
-    """The last day of a ``YYYY-MM`` period; ``None`` for other periods (survey years)."""
+    """The last day of a ``YYYY-MM`` period (or of a calendar year ``YYYY``); ``None`` for
+    other periods (fiscal survey years)."""
+    if YEAR_PERIOD.match(period):
+        return date(int(period), 12, 31)
     if not MONTH_PERIOD.match(period):
         return None
     year, month = int(period[:4]), int(period[5:7])
@@ -127,13 +130,15 @@ def change_margin(earlier_margin: float | None, later_margin: float | None) -> f
 
 def judge_change(earlier: float | None, later: float | None, direction: str, *,
                  earlier_margin: float | None = None, later_margin: float | None = None,
-                 across_break: bool = False) -> str | None:
+                 across_break: bool = False, too_few: bool = False,
+                 partial: bool = False) -> str | None:
     """Whether a value moved for the better or the worse since the period before.
 
     No claim across a break in the series; for survey values, only a change larger than the
-    margin of the difference counts (``change_margin``). ``None`` when either value is missing.
+    margin of the difference counts (``change_margin``). ``None`` (nothing to say) when either
+    value is missing, too few to judge, or a partial month.
     """
-    if earlier is None or later is None:
+    if earlier is None or later is None or too_few or partial:
         return None
     if across_break:
         return ACROSS_BREAK
