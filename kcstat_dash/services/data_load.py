@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sodapy import Socrata
+
 from kcstat_dash.db import Database
 from kcstat_dash.sample_data import (
     FBI_UCR_ANNUAL,
@@ -18,12 +20,7 @@ from kcstat_dash.sample_data import (
     RESIDENT_SURVEY_BY_DISTRICT,
 )
 from kcstat_dash.services.figures_import import import_figures
-from kcstat_dash.services.kcpd_import import (
-    ParsedReports,
-    import_kcpd_file,
-    read_kcpd_table,
-    store_reports,
-)
+from kcstat_dash.services.kcpd_import import import_kcpd_file, read_kcpd_table, store_reports
 from kcstat_dash.services.measures import recompute_311_measures, sync_areas, sync_catalog
 from kcstat_dash.services.public_safety import (
     load_kcpd_aggregates,
@@ -31,6 +28,7 @@ from kcstat_dash.services.public_safety import (
     recompute_kcpd_measures,
 )
 from kcstat_dash.services.resident_survey import load_resident_survey
+from kcstat_dash.services.socrata_import import DOMAIN, PAGE_SIZE
 from kcstat_dash.services.meetings import seed_demo_meetings
 from kcstat_dash.services.requests_import import ImportFileError, ImportSummary, import_311_file
 
@@ -82,29 +80,24 @@ def import_kcpd_paths(db: Database, paths: Iterable[str | Path]) -> LoadReport:
 
 
 def import_kcpd_tables(db: Database, table_ids: Iterable[str], app_token: str | None = None,
-                       client=None) -> LoadReport:
-    """Fetch each yearly table through SODA whole, then store it; a failed fetch raises
-    ``SocrataImportError`` before anything of that table is stored."""
+                       client: Socrata | None = None, page_size: int = PAGE_SIZE) -> LoadReport:
+    """Fetch each yearly table through SODA whole, then store it in its own transaction; a
+    failed fetch raises ``SocrataImportError`` before anything of that table is stored."""
     report = LoadReport()
-    for table_id in table_ids:
-        from sodapy import Socrata
-
-        from kcstat_dash.services.socrata_import import DOMAIN
-
-        own = client is None
-        source = client or Socrata(DOMAIN, app_token, timeout=60)
-        try:
-            parsed: ParsedReports = read_kcpd_table(source, table_id)
-        finally:
-            if own:
-                source.close()
-        with db.transaction() as session:
-            report.imported.append(store_reports(session, parsed,
-                                                 f"{DOMAIN}/{table_id.strip().lower()}",
-                                                 "kcpd-socrata"))
-    if report.imported:
-        with db.transaction() as session:
-            report.observations = recompute_kcpd_measures(session, sync_areas(session))
+    own_client = client is None
+    client = client or Socrata(DOMAIN, app_token, timeout=60)
+    try:
+        for table_id in table_ids:
+            parsed = read_kcpd_table(client, table_id, page_size=page_size)
+            with db.transaction() as session:
+                report.imported.append(store_reports(
+                    session, parsed, f"{DOMAIN}/{table_id.strip().lower()}", "kcpd-socrata"))
+    finally:
+        if own_client:
+            client.close()
+        if report.imported:
+            with db.transaction() as session:
+                report.observations = recompute_kcpd_measures(session, sync_areas(session))
     return report
 
 

@@ -243,18 +243,3 @@ def import_kcpd_file(session: Session, path: str | Path) -> ImportSummary:
     """Read and store one table; a bad file raises before anything is written."""
     parsed = read_kcpd_file(path)
     return store_reports(session, parsed, Path(path).name, "kcpd-csv")
-
-
-def import_kcpd_table(session: Session, table_id: str, where: str | None = None,
-                      app_token: str | None = None, client: Socrata | None = None,
-                      page_size: int = PAGE_SIZE) -> ImportSummary:
-    """Fetch one yearly table whole, then store it (nothing is stored if any page fails)."""
-    own_client = client is None
-    client = client or Socrata(DOMAIN, app_token, timeout=60)
-    try:
-        parsed = read_kcpd_table(client, table_id, where, page_size)
-    finally:
-        if own_client:
-            client.close()
-    source = f"{DOMAIN}/{table_id.strip().lower()}"
-    return store_reports(session, parsed, source, "kcpd-socrata")

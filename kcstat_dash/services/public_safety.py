@@ -291,7 +291,7 @@ def recompute_kcpd_measures(session: Session, areas: dict) -> int:
              "request_count": month["count"][spec.category], "import_run_id": month["run"],
              "source_url": table_url(period), "partial": verdicts.is_partial(period, through),
              "provisional": False,
-             "coverage_share": round(month["located"] / month["total"], 4)}
+             "coverage_share": month["located"] / month["total"]}
             for period, month in sorted(by_month.items())]
         _replace_partial(session, measures[spec.slug], observations)
         measures[spec.slug].caveat = f"{IMPORTED_CAVEAT} {BREAK_CAVEAT}"

@@ -138,10 +138,12 @@ def judge_change(earlier: float | None, later: float | None, direction: str, *,
     margin of the difference counts (``change_margin``). ``None`` (nothing to say) when either
     value is missing, too few to judge, or a partial month.
     """
-    if earlier is None or later is None or too_few or partial:
+    if earlier is None or later is None:
         return None
     if across_break:
         return ACROSS_BREAK
+    if too_few or partial:
+        return None
     difference = later - earlier
     margin = change_margin(earlier_margin, later_margin)
     if difference == 0 or (margin is not None and abs(difference) <= margin):
