@@ -22,15 +22,15 @@ from kcstat_dash.sample_data import (
 from kcstat_dash.services.figures_import import import_figures
 from kcstat_dash.services.kcpd_import import import_kcpd_file, read_kcpd_table, store_reports
 from kcstat_dash.services.measures import recompute_311_measures, sync_areas, sync_catalog
+from kcstat_dash.services.meetings import seed_demo_meetings
 from kcstat_dash.services.public_safety import (
     load_kcpd_aggregates,
     load_ucr,
     recompute_kcpd_measures,
 )
+from kcstat_dash.services.requests_import import ImportFileError, ImportSummary, import_311_file
 from kcstat_dash.services.resident_survey import load_resident_survey
 from kcstat_dash.services.socrata_import import DOMAIN, PAGE_SIZE
-from kcstat_dash.services.meetings import seed_demo_meetings
-from kcstat_dash.services.requests_import import ImportFileError, ImportSummary, import_311_file
 
 
 @dataclass
@@ -64,40 +64,41 @@ def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None,
 
 
 def import_kcpd_paths(db: Database, paths: Iterable[str | Path]) -> LoadReport:
-    """Import each KCPD table file in its own transaction (a bad file imports nothing), then
-    recompute the KCPD measures from the stored reports once."""
+    """Import KCPD table files and recompute the KCPD measures as one unit of work, as
+    ``import_311_paths`` does: a bad file is refused whole before it writes (``read_kcpd_file``
+    reads it all first) and the others still import."""
     report = LoadReport()
-    for path in paths:
-        try:
-            with db.transaction() as session:
+    with db.transaction() as session:
+        for path in paths:
+            try:
                 report.imported.append(import_kcpd_file(session, path))
-        except ImportFileError as error:
-            report.errors.append(error)
-    if report.imported:
-        with db.transaction() as session:
+            except ImportFileError as error:  # raised before the file wrote anything
+                report.errors.append(error)
+        if report.imported:
             report.observations = recompute_kcpd_measures(session, sync_areas(session))
     return report
 
 
 def import_kcpd_tables(db: Database, table_ids: Iterable[str], app_token: str | None = None,
                        client: Socrata | None = None, page_size: int = PAGE_SIZE) -> LoadReport:
-    """Fetch each yearly table through SODA whole, then store it in its own transaction; a
-    failed fetch raises ``SocrataImportError`` before anything of that table is stored."""
+    """Fetch every yearly table through SODA whole, then store them and recompute as one unit;
+    a failed fetch raises ``SocrataImportError`` before anything is stored."""
     report = LoadReport()
     own_client = client is None
     client = client or Socrata(DOMAIN, app_token, timeout=60)
     try:
-        for table_id in table_ids:
-            parsed = read_kcpd_table(client, table_id, page_size=page_size)
-            with db.transaction() as session:
-                report.imported.append(store_reports(
-                    session, parsed, f"{DOMAIN}/{table_id.strip().lower()}", "kcpd-socrata"))
+        fetched = [(table_id.strip().lower(), read_kcpd_table(client, table_id,
+                                                               page_size=page_size))
+                   for table_id in table_ids]
     finally:
         if own_client:
             client.close()
+    with db.transaction() as session:
+        for table_id, parsed in fetched:
+            report.imported.append(store_reports(session, parsed, f"{DOMAIN}/{table_id}",
+                                                 "kcpd-socrata"))
         if report.imported:
-            with db.transaction() as session:
-                report.observations = recompute_kcpd_measures(session, sync_areas(session))
+            report.observations = recompute_kcpd_measures(session, sync_areas(session))
     return report
 
 

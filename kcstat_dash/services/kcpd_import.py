@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from sodapy import Socrata
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sodapy import Socrata
 
 from kcstat_dash.models import CrimeReport, ImportRun, utcnow
 from kcstat_dash.services import nibrs

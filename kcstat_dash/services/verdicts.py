@@ -37,7 +37,8 @@ STATUS_LABELS = {MET: "Target met", MISSED: "Target missed", NO_TARGET: "No targ
 IMPROVED, WORSENED, NO_CLEAR_CHANGE, ACROSS_BREAK = (
     "improved", "worsened", "no-clear-change", "across-break")
 CHANGES = (IMPROVED, WORSENED, NO_CLEAR_CHANGE, ACROSS_BREAK)
-CHANGE_LABELS = {IMPROVED: "Better than the period before", WORSENED: "Worse than the period before",
+CHANGE_LABELS = {IMPROVED: "Better than the period before",
+                 WORSENED: "Worse than the period before",
                  NO_CLEAR_CHANGE: "No change beyond the margin of error",
                  ACROSS_BREAK: "Not comparable: a break in the series lies between"}
 # Citations made before these words were settled keep them in their (hashed) snapshots.

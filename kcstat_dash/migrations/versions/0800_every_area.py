@@ -2,7 +2,7 @@
 breaks on measures, survey values by council district, and KCPD reports.
 
 Revision ID: 0800
-Revises: 0700
+Revises: 0710
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0800"
-down_revision = "0700"
+down_revision = "0710"
 branch_labels = None
 depends_on = None
 
