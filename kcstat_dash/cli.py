@@ -126,6 +126,39 @@ def import_figures_command(file: str) -> None:
     click.echo(f"{count} published figures imported.")
 
 
+@main.command("import-kcpd")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--socrata", "tables", multiple=True, metavar="TABLE_ID",
+              help="A KCPD Crime Data table id on data.kcmo.org (e.g. dmnp-9ajg); repeatable.")
+def import_kcpd_command(files: tuple[str, ...], tables: tuple[str, ...]) -> None:
+    """Import KCPD Crime Data tables (CSV exports, or --socrata table ids) as reports, then
+    recompute the Public Safety measures from them."""
+    from kcstat_dash.services.data_load import import_kcpd_paths, import_kcpd_tables
+    from kcstat_dash.services.socrata_import import SocrataImportError
+
+    if not files and not tables:
+        raise click.UsageError("give one or more CSV files, or --socrata TABLE_ID")
+    settings = settings_from_env()
+    database = migrated_database(settings)
+    report = import_kcpd_paths(database, files)
+    for summary in report.imported:
+        click.echo(str(summary))
+    for error in report.errors:
+        click.echo(f"Error: {error} (nothing imported from this file)", err=True)
+    if tables:
+        try:
+            fetched = import_kcpd_tables(database, tables, settings.socrata_app_token)
+        except SocrataImportError as error:
+            raise click.ClickException(f"{error} (nothing imported from that table)") from error
+        for summary in fetched.imported:
+            click.echo(str(summary))
+        report.observations = fetched.observations or report.observations
+    if report.observations:
+        click.echo(f"Public Safety measures recomputed: {report.observations} observations.")
+    if report.errors:
+        raise SystemExit(1)
+
+
 @main.command("set-target")
 @click.argument("slug")
 @click.argument("value")

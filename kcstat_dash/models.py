@@ -99,6 +99,14 @@ class Measure(Base):
     definition_rule: Mapped[str] = mapped_column(Text, default="")
     # Rates and medians are samples of requests: fewer than KCSTAT_MIN_N are too few to judge.
     judged_on_n: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What a reader must know before comparing this measure's values (coverage, a change in how
+    # the data was recorded), shown with the measure on every page and citation.
+    caveat: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The first period of a new series (``2019-01``): no trend or change is claimed across it.
+    series_break: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # The last day this measure's data covers, for measures not computed from 311 requests
+    # (whose day is the 311 data's coverage).
+    data_through: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
     area: Mapped[Area] = relationship(back_populates="measures")
     observations: Mapped[list[Observation]] = relationship(
@@ -146,6 +154,13 @@ class Observation(Base):
     # The month ends after the day the data runs through (services/verdicts.is_partial).
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A survey value: respondents answering favourably (of n) and the 95% margin of error, in
+    # the value's own unit (percentage points).
+    numerator: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    margin_of_error: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The share (0–1) of the period's records the value could count, e.g. police reports with a
+    # location when the value counts reports placed in a neighborhood.
+    coverage_share: Mapped[float | None] = mapped_column(Float, nullable=True)
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The latest import that added or changed a request this value counts (for a published
     # figure, the import that stored it): what a citation names as the value's provenance.
@@ -169,6 +184,40 @@ class NeighborhoodObservation(Base):
     window: Mapped[str] = mapped_column(String(40))
     value: Mapped[float] = mapped_column(Float)
     request_count: Mapped[int] = mapped_column(Integer)
+
+
+class DistrictObservation(Base):
+    """A survey measure's value in one council district for one wave, with n and margin."""
+
+    __tablename__ = "district_observation"
+    __table_args__ = (UniqueConstraint("measure_id", "period", "district"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"),
+                                            index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    district: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float] = mapped_column(Float)
+    n: Mapped[int] = mapped_column(Integer)
+    numerator: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    margin_of_error: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class CrimeReport(Base):
+    """One KCPD report (many rows of the city's table, one per person involved, make one).
+
+    Only what the measures need: no names, addresses, race, sex or age of anyone involved.
+    """
+
+    __tablename__ = "crime_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_no: Mapped[str] = mapped_column(String(40), unique=True)
+    reported_date: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, Kansas City time
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    ibrs: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    category: Mapped[str] = mapped_column(String(10))  # persons | property | society | other
+    has_location: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_table: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"), nullable=True)
 
 
 class Narrative(Base):

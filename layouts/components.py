@@ -15,6 +15,7 @@ STATUS_STYLE = {
     verdicts.NO_TARGET: ("secondary", "–"),
     verdicts.TOO_FEW: ("secondary", "?"),
     verdicts.PARTIAL: ("secondary", "…"),
+    verdicts.WITHIN_MARGIN: ("secondary", "±"),
 }
 
 

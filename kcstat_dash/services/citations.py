@@ -131,7 +131,10 @@ def _coverage_snapshot(scope: dict) -> dict:
     return {"scope": scope["scope"], "citywide": scope["citywide"],
             "data_from": coverage.get("data_from"),
             "neighborhood_count": coverage.get("neighborhood_count"),
-            "city_neighborhood_count": coverage.get("city_neighborhood_count")}
+            "city_neighborhood_count": coverage.get("city_neighborhood_count"),
+            # What to know before comparing (police coverage, the 2019 break, an unweighted
+            # survey), for measures that carry it.
+            "caveat": coverage.get("caveat"), "series_break": coverage.get("series_break")}
 
 
 def published_now(session: Session, slug: str, period: str, cache: dict | None = None) -> dict:
@@ -157,6 +160,11 @@ def published_now(session: Session, slug: str, period: str, cache: dict | None =
         "value": point["value"],
         "value_text": format_value(point["value"], measure.unit),
         "n": point["n"],
+        # A survey value's 95% margin of error and numerator; a count's share of records
+        # that had a location (None where they do not apply).
+        "margin_of_error": point.get("margin_of_error"),
+        "numerator": point.get("numerator"),
+        "coverage_share": point.get("coverage_share"),
         "partial": point["partial"],
         "provisional": point["provisional"],
         "target": point["target"],

@@ -6,12 +6,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sodapy import Socrata
+
 from kcstat_dash.db import Database
-from kcstat_dash.sample_data import KC311_FILES, PUBLISHED_FIGURES
+from kcstat_dash.sample_data import (
+    FBI_UCR_ANNUAL,
+    KC311_FILES,
+    KCPD_ANNUAL,
+    KCPD_MONTHLY_BY_CATEGORY,
+    KCPD_MONTHLY_BY_NEIGHBORHOOD,
+    PUBLISHED_FIGURES,
+    RESIDENT_SURVEY,
+    RESIDENT_SURVEY_BY_DISTRICT,
+)
 from kcstat_dash.services.figures_import import import_figures
-from kcstat_dash.services.measures import recompute_311_measures, sync_catalog
+from kcstat_dash.services.kcpd_import import import_kcpd_file, read_kcpd_table, store_reports
+from kcstat_dash.services.measures import recompute_311_measures, sync_areas, sync_catalog
 from kcstat_dash.services.meetings import seed_demo_meetings
+from kcstat_dash.services.public_safety import (
+    load_kcpd_aggregates,
+    load_ucr,
+    recompute_kcpd_measures,
+)
 from kcstat_dash.services.requests_import import ImportFileError, ImportSummary, import_311_file
+from kcstat_dash.services.resident_survey import load_resident_survey
+from kcstat_dash.services.socrata_import import DOMAIN, PAGE_SIZE
 
 
 @dataclass
@@ -44,11 +63,64 @@ def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None,
     return report
 
 
+def import_kcpd_paths(db: Database, paths: Iterable[str | Path]) -> LoadReport:
+    """Import KCPD table files and recompute the KCPD measures as one unit of work, as
+    ``import_311_paths`` does: a bad file is refused whole before it writes (``read_kcpd_file``
+    reads it all first) and the others still import."""
+    report = LoadReport()
+    with db.transaction() as session:
+        for path in paths:
+            try:
+                report.imported.append(import_kcpd_file(session, path))
+            except ImportFileError as error:  # raised before the file wrote anything
+                report.errors.append(error)
+        if report.imported:
+            report.observations = recompute_kcpd_measures(session, sync_areas(session))
+    return report
+
+
+def import_kcpd_tables(db: Database, table_ids: Iterable[str], app_token: str | None = None,
+                       client: Socrata | None = None, page_size: int = PAGE_SIZE) -> LoadReport:
+    """Fetch every yearly table through SODA whole, then store them and recompute as one unit;
+    a failed fetch raises ``SocrataImportError`` before anything is stored."""
+    report = LoadReport()
+    own_client = client is None
+    client = client or Socrata(DOMAIN, app_token, timeout=60)
+    try:
+        fetched = [(table_id.strip().lower(), read_kcpd_table(client, table_id,
+                                                               page_size=page_size))
+                   for table_id in table_ids]
+    finally:
+        if own_client:
+            client.close()
+    with db.transaction() as session:
+        for table_id, parsed in fetched:
+            report.imported.append(store_reports(session, parsed, f"{DOMAIN}/{table_id}",
+                                                 "kcpd-socrata"))
+        if report.imported:
+            report.observations = recompute_kcpd_measures(session, sync_areas(session))
+    return report
+
+
+def load_bundled_areas(db: Database) -> int:
+    """The bundled police, FBI and resident-survey figures (what Public Safety, Finance and
+    Economic Development measure in the demo); returns the observations written."""
+    with db.transaction() as session:
+        areas = sync_areas(session)
+        return (load_kcpd_aggregates(session, areas, KCPD_MONTHLY_BY_CATEGORY, KCPD_ANNUAL,
+                                     KCPD_MONTHLY_BY_NEIGHBORHOOD)
+                + load_ucr(session, areas, FBI_UCR_ANNUAL)
+                + load_resident_survey(session, areas, RESIDENT_SURVEY,
+                                       RESIDENT_SURVEY_BY_DISTRICT))
+
+
 def load_sample(db: Database, progress=None) -> LoadReport:
-    """The embedded default: 311 requests, published figures, and a year of meetings."""
+    """The embedded default: 311 requests, published figures, police reports, the resident
+    survey, and a year of meetings."""
     with db.transaction() as session:
         sync_catalog(session)
         import_figures(session, PUBLISHED_FIGURES)
+    load_bundled_areas(db)
     report = import_311_paths(db, KC311_FILES, progress)
     report.meetings = load_demo_meetings(db)
     return report

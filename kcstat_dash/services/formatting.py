@@ -8,10 +8,13 @@ from datetime import date, datetime
 
 MONTH_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FISCAL_PERIOD = re.compile(r"^FY(\d{4})$")
+# A calendar year, for yearly counts (police reports, the FBI's annual series).
+YEAR_PERIOD = re.compile(r"^(19|20)\d{2}$")
 
 
 def is_period(text: str) -> bool:
-    return bool(MONTH_PERIOD.match(text) or FISCAL_PERIOD.match(text))
+    return bool(MONTH_PERIOD.match(text) or FISCAL_PERIOD.match(text)
+                or YEAR_PERIOD.match(text))
 
 
 def period_label(period: str) -> str:

@@ -29,6 +29,7 @@ from kcstat_dash.services.coverage import (
     refresh_311_coverage,
 )
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
+from kcstat_dash.services.own_scope import OWN_SCOPE_KINDS, district_points, own_scope
 from kcstat_dash.services.public_input import is_clean_text
 
 REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceeded_timeframe",
@@ -217,7 +218,24 @@ def point_status(measure: Measure, observation: Observation,
     """The status an observation has earned (``verdicts.judge``, the one rule)."""
     return verdicts.judge(observation.value, observation.request_count, target,
                           measure.direction, partial=observation.partial,
-                          judged_on_n=measure.judged_on_n)
+                          judged_on_n=measure.judged_on_n,
+                          margin=observation.margin_of_error)
+
+
+def point_change(measure: Measure, earlier: Observation | None,
+                 later: Observation | None) -> str | None:
+    """How a value moved since the period before (``verdicts.judge_change``): within the
+    survey's margin it is no clear change, and across a series break it is not compared."""
+    if earlier is None or later is None:
+        return None
+    return verdicts.judge_change(
+        earlier.value, later.value, measure.direction,
+        earlier_margin=earlier.margin_of_error, later_margin=later.margin_of_error,
+        across_break=not verdicts.in_same_series(earlier.period, later.period,
+                                                 measure.series_break),
+        too_few=any(verdicts.is_too_few(o.request_count, measure.judged_on_n)
+                    for o in (earlier, later)),
+        partial=bool(earlier.partial or later.partial))
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -246,15 +264,27 @@ def narratives_by_period(session: Session, measure_ids: list[int]) -> dict[tuple
 
 def observation_points(measure: Measure) -> list[dict]:
     """Each period's value with its n, the target in force then and the status it earns."""
-    points = []
+    points, previous = [], None
     for obs in measure.observations:
         target = target_for(measure, obs.period)
         points.append({"period": obs.period, "value": obs.value, "n": obs.request_count,
                        "target": target, "partial": bool(obs.partial),
                        "provisional": bool(obs.provisional),
                        "status": point_status(measure, obs, target),
-                       "eligible": obs.eligible_count, "unknown": obs.unknown_count})
+                       "eligible": obs.eligible_count, "unknown": obs.unknown_count,
+                       "numerator": obs.numerator, "margin_of_error": obs.margin_of_error,
+                       "coverage_share": obs.coverage_share,
+                       # Which side of a break in the series: a chart draws no line across.
+                       "segment": _segment(measure, obs.period),
+                       "change": point_change(measure, previous, obs)})
+        previous = obs
     return points
+
+
+def _segment(measure: Measure, period: str) -> int:
+    if not measure.series_break:
+        return 0
+    return 0 if verdicts.in_same_series(period, "0000", measure.series_break) else 1
 
 
 def headline_observation(measure: Measure) -> Observation | None:
@@ -269,6 +299,8 @@ def measure_scope(measure: Measure, coverage: dict | None) -> dict:
                 "citywide": bool(coverage and coverage["citywide"]),
                 "data_through": coverage["data_through"] if coverage else None,
                 "coverage": coverage}
+    if measure.kind in OWN_SCOPE_KINDS:
+        return own_scope(measure)
     return {"scope": SURVEY_SCOPE, "citywide": True, "data_through": None, "coverage": None}
 
 
@@ -280,6 +312,7 @@ def measure_summary(measure: Measure, narratives: dict[tuple[int, str], str],
     status = (point_status(measure, latest, target) if latest
               else verdicts.judge(None, None, target, measure.direction))
     narrative = narratives.get((measure.id, latest.period)) if latest else None
+    before = _before(measure, latest)
     newest = measure.observations[-1] if measure.observations else None
     partial = newest if newest is not None and newest.partial else None
     return {
@@ -295,10 +328,28 @@ def measure_summary(measure: Measure, narratives: dict[tuple[int, str], str],
         "partial_period": partial.period if partial else None,
         "partial_value": partial.value if partial else None,
         "partial_n": partial.request_count if partial else None,
+        # A survey value's margin of error and numerator; the share of records a count could
+        # place; what to know before comparing; the break no trend crosses; and the change
+        # since the period before (``verdicts.judge_change``).
+        "margin_of_error": latest.margin_of_error if latest else None,
+        "numerator": latest.numerator if latest else None,
+        "coverage_share": latest.coverage_share if latest else None,
+        "caveat": measure.caveat, "series_break": measure.series_break,
+        "previous_period": before.period if before else None,
+        "previous_value": before.value if before else None,
+        "change": point_change(measure, before, latest),
         **measure_scope(measure, coverage),
         "narrative": narrative,
         "narrative_missing": status == verdicts.MISSED and not narrative,
     }
+
+
+def _before(measure: Measure, latest: Observation | None) -> Observation | None:
+    """The complete period before the headline one, for the change beside it."""
+    if latest is None:
+        return None
+    earlier = [o for o in measure.observations if o.period < latest.period and not o.partial]
+    return earlier[-1] if earlier else None
 
 
 def list_measures(session: Session, area_slug: str | None = None) -> list[dict]:
@@ -346,6 +397,7 @@ def measure_detail(session: Session, slug: str) -> dict:
                                    select(NeighborhoodObservation)
                                    .where(NeighborhoodObservation.measure_id == measure.id)
                                    .order_by(NeighborhoodObservation.value.desc()))]
+    detail["districts"] = district_points(session, measure)
     obs_sources = {o.period: o.source_url for o in measure.observations if o.source_url}
     for point in detail["observations"]:
         point["source_url"] = obs_sources.get(point["period"], measure.source_url)

@@ -16,11 +16,12 @@ LICENCE = ("Computed from Kansas City open data (data.kcmo.org), which the city'
            "ordinance places in the public domain; survey figures as the city published them.")
 MEASURE_FIELDS = ("slug", "name", "area", "area_slug", "unit", "direction", "definition",
                   "definition_rule", "source", "source_url", "kind", "scope", "citywide",
-                  "data_through")
+                  "data_through", "caveat", "series_break")
 OBSERVATION_COLUMNS = ["measure_slug", "measure", "area", "unit", "direction", "period", "value",
                        "n", "partial", "provisional", "target", "status", "status_text", "scope",
                        "data_through", "source_url", "import_kind", "import_source",
-                       "imported_at"]
+                       "imported_at", "margin_of_error", "numerator", "coverage_share",
+                       "caveat"]
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -47,6 +48,8 @@ def open_data(session: Session) -> dict:
                 "import_kind": run.kind if run else None,
                 "import_source": run.source if run else None,
                 "imported_at": _iso(run.finished_at or run.started_at) if run else None,
+                "margin_of_error": point["margin_of_error"], "numerator": point["numerator"],
+                "coverage_share": point["coverage_share"],
             })
         documents.append({**{k: summary[k] for k in MEASURE_FIELDS},
                           "current_target": summary["target"], "observations": observations})
@@ -61,6 +64,6 @@ def open_data_csv(session: Session) -> str:
     """One row per observation, with its measure's name, area, unit and direction."""
     rows = [{"measure_slug": m["slug"], "measure": m["name"], "area": m["area"],
              "unit": m["unit"], "direction": m["direction"], "scope": m["scope"],
-             "data_through": m["data_through"], **obs}
+             "data_through": m["data_through"], "caveat": m["caveat"], **obs}
             for m in open_data(session)["measures"] for obs in m["observations"]]
     return csv_text(OBSERVATION_COLUMNS, rows)

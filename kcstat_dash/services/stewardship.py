@@ -17,7 +17,7 @@ from kcstat_dash.models import Measure, Narrative, PeerComparison
 from kcstat_dash.services import audit, measures, verdicts
 from kcstat_dash.services.moderation import ModerationError, clean_text
 
-PERIOD_PATTERN = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|FY\d{4})$")
+PERIOD_PATTERN = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|FY\d{4}|(19|20)\d{2})$")
 MAX_NARRATIVE_LENGTH = 5000
 MAX_NOTE_LENGTH = 500
 MAX_PEER_NAME_LENGTH = 200
@@ -39,12 +39,29 @@ def _measure(session: Session, slug: str) -> Measure:
 def check_period(measure: Measure, period: str | None) -> str:
     period = (period or "").strip()
     if not PERIOD_PATTERN.match(period):
-        raise StewardshipError("Give the period as YYYY-MM (a month) or FYyyyy (a fiscal year).")
-    monthly = measure.kind == "311"
-    if monthly != bool(re.match(r"^\d{4}-", period)):
-        raise StewardshipError(f"{measure.name} is reported "
-                               + ("by month (YYYY-MM)." if monthly else "by fiscal year (FYyyyy)."))
+        raise StewardshipError("Give the period as YYYY-MM (a month), FYyyyy (a fiscal year) "
+                               "or yyyy (a calendar year).")
+    shape = _period_shape(measure)
+    if shape != _shape_of(period):
+        raise StewardshipError(f"{measure.name} is reported " + PERIOD_SHAPE_WORDS[shape])
     return period
+
+
+PERIOD_SHAPE_WORDS = {"month": "by month (YYYY-MM).", "fiscal": "by fiscal year (FYyyyy).",
+                      "year": "by calendar year (yyyy)."}
+
+
+def _shape_of(period: str) -> str:
+    if re.match(r"^\d{4}-", period):
+        return "month"
+    return "fiscal" if period.startswith("FY") else "year"
+
+
+def _period_shape(measure: Measure) -> str:
+    """How a measure's periods look: by its data, or monthly for a 311 measure with none yet."""
+    if measure.observations:
+        return _shape_of(measure.observations[-1].period)
+    return "month" if measure.kind == "311" else "fiscal"
 
 
 def check_value(measure: Measure, value, what: str = "value") -> float:

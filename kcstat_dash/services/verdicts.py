@@ -9,7 +9,13 @@ Every page, export, citation and the staff to-do list asks this module, so a val
   (default 30). Shown greyed with its n; no met/missed call.
 - **Provisional**: a rate or median where more than 10% of the month's requests (less cancelled
   and duplicate ones) have no known outcome yet. It may still be judged, and says so.
+- **Within the margin of error**: a survey value whose gap from the target is no larger than
+  its 95% margin of error: the sample cannot tell met from missed.
 - Otherwise **met** or **missed** against the target in force, or **no target**.
+
+Change between two periods (``judge_change``) follows the same spirit: a survey change counts
+only when it is larger than the margin of the difference, and no change is claimed across a
+break in the series (KCPD's 2019 records-system change).
 """
 
 from __future__ import annotations
@@ -17,13 +23,24 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from kcstat_dash.services.formatting import MONTH_PERIOD
+from kcstat_dash.services.formatting import MONTH_PERIOD, YEAR_PERIOD
 from kcstat_dash.settings import min_n_from_env
 
 MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL = "met", "missed", "no-target", "too-few", "partial"
-STATUSES = (MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL)
+WITHIN_MARGIN = "within-margin"
+STATUSES = (MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL, WITHIN_MARGIN)
 STATUS_LABELS = {MET: "Target met", MISSED: "Target missed", NO_TARGET: "No target",
-                 TOO_FEW: "Too few to judge", PARTIAL: "Partial month"}
+                 TOO_FEW: "Too few to judge", PARTIAL: "Partial month",
+                 WITHIN_MARGIN: "Within the margin of error"}
+
+# Change from one period to the next (``judge_change``).
+IMPROVED, WORSENED, NO_CLEAR_CHANGE, ACROSS_BREAK = (
+    "improved", "worsened", "no-clear-change", "across-break")
+CHANGES = (IMPROVED, WORSENED, NO_CLEAR_CHANGE, ACROSS_BREAK)
+CHANGE_LABELS = {IMPROVED: "Better than the period before",
+                 WORSENED: "Worse than the period before",
+                 NO_CLEAR_CHANGE: "No change beyond the margin of error",
+                 ACROSS_BREAK: "Not comparable: a break in the series lies between"}
 # Citations made before these words were settled keep them in their (hashed) snapshots.
 LEGACY_STATUSES = {"not met": MISSED, "no target": NO_TARGET}
 
@@ -46,7 +63,10 @@ def status_label(status: str) -> str:
 
 
 def month_end(period: str) -> date | None:
-    """The last day of a ``YYYY-MM`` period; ``None`` for other periods (survey years)."""
+    """The last day of a ``YYYY-MM`` period (or of a calendar year ``YYYY``); ``None`` for
+    other periods (fiscal survey years)."""
+    if YEAR_PERIOD.match(period):
+        return date(int(period), 12, 31)
     if not MONTH_PERIOD.match(period):
         return None
     year, month = int(period[:4]), int(period[5:7])
@@ -73,19 +93,72 @@ def is_too_few(n: int | None, judged_on_n: bool) -> bool:
 
 
 def judge(value: float | None, n: int | None, target: float | None, direction: str, *,
-          partial: bool = False, judged_on_n: bool = False) -> str:
-    """The status a value has earned: partial, too few, no target, met or missed."""
+          partial: bool = False, judged_on_n: bool = False,
+          margin: float | None = None) -> str:
+    """The status a value has earned: partial, too few, no target, within the margin of
+    error (a sample's value whose gap from the target is no larger than ``margin``), met or
+    missed."""
     if partial:
         return PARTIAL
     if value is None or is_too_few(n, judged_on_n):
         return TOO_FEW
     if target is None:
         return NO_TARGET
+    if margin is not None and abs(value - target) <= margin:
+        return WITHIN_MARGIN
     met = value >= target if direction == "higher" else value <= target
     return MET if met else MISSED
 
 
+def in_same_series(earlier: str, later: str, series_break: str | None) -> bool:
+    """Both periods on the same side of a break in the series (``series_break`` is the first
+    period of the new series: ``2019-01`` or ``2019``). Periods compare as text, so a year
+    ``2019`` is compared by its first four characters against a month break and vice versa."""
+    if not series_break:
+        return True
+    width = min(len(series_break), len(earlier), len(later))
+    cut = series_break[:width]
+    return (earlier[:width] < cut) == (later[:width] < cut)
+
+
+def change_margin(earlier_margin: float | None, later_margin: float | None) -> float | None:
+    """The 95% margin of error of a difference between two independent samples:
+    √(m₁² + m₂²). ``None`` when neither value is a sample (counts have no margin)."""
+    if earlier_margin is None and later_margin is None:
+        return None
+    return ((earlier_margin or 0.0) ** 2 + (later_margin or 0.0) ** 2) ** 0.5
+
+
+def judge_change(earlier: float | None, later: float | None, direction: str, *,
+                 earlier_margin: float | None = None, later_margin: float | None = None,
+                 across_break: bool = False, too_few: bool = False,
+                 partial: bool = False) -> str | None:
+    """Whether a value moved for the better or the worse since the period before.
+
+    No claim across a break in the series; for survey values, only a change larger than the
+    margin of the difference counts (``change_margin``). ``None`` (nothing to say) when either
+    value is missing, too few to judge, or a partial month.
+    """
+    if earlier is None or later is None:
+        return None
+    if across_break:
+        return ACROSS_BREAK
+    if too_few or partial:
+        return None
+    difference = later - earlier
+    margin = change_margin(earlier_margin, later_margin)
+    if difference == 0 or (margin is not None and abs(difference) <= margin):
+        return NO_CLEAR_CHANGE
+    better = difference > 0 if direction == "higher" else difference < 0
+    return IMPROVED if better else WORSENED
+
+
+def change_label(change: str) -> str:
+    return CHANGE_LABELS[change]
+
+
 def is_verdict(status: str) -> bool:
+    """Met or missed: a claim about the target (within the margin of error is not one)."""
     return canonical_status(status) in (MET, MISSED)
 
 
