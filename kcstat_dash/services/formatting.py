@@ -32,3 +32,21 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "days":
         return f"{value:.1f} days" if not float(value).is_integer() else f"{value:.0f} days"
     return f"{value:,.0f}"
+
+
+def day_label(day: str | None) -> str:
+    """``2020-09-09`` → ``9 Sep 2020`` (the day written out, never ambiguous between countries)."""
+    if not day:
+        return "not known"
+    moment = datetime.strptime(day[:10], "%Y-%m-%d")
+    return f"{moment.day} {moment.strftime('%b %Y')}"
+
+
+def requests_text(count: int) -> str:
+    return f"{count:,} request" + ("" if count == 1 else "s")
+
+
+def n_text(n: int | None) -> str:
+    """What a value is computed from: ``n = 345 requests``; a published survey figure whose
+    publisher gave no sample size says so."""
+    return "n not published" if n is None else f"n = {requests_text(n)}"
