@@ -145,7 +145,8 @@ def stale_alert(freshness: dict) -> dbc.Alert | None:
     """At a live meeting, data last updated more than 60 days ago is said out loud."""
     if not freshness.get("stale"):
         return None
-    return dbc.Alert([html.Strong(f"Data last updated {day_label(freshness['data_through'])}"),
-                      f": more than {verdicts.STALE_AFTER_DAYS} days before this meeting. "
-                      "The figures below may not reflect recent months."],
-                     color="warning", className="stale-data", role="alert")
+    return dbc.Alert([html.Strong(f"Data last updated {day_label(freshness['data_through'])}: "
+                                  f"more than {verdicts.STALE_AFTER_DAYS} days before this "
+                                  "meeting."),
+                      " The figures below may not reflect recent months."],
+                     color="warning", className="stale-data")

@@ -48,9 +48,10 @@ def test_overview_lists_every_area_and_writes_each_status_in_words(app):
 
 
 def _missed_measure(session) -> dict:
-    """A 311 measure made to miss its target in its latest month by a target out of reach."""
+    """A 311 measure made to miss its target in its latest complete month (its headline; the
+    partial month after it is never judged) by a target out of reach."""
     target = measures.get_measure(session, "311-median-days-to-close")
-    latest = target.observations[-1]
+    latest = measures.headline_observation(target)
     measures.set_target(session, target, latest.period, 0.0)
     session.commit()
     return {"slug": target.slug, "period": latest.period, "id": target.id}
