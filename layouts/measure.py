@@ -37,7 +37,8 @@ def data_table(detail: dict, recent: int = 24) -> html.Details:
                                 html.Th("Status", scope="col")])),
             html.Tbody([html.Tr([
                 html.Td(period_label(p["period"])), html.Td(format_value(p["value"], unit)),
-                html.Td(n_text(p["n"]).removeprefix("n = ")),
+                # The column is headed n; the number alone keeps the table on a phone's width.
+                html.Td(f"{p['n']:,}" if p["n"] is not None else "not published", className="num"),
                 html.Td(format_value(p["target"], unit) if p["target"] is not None else "—"),
                 html.Td([status_badge(p["status"]),
                          html.Div(provisional_note(p["eligible"], p["unknown"]), className="small")
