@@ -38,7 +38,7 @@ def choose_flag(measure_slug, _clicks, current_period):
         period = LATEST_PERIOD
     hint = (f"Flagged: {measure.name}, {period_label(period)}." if period != LATEST_PERIOD
             else f"Flagged: {measure.name}, its latest value. Pick a period to flag another.")
-    return measure_slug, period_options(points, measure.unit), period, hint
+    return measure_slug, period_options(points, measure.unit, measure.kind), period, hint
 
 
 def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browser_id):

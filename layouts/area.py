@@ -8,8 +8,8 @@ from dash import html
 from kcstat_dash.services import measures
 from kcstat_dash.services.areas import AREAS
 from kcstat_dash.web.extensions import db
-from layouts.components import empty_state
-from layouts.overview import measures_table
+from layouts.components import empty_state, first_coverage, scope_notice
+from layouts.overview import measures_table, summary_counts
 
 
 def layout(slug: str | None = None, **_query) -> html.Div:
@@ -19,7 +19,9 @@ def layout(slug: str | None = None, **_query) -> html.Div:
                            html.A("See all six areas", href="/"))
     from_311 = [m for m in area["measures"] if m["kind"] == "311"]
     other = [m for m in area["measures"] if m["kind"] != "311"]
-    sections = [html.H1(area["name"]), html.P(area["description"], className="lead")]
+    sections = [html.H1(area["name"]), html.P(area["description"], className="lead"),
+                scope_notice(first_coverage(area["measures"])),
+                summary_counts(area["measures"]) if area["measures"] else None]
     sections.append(html.H2("From 311 service requests", className="h4"))
     sections.append(measures_table(from_311, "Measures from 311 data") if from_311 else html.P(
         "The 311 data has no requests that measure this area's work; the measures below come "
@@ -27,7 +29,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     if other:
         sections += [html.H2("From the resident satisfaction survey", className="h4"),
                      measures_table(other, "Survey measures")]
-    return html.Div(sections)
+    return html.Div([s for s in sections if s is not None])
 
 
 def title(slug: str | None = None, **_query) -> str:

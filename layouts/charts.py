@@ -7,29 +7,70 @@ import math
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from kcstat_dash.services.formatting import format_value
+from kcstat_dash.services import verdicts
+from kcstat_dash.services.formatting import format_value, n_text, period_label
 from kcstat_dash.services.neighborhoods import outlines
 
 # Colours chosen for contrast on white (WCAG AA for the line against the background).
 LINE_COLOUR = "#0b5394"
 TARGET_COLOUR = "#8a4b00"
+# A value on too few requests is drawn grey (4.7:1 on white), as its text is greyed.
+TOO_FEW_COLOUR = "#6c757d"
 # Light to dark blue; the lightest stays distinct from the grey of neighborhoods without data.
 MAP_COLOURS = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 NO_DATA_COLOUR = "#eeeeee"
 UNIT_TITLES = {"percent": "Percent", "days": "Days", "count": "Requests"}
 
 
+def point_hover(point: dict, unit: str, kind: str = "311") -> str:
+    """A point's hover text: its value, n, and what it may claim."""
+    text = f"{period_label(point['period'])}: {format_value(point['value'], unit)} " \
+           f"({n_text(point['n'], kind)})"
+    status = verdicts.canonical_status(point["status"])
+    if status in (verdicts.PARTIAL, verdicts.TOO_FEW):
+        text += f"<br>{verdicts.STATUS_LABELS[status].lower()}, not judged"
+    elif verdicts.is_verdict(status):
+        text += f"<br>{verdicts.STATUS_LABELS[status].lower()}"
+    if point.get("provisional"):
+        text += "<br>provisional"
+    return text
+
+
+def _marker(points: list[dict]) -> dict:
+    """Filled blue points; grey for too few requests; hollow for a month still in progress."""
+    colours = [TOO_FEW_COLOUR if p["status"] == verdicts.TOO_FEW else LINE_COLOUR for p in points]
+    symbols = ["circle-open" if p["partial"] else "circle" for p in points]
+    return {"size": [9 if p["partial"] else 6 for p in points], "color": colours,
+            "symbol": symbols, "line": {"color": colours, "width": 2}}
+
+
+def _legend_key(name: str, marker: dict) -> go.Scatter:
+    """A legend entry alone (no points), saying what a marker style means."""
+    return go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker,
+                      hoverinfo="skip")
+
+
 def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.Figure:
-    """The measure's values over time with the target in force at each period as a step line."""
+    """The measure's values over time with the target in force at each period as a step line;
+    partial months hollow, values on too few requests grey, n in every hover text."""
     points = detail["observations"]
     periods = [p["period"] for p in points]
     unit = detail["unit"]
-    hover = [f"{p['period']}: {format_value(p['value'], unit)}" for p in points]
+    hover = [point_hover(p, unit, detail.get("kind", "311")) for p in points]
     figure = go.Figure()
+    # The values stay the first trace: chart clicks and tests read it as data[0].
     figure.add_trace(go.Scatter(
         x=periods, y=[p["value"] for p in points], mode="lines+markers", name=detail["name"],
-        line={"color": LINE_COLOUR, "width": 2}, marker={"size": 6},
+        line={"color": LINE_COLOUR, "width": 2}, marker=_marker(points),
         customdata=periods, hovertext=hover, hoverinfo="text"))
+    if any(p["status"] == verdicts.TOO_FEW for p in points):
+        figure.add_trace(_legend_key(f"{verdicts.STATUS_LABELS[verdicts.TOO_FEW]} "
+                                     f"(n under {verdicts.min_n()})",
+                                     {"size": 8, "color": TOO_FEW_COLOUR}))
+    if any(p["partial"] for p in points):
+        figure.add_trace(_legend_key(f"{verdicts.STATUS_LABELS[verdicts.PARTIAL]} (not judged)",
+                                     {"size": 9, "color": LINE_COLOUR, "symbol": "circle-open",
+                                      "line": {"width": 2}}))
     if any(p["target"] is not None for p in points):
         figure.add_trace(go.Scatter(
             x=periods, y=[p["target"] for p in points], mode="lines", name="Target",

@@ -1,4 +1,5 @@
-"""Small building blocks shared by pages: status badges, values, empty states."""
+"""Small building blocks shared by pages: status badges, values with their n, the data's scope,
+empty states."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from kcstat_dash.services import verdicts
-from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.services.formatting import (
+    counted,
+    day_label,
+    format_value,
+    n_text,
+    period_label,
+)
 
 # Status is never colour alone: each badge has a symbol and words.
 STATUS_STYLE = {
@@ -31,6 +38,97 @@ def value_text(value: float | None, unit: str) -> str:
     return format_value(value, unit)
 
 
+def judged_class(status: str) -> str:
+    """The class that greys a value too few requests stand behind (the badge says why)."""
+    return "value-too-few" if verdicts.canonical_status(status) == verdicts.TOO_FEW else ""
+
+
+def headline_value(summary: dict, class_name: str) -> html.Span:
+    """A measure's headline value, greyed when it rests on too few requests to judge."""
+    return html.Span(format_value(summary["latest_value"], summary["unit"]),
+                     className=f"{class_name} {judged_class(summary['status'])}".strip())
+
+
+def provisional_note(eligible: int | None, unknown: int | None) -> html.Span:
+    return html.Span([html.Strong("provisional"), ": ",
+                      verdicts.provisional_reason(eligible, unknown)],
+                     className="provisional-note")
+
+
+def headline_facts(summary: dict) -> list:
+    """What stands beside every headline value: its n, the day the data runs through, and
+    whether it is provisional (with the reason)."""
+    facts = [html.Span(n_text(summary["n"], summary["kind"]), className="headline-n")]
+    if summary["data_through"]:
+        facts += [" · ", html.Span(f"data through {day_label(summary['data_through'])}",
+                                   className="data-through")]
+    if summary["provisional"]:
+        facts += [" · ", provisional_note(summary.get("eligible"), summary.get("unknown"))]
+    return facts
+
+
+def partial_text(summary: dict) -> str | None:
+    """The month in progress, said apart from the headline and with no verdict:
+    "September 2020 so far (partial month, data through 9 Sep 2020): 116 requests"."""
+    if not summary.get("partial_period"):
+        return None
+    value, n, unit = summary["partial_value"], summary["partial_n"], summary["unit"]
+    # A count measure's value is its n; a rate or median says what it rests on.
+    kind = summary["kind"]
+    amount = (counted(round(value), kind) if unit == "count" and value is not None
+              else f"{format_value(value, unit)}, {n_text(n, kind)}")
+    return (f"{period_label(summary['partial_period'])} so far (partial month, data through "
+            f"{day_label(summary['data_through'])}): {amount}")
+
+
+def partial_line(summary: dict, class_name: str = "partial-month small") -> html.P | None:
+    text = partial_text(summary)
+    return html.P(text, className=class_name) if text else None
+
+
+def first_coverage(summaries: list[dict]) -> dict | None:
+    """The 311 data's coverage, which every 311 measure's summary carries."""
+    return next((s["coverage"] for s in summaries if s["kind"] == "311" and s.get("coverage")),
+                None)
+
+
+def scope_notice(coverage: dict | None, other_scope: str | None = None) -> html.Aside | None:
+    """Near the top of every public page with 311 numbers: how much of the city the data
+    covers, the day it runs through, its source, and why some values are grey. A page of
+    survey figures alone says their own scope (``other_scope``) instead."""
+    if not coverage:
+        return (html.Aside([html.Strong("About these numbers: "),
+                            html.Span(other_scope, className="scope-text")],
+                           className="scope-notice", role="note",
+                           **{"aria-label": "About these numbers"}) if other_scope else None)
+    source = [html.A(name, href=coverage["source_url"]) if coverage["source_url"] else name
+              for name in coverage["dataset_names"]] or ["Kansas City 311 service requests"]
+    return html.Aside([
+        html.Strong("About these numbers: "),
+        html.Span(f"311 data from {coverage['scope']}", className="scope-text"), ", ",
+        html.Span(f"requests from {day_label(coverage['data_from'])}, data through "
+                  f"{day_label(coverage['data_through'])}", className="data-through"), ". ",
+        "Source: ", *source, " (data.kcmo.org). ",
+        f"A rate or median on fewer than {verdicts.min_n()} requests is shown grey and is "
+        f"“{verdicts.STATUS_LABELS[verdicts.TOO_FEW].lower()}”; a month still in progress is "
+        "shown apart and never judged.",
+    ], className="scope-notice", role="note", **{"aria-label": "About these numbers"})
+
+
+def status_sentence(counts: dict[str, int]) -> str:
+    """``measures.status_counts`` in words; the overview, area pages and the staff page all
+    say it this way."""
+    total = sum(counts.values())
+    label = verdicts.STATUS_LABELS
+    within = counts.get(verdicts.WITHIN_MARGIN, 0)
+    return (f"{total} measure{'' if total == 1 else 's'}: {counts[verdicts.MET]} met their "
+            f"target, {counts[verdicts.MISSED]} missed it, "
+            + (f"{within} {label[verdicts.WITHIN_MARGIN].lower()}, " if within else "")
+            + f"{counts[verdicts.TOO_FEW]} {label[verdicts.TOO_FEW].lower()}, "
+            f"{counts[verdicts.NO_TARGET]} {label[verdicts.NO_TARGET].lower()}, "
+            "in their latest complete period.")
+
+
 def target_text(target: float | None, unit: str, direction: str) -> str:
     if target is None:
         return "No target set"
@@ -47,3 +145,14 @@ def empty_state(title: str, body: str, action: html.A | None = None) -> html.Div
 
 def period_text(period: str | None) -> str:
     return period_label(period) if period else "no data yet"
+
+
+def stale_alert(freshness: dict) -> dbc.Alert | None:
+    """At a live meeting, data last updated more than 60 days ago is said out loud."""
+    if not freshness.get("stale"):
+        return None
+    return dbc.Alert([html.Strong(f"Data last updated {day_label(freshness['data_through'])}: "
+                                  f"more than {verdicts.STALE_AFTER_DAYS} days before this "
+                                  "meeting."),
+                      " The figures below may not reflect recent months."],
+                     color="warning", className="stale-data")

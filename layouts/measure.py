@@ -6,48 +6,74 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services import measures
-from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.services import measures, verdicts
+from kcstat_dash.services.formatting import day_label, format_value, n_text, period_label
 from kcstat_dash.web.extensions import db
 from layouts.charts import neighborhood_map, trend_figure
 from layouts.citing import cite_section
-from layouts.components import empty_state, period_text, status_badge, target_text
+from layouts.components import (
+    empty_state,
+    headline_facts,
+    headline_value,
+    judged_class,
+    partial_line,
+    period_text,
+    provisional_note,
+    scope_notice,
+    status_badge,
+    target_text,
+)
 
 
 def data_table(detail: dict, recent: int = 24) -> html.Details:
-    """The chart's text alternative: the values themselves, newest first."""
+    """The chart's text alternative: the values themselves with their n, newest first."""
     points = list(reversed(detail["observations"]))[:recent]
     unit = detail["unit"]
     return html.Details([
         html.Summary(f"Data table (latest {len(points)} periods)"),
         dbc.Table([
             html.Thead(html.Tr([html.Th("Period", scope="col"), html.Th("Value", scope="col"),
-                                html.Th("Target", scope="col"), html.Th("Status", scope="col"),
-                                html.Th("Requests", scope="col")])),
+                                html.Th("n", scope="col"), html.Th("Target", scope="col"),
+                                html.Th("Status", scope="col")])),
             html.Tbody([html.Tr([
                 html.Td(period_label(p["period"])), html.Td(format_value(p["value"], unit)),
+                # The column is headed n; the number alone keeps the table on a phone's width.
+                html.Td(f"{p['n']:,}" if p["n"] is not None else "not published", className="num"),
                 html.Td(format_value(p["target"], unit) if p["target"] is not None else "—"),
-                html.Td(status_badge(p["status"])),
-                html.Td(f"{p['n']:,}" if p["n"] else "—"),
-            ]) for p in points]),
+                html.Td([status_badge(p["status"]),
+                         html.Div(provisional_note(p["eligible"], p["unknown"]), className="small")
+                         if p["provisional"] else None]),
+            ], className=judged_class(p["status"]) and "row-too-few") for p in points]),
         ], size="sm", responsive=True),
     ], className="data-table")
 
 
 def chart_summary(detail: dict) -> str:
+    """The chart in words. Met is counted only among the periods judged (a partial month, a
+    value on too few requests or one with no target is not)."""
     points = detail["observations"]
     if not points:
         return "No values yet."
-    values = [p["value"] for p in points]
     unit = detail["unit"]
-    met = sum(p["status"] == "met" for p in points)
-    with_target = sum(p["status"] in ("met", "missed") for p in points)
-    text = (f"{len(points)} periods from {period_label(points[0]['period'])} to "
-            f"{period_label(points[-1]['period'])}; lowest {format_value(min(values), unit)}, "
+    complete = [p for p in points if not p["partial"]] or points
+    values = [p["value"] for p in complete]
+    latest = complete[-1]
+    text = (f"{len(complete)} complete periods from {period_label(complete[0]['period'])} to "
+            f"{period_label(latest['period'])}; lowest {format_value(min(values), unit)}, "
             f"highest {format_value(max(values), unit)}, latest "
-            f"{format_value(values[-1], unit)}.")
-    if with_target:
-        text += f" The target was met in {met} of {with_target} periods with a target."
+            f"{format_value(latest['value'], unit)} ({n_text(latest['n'], detail['kind'])}).")
+    partial = [p for p in points if p["partial"]]
+    if partial:
+        text += (f" {period_label(partial[-1]['period'])} is a partial month (data through "
+                 f"{day_label(detail['data_through'])}) and is not judged.")
+    met = sum(p["status"] == verdicts.MET for p in points)
+    judged = sum(verdicts.is_verdict(p["status"]) for p in points)
+    too_few = sum(p["status"] == verdicts.TOO_FEW for p in points)
+    if judged:
+        text += f" The target was met in {met} of the {judged} periods judged against a target."
+    if too_few:
+        text += (f" {too_few} period{'' if too_few == 1 else 's'} had too few requests to "
+                 f"judge (fewer than {verdicts.min_n()}).")
     return text
 
 
@@ -56,9 +82,10 @@ def narrative_section(detail: dict) -> html.Section:
     if detail["narrative"]:
         children.append(html.P(detail["narrative"], className="narrative"))
     elif detail["narrative_missing"]:
+        missed_in = period_text(detail["latest_period"])
         children.append(dbc.Alert([html.Strong("Narrative missing. "),
-                                   f"The target was missed in {period_text(detail['latest_period'])}"
-                                   " and no explanation has been published yet."],
+                                   f"The target was missed in {missed_in} and no explanation "
+                                   "has been published yet."],
                                   color="warning", className="narrative-missing"))
     else:
         children.append(html.P("No narrative for the latest period."))
@@ -73,9 +100,8 @@ def peers_section(detail: dict) -> html.Section | None:
     return html.Section([
         html.H2("How Kansas City compares", className="h4"),
         dbc.Table([
-            html.Thead(html.Tr([html.Th("Period", scope="col"), html.Th("Compared with", scope="col"),
-                                html.Th("Their value", scope="col"),
-                                html.Th("Kansas City", scope="col"), html.Th("Source", scope="col")])),
+            html.Thead(html.Tr([html.Th(heading, scope="col") for heading in (
+                "Period", "Compared with", "Their value", "Kansas City", "Source")])),
             html.Tbody([html.Tr([
                 html.Td(period_label(p["period"])), html.Td(p["peer"]),
                 html.Td(format_value(p["value"], unit)),
@@ -99,14 +125,23 @@ def neighborhoods_section(detail: dict) -> html.Section | None:
                         "neighborhoods have none. The table below lists the same values.",
                         className="small text-muted"),
     ], className="mb-3") if figure is not None else None
+    few = [verdicts.is_too_few(r["request_count"], detail["judged_on_n"]) for r in rows]
+    note = (f"Grey rows rest on fewer than {verdicts.min_n()} requests: too few to judge."
+            if any(few) else None)
     return html.Section([
         html.H2(f"By neighborhood, {rows[0]['window']}", className="h4"),
         chart,
         dbc.Table([
+            html.Caption(note, className="small text-muted") if note else None,
             html.Thead(html.Tr([html.Th("Neighborhood", scope="col"), html.Th("Value", scope="col"),
-                                html.Th("Requests", scope="col")])),
-            html.Tbody([html.Tr([html.Td(r["neighborhood"]), html.Td(format_value(r["value"], unit)),
-                                 html.Td(f"{r['request_count']:,}")]) for r in rows]),
+                                html.Th("n", scope="col")])),
+            html.Tbody([html.Tr([
+                html.Td(r["neighborhood"]),
+                html.Td([format_value(r["value"], unit),
+                         html.Span(" (too few to judge)", className="small") if too_few else None]),
+                html.Td(n_text(r["request_count"], detail["kind"]).removeprefix("n = "))],
+                className="row-too-few" if too_few else None)
+                for r, too_few in zip(rows, few, strict=True)]),
         ], size="sm", responsive=True),
     ], className="mb-4 neighborhoods")
 
@@ -121,13 +156,20 @@ def layout(slug: str | None = None, **_query) -> html.Div:
     header = html.Div([
         html.P(html.A(detail["area"], href=f"/areas/{detail['area_slug']}"), className="eyebrow"),
         html.H1(detail["name"]),
+        scope_notice(detail["coverage"] if detail["kind"] == "311" else None,
+                     detail["scope"]),
         html.P(detail["definition"], className="definition"),
+        html.Details([html.Summary("Exact rule (for analysts)"),
+                      html.P(detail["definition_rule"], className="mb-0")],
+                     className="definition-rule") if detail["definition_rule"] else None,
         html.Div([
-            html.Span(format_value(detail["latest_value"], unit), className="big-number"),
+            headline_value(detail, "big-number"),
             html.Span(f" in {period_text(detail['latest_period'])} ", className="period"),
             status_badge(detail["status"]),
+            html.Div(headline_facts(detail), className="headline-facts"),
             html.Div(target_text(detail["target"], unit, detail["direction"]),
                      className="text-muted"),
+            partial_line(detail, "partial-month mb-0 mt-2"),
         ], className="headline-value"),
     ])
     chart = (html.Section([

@@ -6,12 +6,22 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services import questions
-from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.services import questions, verdicts
+from kcstat_dash.services.formatting import format_value, n_text, period_label
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.web.extensions import db
 from layouts.charts import trend_figure
-from layouts.components import period_text, status_badge, target_text
+from layouts.components import (
+    first_coverage,
+    headline_facts,
+    headline_value,
+    partial_line,
+    period_text,
+    scope_notice,
+    stale_alert,
+    status_badge,
+    target_text,
+)
 from layouts.measure import chart_summary
 from layouts.meetings import (
     ask_path,
@@ -45,10 +55,12 @@ def measure_card(detail: dict) -> html.Article:
         heading = [dbc.Badge("Now discussing", color="primary", className="me-2"), *heading]
     body: list = [
         html.H3(heading, className="h5"),
-        html.P([html.Span(format_value(detail["latest_value"], unit), className="latest-value"),
+        html.P([headline_value(detail, "latest-value"),
                 f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"]),
                 html.Span(f" · {target_text(detail['target'], unit, detail['direction'])}",
-                          className="text-muted small")], className="mb-1"),
+                          className="text-muted small")], className="mb-0"),
+        html.P(headline_facts(detail), className="small headline-facts mb-1"),
+        partial_line(detail, "partial-month small text-muted mb-1"),
     ]
     if detail["observations"]:
         body += [html.P(chart_summary(detail), className="small text-muted mb-1 chart-summary"),
@@ -64,6 +76,7 @@ def measure_card(detail: dict) -> html.Article:
 # Sentinels rather than "": dbc.Select keeps "" for its own hidden placeholder option.
 NO_MEASURE, LATEST_PERIOD = "none", "latest"
 NO_PERIODS = [{"label": "Pick a measure first", "value": LATEST_PERIOD}]
+PARTIAL_WORDS = verdicts.STATUS_LABELS[verdicts.PARTIAL].lower()
 
 
 def measure_options(flaggable: list[dict]) -> list[dict]:
@@ -72,10 +85,13 @@ def measure_options(flaggable: list[dict]) -> list[dict]:
         {"label": d["name"], "value": d["slug"]} for d in flaggable]
 
 
-def period_options(points: list[dict], unit: str) -> list[dict]:
-    """Newest first, each with its value, so the list itself shows what is being flagged."""
+def period_options(points: list[dict], unit: str, kind: str = "311") -> list[dict]:
+    """Newest first, each with its value and n, so the list itself shows what is being
+    flagged (a month in progress says so)."""
     return [{"label": "Latest value", "value": LATEST_PERIOD}] + [
-        {"label": f"{period_label(p['period'])}: {format_value(p['value'], unit)}",
+        {"label": f"{period_label(p['period'])}"
+                  f"{f' ({PARTIAL_WORDS})' if p['partial'] else ''}: "
+                  f"{format_value(p['value'], unit)} ({n_text(p['n'], kind)})",
          "value": p["period"]} for p in reversed(points)]
 
 
@@ -199,7 +215,9 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
     qa_column = html.Div([ask_form(summary, flaggable), feed_section(summary, feed)])
     return html.Div([
         header(summary),
+        stale_alert(data["data_freshness"]),
         archive_note,
+        scope_notice(first_coverage(details)),
         dbc.Row([dbc.Col(measures_column, lg=7, className="measures-column"),
                  dbc.Col(qa_column, lg=5, className="qa-column")]),
     ], className="meeting-page")

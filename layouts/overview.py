@@ -8,25 +8,41 @@ from dash import html
 
 from kcstat_dash.services import measures
 from kcstat_dash.web.extensions import db
-from layouts.components import period_text, status_badge, target_text, value_text
+from layouts.components import (
+    first_coverage,
+    headline_facts,
+    headline_value,
+    judged_class,
+    partial_line,
+    period_text,
+    scope_notice,
+    status_badge,
+    status_sentence,
+    target_text,
+)
 
 
 def measure_row(summary: dict) -> html.Tr:
+    """One measure: its latest complete month's value with n and data-through, its status, and
+    the month in progress apart, unjudged."""
     return html.Tr([
         html.Th(html.A(summary["name"], href=f"/measures/{summary['slug']}"), scope="row"),
-        html.Td(value_text(summary["latest_value"], summary["unit"]), className="num"),
-        html.Td(period_text(summary["latest_period"])),
+        html.Td([headline_value(summary, "headline"),
+                 html.Div(headline_facts(summary), className="small headline-facts")],
+                className="num"),
+        html.Td([period_text(summary["latest_period"]),
+                 partial_line(summary, "partial-month small text-muted mb-0")]),
         html.Td([status_badge(summary["status"]),
                  html.Div(target_text(summary["target"], summary["unit"], summary["direction"]),
                           className="small text-muted")]),
-    ])
+    ], className=judged_class(summary["status"]) and "row-too-few")
 
 
 def measures_table(summaries: list[dict], caption: str) -> dbc.Table:
     return dbc.Table([
         html.Caption(caption, className="visually-hidden"),
-        html.Thead(html.Tr([html.Th("Measure", scope="col"), html.Th("Latest", scope="col"),
-                            html.Th("Period", scope="col"), html.Th("Status", scope="col")])),
+        html.Thead(html.Tr([html.Th(heading, scope="col") for heading in (
+            "Measure", "Latest", "Latest complete month", "Status")])),
         html.Tbody([measure_row(s) for s in summaries]),
     ], responsive=True, className="measures-table align-middle")
 
@@ -35,17 +51,16 @@ def area_card(area: dict) -> dbc.Card:
     body = (measures_table(area["measures"], f"Measures for {area['name']}") if area["measures"]
             else html.P("No measures yet: the data loaded so far has none for this area."))
     return dbc.Card([
-        dbc.CardHeader(html.H2(html.A(area["name"], href=f"/areas/{area['slug']}"), className="h4")),
+        dbc.CardHeader(html.H2(html.A(area["name"], href=f"/areas/{area['slug']}"),
+                               className="h4")),
         dbc.CardBody([html.P(area["description"], className="text-muted"), body]),
     ], className="area-card mb-4")
 
 
-def summary_counts(areas: list[dict]) -> html.P:
-    all_measures = [m for a in areas for m in a["measures"]]
-    counts = measures.status_counts(all_measures)
-    met, missed = counts["met"], counts["missed"]
-    return html.P(f"{len(all_measures)} measures across six goal areas: {met} meeting their "
-                  f"target, {missed} missing it in their latest period.", className="lead")
+def summary_counts(summaries: list[dict]) -> html.P:
+    """The count by status, by the one rule (the staff to-do page states the same)."""
+    return html.P(status_sentence(measures.status_counts(summaries)),
+                  className="lead status-summary")
 
 
 def layout(**_query) -> html.Div:
@@ -55,9 +70,11 @@ def layout(**_query) -> html.Div:
         return html.Div([html.H1("KCStat performance measures"), html.P(
             "No data is loaded yet. Run `kcstat demo` to load the Kansas City sample, or "
             "`kcstat import-311 FILE` to import a 311 export.")])
+    all_measures = [m for a in areas for m in a["measures"]]
     return html.Div([
         html.H1("KCStat performance measures"),
-        summary_counts(areas),
+        scope_notice(first_coverage(all_measures)),
+        summary_counts(all_measures),
         *[area_card(a) for a in areas],
     ])
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from kcstat_dash.services.formatting import format_value
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.questions import public_feed
 from kcstat_dash.web.extensions import db
-from layouts.components import period_text, status_badge, target_text
+from layouts.components import (
+    first_coverage,
+    headline_facts,
+    headline_value,
+    partial_line,
+    period_text,
+    scope_notice,
+    stale_alert,
+    status_badge,
+    target_text,
+)
 from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart
 from layouts.meetings import meeting_in_path, meeting_not_found
@@ -26,9 +35,12 @@ def discussing_panel(detail: dict | None) -> html.Section:
     return html.Section([
         html.P("Now discussing", className="eyebrow"),
         html.H2(detail["name"], className="projector-measure-name"),
-        html.P([html.Span(format_value(detail["latest_value"], unit), className="big-number"),
-                f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"])]),
+        html.P([headline_value(detail, "big-number"),
+                f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"])],
+               className="mb-1"),
+        html.P(headline_facts(detail), className="headline-facts"),
         html.P(target_text(detail["target"], unit, detail["direction"])),
+        partial_line(detail, "partial-month"),
         meeting_chart(detail, height=420, static=True)
         if detail["observations"] else None,
         # The chart's text alternative, for a screen reader following the meeting remotely.
@@ -63,6 +75,8 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
     feed = public_feed(db.session, summary["id"], order="top", limit=PROJECTOR_QUESTIONS)
     return html.Div([
         html.H1(summary["title"], className="projector-title"),
+        stale_alert(data["data_freshness"]),
+        scope_notice(first_coverage(data["measures"])),
         html.Div(projector_body(data, feed), id="projector-body", className="projector-body"),
         dcc.Store(id="projector-meeting-id", data=summary["id"]),
         dcc.Store(id="projector-version", data=summary["feed_version"]),

@@ -6,13 +6,27 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services import stewardship
+from kcstat_dash.services import measures, stewardship, verdicts
 from kcstat_dash.services.accounts import STEWARD
-from kcstat_dash.services.formatting import format_value, period_label
+from kcstat_dash.services.formatting import format_value, n_text, period_label
 from kcstat_dash.timezone import format_local
 from kcstat_dash.web.auth import current_staff, staff_may
 from kcstat_dash.web.extensions import db
+from layouts.components import status_sentence
 from layouts.staff import select, signin_required, text_input, textarea
+
+
+def missed_count(counts: dict[str, int]) -> html.P:
+    """How many measures miss their target in their latest complete month, counted by the
+    same rule as the overview (``measures.status_counts``), so the two pages agree."""
+    missed = counts[verdicts.MISSED]
+    return html.P([html.Strong(f"{missed} measure{'' if missed == 1 else 's'} missed "
+                               "their target in their latest complete month"),
+                   f". The overview counts the same way: {status_sentence(counts)} The list "
+                   f"below shows the misses still without a narrative in each measure's "
+                   f"{stewardship.TODO_RECENT_PERIODS} latest complete months; a partial month "
+                   "or a value on too few requests is never on it."],
+                  className="stw-missed-count")
 
 
 def todo_list(items: list[dict]) -> html.Div:
@@ -20,9 +34,11 @@ def todo_list(items: list[dict]) -> html.Div:
     if not items:
         return html.P("Nothing to do: every recent missed target has a narrative.")
     return html.Ul([html.Li([
-        html.Span(f"{item['name']}, {period_label(item['period'])}: "
-                  f"{format_value(item['value'], item['unit'])} against a target of "
-                  f"{format_value(item['target'], item['unit'])}. "),
+        html.Span(f"{item['name']}, {period_label(item['period'])}"
+                  f"{' (latest complete month)' if item['headline'] else ''}: "
+                  f"{format_value(item['value'], item['unit'])} "
+                  f"({n_text(item['n'], item['kind'])}) against "
+                  f"a target of {format_value(item['target'], item['unit'])}. "),
         html.Button("Write the narrative",
                     id={"type": "stw-todo", "slug": item["slug"], "period": item["period"]},
                     className="btn btn-link btn-sm p-0 align-baseline", n_clicks=0),
@@ -81,6 +97,7 @@ def layout(**_query) -> html.Div:
         html.P(["Targets, narratives and peer values; every change is recorded in the audit "
                 "log. ", html.A("Sign out", href="/logout")], className="small"),
         html.Section([html.H2("To do: missed targets without a narrative", className="h4"),
+                      missed_count(measures.status_counts(measures.list_measures(db.session))),
                       html.Div(id="stw-todo")], className="mb-4"),
         select("stw-measure", "Measure", options, options[0]["value"] if options else None),
         html.Div(id="stw-message", role="status", **{"aria-live": "polite"}),

@@ -57,3 +57,29 @@ def period_end(period: str) -> date | None:
     if fiscal:
         return date(int(fiscal.group(1)), 6, 30)
     return None
+
+
+def day_label(day: str | None) -> str:
+    """``2020-09-09`` → ``9 Sep 2020`` (the day written out, never ambiguous between countries)."""
+    if not day:
+        return "not known"
+    moment = datetime.strptime(day[:10], "%Y-%m-%d")
+    return f"{moment.day} {moment.strftime('%b %Y')}"
+
+
+# What a measure's n counts, by the measure's kind (its source).
+N_NOUNS = {"311": ("request", "requests"), "kcpd": ("report", "reports"),
+           "fbi-ucr": ("offense", "offenses"), "resident-survey": ("respondent", "respondents"),
+           "survey": ("respondent", "respondents")}
+
+
+def counted(count: int, kind: str = "311") -> str:
+    """``345 requests``, ``939 respondents``: a count in the words of what it counts."""
+    one, many = N_NOUNS.get(kind, ("record", "records"))
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def n_text(n: int | None, kind: str = "311") -> str:
+    """What a value is computed from: ``n = 345 requests``; a published figure whose publisher
+    gave no sample size says so."""
+    return "n not published" if n is None else f"n = {counted(n, kind)}"

@@ -200,6 +200,7 @@ def todo(session: Session) -> list[dict]:
             if point["status"] == verdicts.MISSED and (
                     measure.id, point["period"]) not in narratives:
                 items.append({"slug": measure.slug, "name": measure.name, "unit": measure.unit,
+                              "kind": measure.kind,
                               "period": point["period"], "value": point["value"],
                               "n": point["n"], "target": point["target"],
                               "headline": point is complete[-1]})

@@ -165,3 +165,11 @@ def is_verdict(status: str) -> bool:
 def is_stale(data_through: date | None, today: date) -> bool:
     """Data last updated more than 60 days before ``today`` (warned about at a live meeting)."""
     return data_through is not None and (today - data_through).days > STALE_AFTER_DAYS
+
+
+def provisional_reason(eligible: int | None, unknown: int | None) -> str:
+    """Why a value is provisional, in words a resident can repeat."""
+    if not eligible or unknown is None:
+        return "some requests have no known outcome yet"
+    return (f"{unknown:,} of the month's {eligible:,} requests ({unknown / eligible:.0%}) have "
+            f"no known outcome yet; more than {PROVISIONAL_SHARE:.0%} is provisional")
