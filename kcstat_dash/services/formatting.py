@@ -48,11 +48,14 @@ def excel_number_format(unit: str) -> str:
 
 
 def period_end(period: str) -> date | None:
-    """The last day a period covers (a month's last day; FY2012 ends 30 June 2012), so charts
-    place periods by date: survey years published years apart sit years apart."""
+    """The last day a period covers: a month's last day, 31 December of a calendar year, 30 June
+    of a fiscal year (FY2012 ends 30 June 2012). Charts place periods by it, and a period that
+    ends after the data does is partial (``verdicts.is_partial``)."""
     if MONTH_PERIOD.match(period):
         year, month = int(period[:4]), int(period[5:7])
         return date(year, month, calendar.monthrange(year, month)[1])
+    if YEAR_PERIOD.match(period):
+        return date(int(period), 12, 31)
     fiscal = FISCAL_PERIOD.match(period)
     if fiscal:
         return date(int(fiscal.group(1)), 6, 30)

@@ -28,6 +28,7 @@ from kcstat_dash.models import (
     utcnow,
 )
 from kcstat_dash.services import nibrs, verdicts
+from kcstat_dash.services.formatting import period_end
 from kcstat_dash.services.own_scope import KIND_KCPD, KIND_UCR
 
 KCPD_CREDIT = "KCPD Crime Data, data.kcmo.org"
@@ -163,7 +164,7 @@ def _rows(path: Path) -> list[dict]:
 
 
 def _month_end(period: str) -> str:
-    return verdicts.month_end(period).isoformat()
+    return period_end(period).isoformat()
 
 
 def _replace(session: Session, measure: Measure, rows: list[dict]) -> None:

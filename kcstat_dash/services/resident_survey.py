@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import DistrictObservation, ImportRun, Measure, Observation, utcnow
+from kcstat_dash.services.formatting import period_end
 from kcstat_dash.services.own_scope import KIND_RESIDENT_SURVEY
-from kcstat_dash.services.verdicts import month_end
 
 CREDIT = ("City of Kansas City, MO Resident Survey, FY2021-22 (unweighted, computed from "
           "response files)")
@@ -131,7 +131,7 @@ def load_resident_survey(session: Session, areas: dict, citywide: Path, by_distr
         measure.caveat = CAVEAT + (Q32_CAVEAT if spec.question_id.startswith("q32") else "")
         measure.judged_on_n, measure.position, measure.series_break = True, 70 + position, None
         # The last wave's label month is as far as the figures speak.
-        measure.data_through = month_end(waves[-1]["label_month"]).isoformat()
+        measure.data_through = period_end(waves[-1]["label_month"]).isoformat()
         session.flush()
         session.execute(delete(Observation).where(Observation.measure_id == measure.id))
         session.execute(delete(DistrictObservation)

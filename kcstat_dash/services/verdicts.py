@@ -20,10 +20,9 @@ break in the series (KCPD's 2019 records-system change).
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
-from kcstat_dash.services.formatting import MONTH_PERIOD, YEAR_PERIOD
+from kcstat_dash.services.formatting import period_end
 from kcstat_dash.settings import min_n_from_env
 
 MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL = "met", "missed", "no-target", "too-few", "partial"
@@ -62,20 +61,9 @@ def status_label(status: str) -> str:
     return STATUS_LABELS[canonical_status(status)]
 
 
-def month_end(period: str) -> date | None:
-    """The last day of a ``YYYY-MM`` period (or of a calendar year ``YYYY``); ``None`` for
-    other periods (fiscal survey years)."""
-    if YEAR_PERIOD.match(period):
-        return date(int(period), 12, 31)
-    if not MONTH_PERIOD.match(period):
-        return None
-    year, month = int(period[:4]), int(period[5:7])
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def is_partial(period: str, data_through: date | None) -> bool:
-    """A month that ends after the last day the data covers."""
-    end = month_end(period)
+    """A period (a month, a year) that ends after the last day the data covers."""
+    end = period_end(period)
     return end is not None and data_through is not None and end > data_through
 
 
