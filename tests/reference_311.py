@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -29,6 +30,12 @@ def read_export(paths) -> pd.DataFrame:
         lambda d: datetime.strptime(d.strip(), "%m/%d/%Y").date())
     frame["month"] = frame["day"].map(lambda d: d.strftime("%Y-%m"))
     return frame
+
+
+def read_sample() -> pd.DataFrame:
+    """The bundled sample's raw files (pandas reads the gzip itself)."""
+    sample = Path(__file__).resolve().parent.parent / "kcstat_dash" / "sample"
+    return read_export(sorted(sample.glob("kc311_*.csv.gz")))
 
 
 def data_through(frame) -> date:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
-import shutil
-
 import pytest
 
 from kcstat_dash.db import db
-from kcstat_dash.sample_data import KC311_FILES
 from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.data_load import import_311_paths
 from tests import reference_311 as ref
@@ -42,14 +38,8 @@ def _check_all_four(session, frame):
         assert point["provisional"] == provisional[period], period
 
 
-def test_measures_match_reference_on_the_whole_sample(sample_session, tmp_path):
-    plain = []
-    for packed in KC311_FILES:
-        target = tmp_path / packed.name.removesuffix(".gz")
-        with gzip.open(packed, "rb") as src, open(target, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        plain.append(target)
-    _check_all_four(sample_session, ref.read_export(plain))
+def test_measures_match_reference_on_the_whole_sample(sample_session):
+    _check_all_four(sample_session, ref.read_sample())
 
 
 def test_measures_match_reference_on_another_export(session):

@@ -31,21 +31,6 @@ def test_observations_match_the_raw_export(client, tmp_path):
     assert len(ref.read_export([plain])) < total
 
 
-def _sample_export(tmp_path):
-    import gzip
-    import shutil
-
-    from kcstat_dash.sample_data import KC311_FILES
-
-    plain = []
-    for packed in KC311_FILES:
-        target = tmp_path / packed.name.removesuffix(".gz")
-        with gzip.open(packed, "rb") as src, open(target, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        plain.append(target)
-    return ref.read_export(plain)
-
-
 @pytest.mark.parametrize("slug, compute, rate_or_median", [
     ("311-requests", ref.requests_per_month, False),
     ("311-on-time-rate", ref.on_time_rate, True),
@@ -54,7 +39,7 @@ def _sample_export(tmp_path):
 ])
 def test_the_api_matches_an_independent_recomputation_month_by_month(client, tmp_path, slug,
                                                                      compute, rate_or_median):
-    frame = _sample_export(tmp_path)
+    frame = ref.read_sample()
     expected = compute(frame)
     partial = ref.partial_months(frame)
     body = client.get(f"/api/measures/{slug}/observations").get_json()
@@ -77,7 +62,7 @@ def test_the_api_matches_an_independent_recomputation_month_by_month(client, tmp
 
 
 def test_the_headline_is_the_latest_complete_month_with_its_n(client, tmp_path):
-    frame = _sample_export(tmp_path)
+    frame = ref.read_sample()
     detail = client.get("/api/measures/311-on-time-rate").get_json()
     assert detail["latest_period"] == "2020-08"  # September 2020 is partial
     value, n = ref.on_time_rate(frame)["2020-08"]
