@@ -44,9 +44,13 @@ def judged_class(status: str) -> str:
 
 
 def headline_value(summary: dict, class_name: str) -> html.Span:
-    """A measure's headline value, greyed when it rests on too few requests to judge."""
-    return html.Span(format_value(summary["latest_value"], summary["unit"]),
-                     className=f"{class_name} {judged_class(summary['status'])}".strip())
+    """A measure's headline value, greyed when it rests on too few requests to judge; a survey
+    value carries its 95% margin of error ("48% ± 3.2 points")."""
+    text = format_value(summary["latest_value"], summary["unit"])
+    margin = summary.get("margin_of_error")
+    if margin is not None and summary["latest_value"] is not None:
+        text += f" ± {margin:.1f} points" if summary["unit"] == "percent" else f" ± {margin:g}"
+    return html.Span(text, className=f"{class_name} {judged_class(summary['status'])}".strip())
 
 
 def provisional_note(eligible: int | None, unknown: int | None) -> html.Span:

@@ -162,6 +162,8 @@ def layout(slug: str | None = None, **_query) -> html.Div:
         html.Details([html.Summary("Exact rule (for analysts)"),
                       html.P(detail["definition_rule"], className="mb-0")],
                      className="definition-rule") if detail["definition_rule"] else None,
+        html.P([html.Strong("Caveat: "), detail["caveat"]], className="caveat")
+        if detail.get("caveat") else None,
         html.Div([
             headline_value(detail, "big-number"),
             html.Span(f" in {period_text(detail['latest_period'])} ", className="period"),
