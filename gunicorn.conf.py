@@ -13,3 +13,26 @@ keepalive = 5
 backlog = 2048
 timeout = 30
 graceful_timeout = 20
+
+
+def on_starting(server):
+    """Refuse to start when a trusted proxy count meets a bind that clients can reach directly.
+
+    Behind KCSTAT_TRUSTED_PROXIES the app believes X-Forwarded-For; a client that could reach
+    gunicorn itself would choose its own address and escape every per-address limit.
+    """
+    from kcstat_dash.settings import (
+        SettingsError,
+        proxy_binding_problem,
+        proxy_only_network_from_env,
+        trusted_proxies_from_env,
+    )
+
+    try:
+        problem = proxy_binding_problem(trusted_proxies_from_env(), list(server.cfg.bind),
+                                        proxy_only_network_from_env())
+    except SettingsError as error:
+        problem = str(error)
+    if problem:
+        server.log.error("Refusing to start: %s", problem)
+        raise SystemExit(1)

@@ -1,19 +1,8 @@
-/* KCStat Dash clientside functions: the browser's random id and the live feed's cheap check. */
+/* KCStat Dash clientside functions: the live feed's cheap check. (The browser's id is not made
+   here: the server issues it, signed, in an HttpOnly cookie; kcstat_dash/web/browser_ids.py.) */
 (function () {
-  function newBrowserId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
-  }
-
-  /* A random id kept in local storage: one "me too" per browser, and the asker's identity for
-     the duplicate check and the rate limit. It is written before Dash starts (this file loads
-     first), so the "browser-id" store already holds it when the first button can be pressed. */
-  try {
-    if (!window.localStorage.getItem("browser-id")) {
-      window.localStorage.setItem("browser-id", JSON.stringify(newBrowserId()));
-    }
-  } catch (error) { /* storage blocked: the callback below keeps an id for this page view */ }
+  /* Ids made up in a browser before the server issued them; no longer read, so removed. */
+  try { window.localStorage.removeItem("browser-id"); } catch (error) { /* storage blocked */ }
 
   /* This page's latest list of "me too" votes. A poll sent before a vote may be answered after
      it: marking with the list as it is when the answer arrives keeps the new vote shown. */
@@ -67,10 +56,6 @@
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {kcstat: {
-    ensureBrowserId: function (_timestamp, current) {
-      return current ? window.dash_clientside.no_update : newBrowserId();
-    },
-
     /* The projector's poll: asks only for the feed's version number and returns it when it
        changed, so that only then does the server redraw the projector. Network errors are
        ignored: the next tick retries. (The meeting and ask pages use pollFeed below, alone:

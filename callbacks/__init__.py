@@ -6,7 +6,6 @@ import dash
 
 from callbacks import (
     admin,
-    browser_identity,
     citing,
     meeting,
     moderate,
@@ -16,7 +15,7 @@ from callbacks import (
     steward,
 )
 
-CALLBACK_MODULES = (navigation, browser_identity, citing, packet, meeting, projector, moderate,
+CALLBACK_MODULES = (navigation, citing, packet, meeting, projector, moderate,
                     steward, admin)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, no_update
 
-from kcstat_dash.services import citations, measures
+from kcstat_dash.services import citations, measures, rate_limits
 from kcstat_dash.services.formatting import is_period
+from kcstat_dash.web import asking
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
 from layouts.charts import clicked_period
@@ -30,8 +31,9 @@ function(clicks, id) {
 def cite(slug, period) -> object:
     """Create the citation (one transaction) and render it, or say why not."""
     try:
-        citation = citations.create_citation(db.session, slug, period)
-        db.session.commit()
+        citation = asking.cite(db.session, slug, period)
+    except rate_limits.RateLimited as error:
+        return cite_error(error.message)
     except citations.CitationInputError as error:
         return cite_error(str(error))
     except measures.UnknownMeasure:
@@ -91,10 +93,10 @@ def register(app: dash.Dash) -> None:
         if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
             return no_update
         try:
-            citation = citations.create_citation(db.session, ctx.triggered_id.get("measure"),
-                                                 ctx.triggered_id.get("period"))
-            db.session.commit()
-        except (citations.CitationInputError, measures.UnknownMeasure, citations.NothingToCite):
+            citation = asking.cite(db.session, ctx.triggered_id.get("measure"),
+                                   ctx.triggered_id.get("period"))
+        except (citations.CitationInputError, measures.UnknownMeasure, citations.NothingToCite,
+                rate_limits.RateLimited):
             return no_update
         return f"/cite/{citation.id}"
 

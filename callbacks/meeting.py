@@ -41,10 +41,13 @@ def choose_flag(measure_slug, _clicks, current_period):
     return measure_slug, period_options(points, measure.unit, measure.kind), period, hint
 
 
-def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browser_id):
-    """Ask through the same service as the API; show what happened in the status region."""
+def submit(_clicks, text, display_name, measure_slug, period, meeting_id):
+    """Ask through the same service as the API; show what happened in the status region.
+
+    The browser is recognised by the signed id in its cookie (kcstat_dash/web/browser_ids.py).
+    """
     try:
-        question = asking.ask(db.session, browser_id=browser_id, meeting_id=meeting_id,
+        question = asking.ask(db.session, meeting_id=meeting_id,
                               text=text, display_name=display_name,
                               measure=None if measure_slug in (None, "", NO_MEASURE)
                               else measure_slug,
@@ -61,7 +64,7 @@ def submit(_clicks, text, display_name, measure_slug, period, meeting_id, browse
     return html.Div(message, className="alert alert-success ask-sent"), ""
 
 
-def vote(_clicks, browser_id, my_votes):
+def vote(_clicks, my_votes):
     """Count a "me too"; the browser remembers its votes to mark them on every feed it shows."""
     triggered = ctx.triggered_id
     if not isinstance(triggered, dict) or not ctx.triggered[0]["value"]:
@@ -70,7 +73,7 @@ def vote(_clicks, browser_id, my_votes):
     if question_id is None:
         return questions.NOT_PUBLIC_MESSAGE, no_update
     try:
-        _count, added = asking.upvote(db.session, question_id, browser_id)
+        _count, added = asking.upvote(db.session, question_id)
     except questions.QuestionRejected as rejected:
         return rejected.message, no_update
     # A change of this store makes the page fetch the feed (assets/meeting_live.js).
@@ -108,12 +111,12 @@ def register(app: dash.Dash) -> None:
         Output("ask-status", "children"), Output("ask-text", "value"),
         Input("ask-submit", "n_clicks"),
         State("ask-text", "value"), State("ask-name", "value"), State("ask-measure", "value"),
-        State("ask-period", "value"), State("meeting-id", "data"), State("browser-id", "data"),
+        State("ask-period", "value"), State("meeting-id", "data"),
         prevent_initial_call=True,
     )(submit)
     app.callback(
         Output("vote-status", "children"), Output("my-votes", "data"),
         Input({"type": "upvote", "id": ALL}, "n_clicks"),
-        State("browser-id", "data"), State("my-votes", "data"),
+        State("my-votes", "data"),
         prevent_initial_call=True,
     )(vote)

@@ -298,8 +298,7 @@ def cite(measure: str, period: str) -> None:
     try:
         with database.transaction() as session:
             citation = citations.create_citation(session, measure, period)
-            view = citations.public_view(citation, settings.public_base_url
-                                         or "http://127.0.0.1:8050")
+            view = citations.public_view(citation, settings.public_url)
     except citations.CitationInputError as error:
         raise click.BadParameter(str(error)) from error
     except measures.UnknownMeasure as error:

@@ -75,7 +75,6 @@ def app_shell() -> html.Div:
                     "). Times are shown in Kansas City time (America/Chicago)."]),
             staff_links(),
         ], fluid="lg"), className="site-footer", role="contentinfo"),
-        dcc.Store(id="browser-id", storage_type="local"),
         # The testimony packet's citation ids: kept in this browser, no account needed.
         dcc.Store(id="packet-ids", storage_type="local"),
         # "Cite this" on a flagged question opens the new citation's page through this.

@@ -6,7 +6,7 @@ import pytest
 
 from kcstat_dash.db import db
 from kcstat_dash.services import questions
-from kcstat_dash.web import asking
+from kcstat_dash.web import asking, browser_ids
 from tests.test_questions_api import live_meeting, stored_count
 
 # A venue shares one address, so the ceiling is high: 120 questions a minute from one address.
@@ -16,8 +16,9 @@ CEILING = 120
 def _ask(app, meeting_id: int, browser: int, address: str):
     with app.server.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
         try:
-            return asking.ask(db.session, browser_id=f"browser-{browser:012d}",
-                                  meeting_id=meeting_id, text=f"Question {browser}")
+            # Each browser holds an id the server issued (issuance allows a venue's worth).
+            return asking.ask(db.session, browser_id=browser_ids.issue(),
+                              meeting_id=meeting_id, text=f"Question {browser}")
         finally:
             db.remove()
 

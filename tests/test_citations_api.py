@@ -23,8 +23,8 @@ def test_post_creates_a_citation_that_get_returns(client):
     assert created.status_code == 201
     body = created.get_json()
     assert created.headers["Location"].endswith(f"/api/citations/{body['id']}")
-    assert body["url"] == f"http://localhost/cite/{body['id']}"
-    assert body["text"]["short"].endswith(f"from http://localhost/cite/{body['id']}.")
+    assert body["url"] == f"http://127.0.0.1:8050/cite/{body['id']}"
+    assert body["text"]["short"].endswith(f"from http://127.0.0.1:8050/cite/{body['id']}.")
     fetched = client.get(f"/api/citations/{body['id']}")
     assert fetched.status_code == 200
     again = fetched.get_json()

@@ -162,7 +162,8 @@ def test_wrong_passwords_lock_the_account(staff_client):
 
 
 def test_production_cookies_are_secure_httponly_samesite(database_url):
-    app = create_app(Settings.from_env(database_url=database_url, secret_key="x" * 32))
+    app = create_app(Settings.from_env(database_url=database_url, secret_key="x" * 32,
+                                       public_base_url="https://kcstat.example.org"))
     config = app.server.config
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["REMEMBER_COOKIE_HTTPONLY"]

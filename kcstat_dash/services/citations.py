@@ -197,6 +197,15 @@ def create_citation(session: Session, slug, period, now: datetime | None = None)
 
     Raises ``CitationInputError`` (malformed), ``measures.UnknownMeasure`` or ``NothingToCite``.
     """
+    citation = prepare_citation(session, slug, period, now)
+    session.add(citation)
+    session.flush()
+    return citation
+
+
+def prepare_citation(session: Session, slug, period, now: datetime | None = None) -> Citation:
+    """The citation ``create_citation`` would store, read but not yet added (nothing written),
+    so that a caller can take a rate-limit slot only for input that is citable."""
     slug, period = _validate(slug, period)
     cited_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     snapshot = _normalise({"schema": SCHEMA, "publisher": publisher_from_env(),
@@ -204,11 +213,8 @@ def create_citation(session: Session, slug, period, now: datetime | None = None)
     citation_id = new_id()
     while session.get(Citation, citation_id) is not None:  # 2**-80 odds, but never overwrite
         citation_id = new_id()
-    citation = Citation(id=citation_id, measure_slug=slug, period=period, snapshot=snapshot,
-                        content_hash=content_hash(snapshot), cited_at=cited_at)
-    session.add(citation)
-    session.flush()
-    return citation
+    return Citation(id=citation_id, measure_slug=slug, period=period, snapshot=snapshot,
+                    content_hash=content_hash(snapshot), cited_at=cited_at)
 
 
 def get_citation(session: Session, citation_id) -> Citation:

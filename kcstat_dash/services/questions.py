@@ -282,15 +282,22 @@ def flag_counts(session: Session, measure_ids: list[int]) -> dict[int, dict[str,
 # --- "Me too" -------------------------------------------------------------------------------
 
 
-def upvote(session: Session, question_id: object, voter_key: str) -> tuple[int, bool]:
-    """Count one "me too" per browser; returns the new count and whether this vote was new."""
-    if not voter_key:
-        raise QuestionRejected("no_voter", "Your browser could not be recognised; reload the "
-                               "page and try again.")
+def votable(session: Session, question_id: object) -> Question:
+    """The question a "me too" is for; ``QuestionRejected`` (404) unless it is public."""
     question_id = record_id(question_id)
     question = session.get(Question, question_id) if question_id is not None else None
     if question is None or question.status not in PUBLIC_STATUSES:
         raise QuestionRejected("not_public", NOT_PUBLIC_MESSAGE, status=404)
+    return question
+
+
+def upvote(session: Session, question_id: object, voter_key: str) -> tuple[int, bool]:
+    """Count one "me too" per voter; returns the new count and whether this vote was new."""
+    if not voter_key:
+        raise QuestionRejected("no_voter", "Your browser could not be recognised; reload the "
+                               "page and try again.")
+    question = votable(session, question_id)
+    question_id = question.id
     try:
         with session.begin_nested():
             session.add(QuestionVote(question_id=question_id, voter_key=voter_key))

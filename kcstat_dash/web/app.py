@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kcstat_dash.settings import PROJECT_ROOT, Settings
-from kcstat_dash.web import rate_limit_storage
+from kcstat_dash.web import browser_ids, rate_limit_storage
 from kcstat_dash.web.compression import enable_compression
 from kcstat_dash.web.csrf import init_csrf
 from kcstat_dash.web.extensions import db, limiter, login_manager
@@ -71,6 +71,7 @@ def create_server(settings: Settings) -> Flask:
     init_csrf(server, settings.secure_cookies)
     import kcstat_dash.web.auth  # noqa: F401 - registers the user loader
     limiter.init_app(server)
+    browser_ids.init_app(server)
     register_routes(server)
     enable_compression(server)
     return server
@@ -79,6 +80,7 @@ def create_server(settings: Settings) -> Flask:
 def create_app(settings: Settings | None = None) -> dash.Dash:
     """Build the whole app; ``create_app().server`` is the WSGI application."""
     settings = settings or Settings.from_env()
+    settings.check_can_serve()
     server = create_server(settings)
     # The Dash pages are registered afresh for each app, so several apps (tests) can coexist.
     dash._pages.PAGE_REGISTRY.clear()

@@ -1,23 +1,23 @@
-"""How a web request asks, votes and is recognised: the one path for the form and the API.
+"""How a web request asks, votes, cites and is recognised: one path for the page and the API.
 
-A client is a browser (the random id the page keeps in local storage) or, for API callers, the
-network address. Keys are hashed with the secret key so that neither ids nor addresses are
-stored as they came.
+A client is a browser (its server-issued, signed id: ``browser_ids``) or, without a valid one,
+its network address. Every action takes its rate-limit slot here, per client and per address,
+whether it came from a Dash callback or the JSON API. Keys are hashed with the secret key so
+that neither ids nor addresses are stored as they came.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 
 from flask import current_app, request
 from sqlalchemy.orm import Session
 
-from kcstat_dash.models import Question
-from kcstat_dash.services import questions, rate_limits
+from kcstat_dash.models import Citation, Question
+from kcstat_dash.services import citations, questions, rate_limits
+from kcstat_dash.services.public_input import record_id
+from kcstat_dash.web import browser_ids
 from kcstat_dash.web.extensions import limiter
-
-BROWSER_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 
 
 def _hash(kind: str, value: str) -> str:
@@ -25,31 +25,37 @@ def _hash(kind: str, value: str) -> str:
     return hashlib.sha256(f"{secret}:{kind}:{value}".encode()).hexdigest()
 
 
-def valid_browser_id(browser_id: object) -> str | None:
-    return browser_id if isinstance(browser_id, str) and BROWSER_ID.match(browser_id) else None
+def _address_key() -> str:
+    return _hash("address", request.remote_addr or "")
 
 
 def client_key(browser_id: object = None) -> str:
-    """Who is asking: the browser when the page says which, else the network address."""
-    browser = valid_browser_id(browser_id)
-    return _hash("browser", browser) if browser else _hash("address", request.remote_addr or "")
+    """Who is asking: the signed browser id when there is one, else the network address."""
+    browser = browser_ids.current(browser_id)
+    return _hash("browser", browser) if browser else _address_key()
 
 
-def voter_key(browser_id: object) -> str | None:
-    """One "me too" per browser: only a browser id counts, never a shared address."""
-    browser = valid_browser_id(browser_id)
-    return _hash("voter", browser) if browser else None
+def voter_key(browser_id: object = None) -> str:
+    """One "me too" per browser; a client without a signed id has one per address, so made-up
+    ids add nothing."""
+    browser = browser_ids.current(browser_id)
+    return _hash("voter", browser) if browser else _hash("voter-address",
+                                                           request.remote_addr or "")
+
+
+def _take(action: str, key: str) -> None:
+    settings = current_app.extensions["kcstat_settings"]
+    limits = {"question": settings.question_limits, "vote": settings.vote_limits,
+              "citation": settings.citation_limits}[action]
+    rate_limits.take_slot(limiter.limiter, action, limits, key, _address_key())
 
 
 def ask(session: Session, *, browser_id: object = None, **fields) -> Question:
     """Rate-limit the client, store the question and commit; nothing is stored on refusal."""
     questions.check_submission(**fields)  # malformed input costs no rate-limit slot
     key = client_key(browser_id)
-    settings = current_app.extensions["kcstat_settings"]
     try:
-        rate_limits.take_question_slot(limiter.limiter, key, _hash("address", request.remote_addr
-                                                                    or ""),
-                                       client_limits=settings.question_rate_limits)
+        _take("question", key)
         question = questions.submit_question(session, client_key=key, **fields)
         session.commit()
     except BaseException:
@@ -58,12 +64,30 @@ def ask(session: Session, *, browser_id: object = None, **fields) -> Question:
     return question
 
 
-def upvote(session: Session, question_id: int, browser_id: object) -> tuple[int, bool]:
-    """Record this browser's "me too" and commit."""
+def upvote(session: Session, question_id: object, browser_id: object = None) -> tuple[int, bool]:
+    """Rate-limit the client, record its "me too" and commit: the new count, and whether this
+    vote was new."""
+    question_id = record_id(question_id)
     try:
-        result = questions.upvote(session, question_id, voter_key(browser_id) or "")
+        questions.votable(session, question_id)  # refused before it costs a slot
+        _take("vote", client_key(browser_id))
+        result = questions.upvote(session, question_id, voter_key(browser_id))
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return result
+
+
+def cite(session: Session, measure: object, period: object) -> Citation:
+    """Rate-limit the client, create the citation and commit. Input errors
+    (``citations.CitationInputError`` and the rest) are raised before any slot is taken."""
+    try:
+        citation = citations.prepare_citation(session, measure, period)
+        _take("citation", client_key())
+        session.add(citation)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return citation

@@ -6,6 +6,8 @@ layers; every other command comes unchanged from the domain's group.
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from kcstat_dash import cli as domain_cli
@@ -17,7 +19,10 @@ def _serve(host: str, port: int) -> None:
     # Imported here so that the other commands start without loading Dash and Flask.
     from kcstat_dash.web.app import create_app
 
-    app = create_app(domain_cli.settings_from_env())
+    settings = domain_cli.settings_from_env()
+    if not settings.public_base_url:  # links point where this local server listens
+        settings = dataclasses.replace(settings, public_base_url=f"http://{host}:{port}")
+    app = create_app(settings)
     click.echo(f"KCStat Dash on http://{host}:{port}/")
     app.run(host=host, port=port, debug=False)
 

@@ -1,15 +1,14 @@
-"""The site's public base URL, for permanent links: the configured one, else the request's host."""
+"""The site's public base URL for absolute links: ``KCSTAT_PUBLIC_URL``, never the Host header.
+
+A client chooses the Host header it sends, so a link built from it (in a calendar feed, a
+citation, a packet) could point anywhere. Production refuses to start without the setting
+(``Settings.check_can_serve``); local runs link to the local address.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 
 def public_base_url() -> str:
-    """``KCSTAT_PUBLIC_URL`` when set (behind a proxy), else the host this request came to."""
-    settings = current_app.extensions.get("kcstat_settings")
-    if settings is not None and settings.public_base_url:
-        return settings.public_base_url.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost:8050"
+    return current_app.extensions["kcstat_settings"].public_url

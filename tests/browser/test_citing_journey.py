@@ -135,7 +135,7 @@ def test_citation_page_shows_verification_and_copies_the_text(live_server, conte
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     created = page.request.post(f"{live_server.url}/api/citations",
                                 data={"measure": MEASURE, "period": "2019-03"}).json()
-    page.goto(created["url"].replace("http://localhost", live_server.url))
+    page.goto(created["url"].replace("http://127.0.0.1:8050", live_server.url))
     page.locator(".verification").wait_for()
     assert "Still the same today" in page.locator(".verification").inner_text()
     assert page.locator("#cite-short-text").input_value() == created["text"]["short"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from kcstat_dash.services import citations, measures
-from kcstat_dash.web.extensions import db, limiter
+from kcstat_dash.services import citations, measures, rate_limits
+from kcstat_dash.web import asking
+from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
 from kcstat_dash.web.routes.json_errors import json_error, posted_object
 
@@ -34,22 +35,22 @@ def _unknown_citation_page():
 
 
 @blueprint.post("/api/citations")
-# Only citations made count: a refused request (malformed, unknown) uses no slot.
-@limiter.limit("60 per minute", deduct_when=lambda response: response.status_code < 400)
 def create():
     body = posted_object()
     if body is None:
         return json_error(400, "send a JSON object: {\"measure\": \"<slug>\", \"period\": "
                                "\"YYYY-MM\"}")
     try:
-        citation = citations.create_citation(db.session, body.get("measure"), body.get("period"))
+        # Only citations made count: a refused request (malformed, unknown) uses no slot.
+        citation = asking.cite(db.session, body.get("measure"), body.get("period"))
+    except rate_limits.RateLimited as error:
+        return json_error(429, error.message, code=error.code)
     except citations.CitationInputError as error:
         return json_error(400, str(error))
     except measures.UnknownMeasure as error:
         return json_error(404, f"no measure with slug {error.args[0]!r}")
     except citations.NothingToCite as error:
         return json_error(422, str(error))
-    db.session.commit()
     view = citations.public_view(citation, public_base_url(),
                                  citations.verify(db.session, citation))
     return jsonify(view), 201, {"Location": view["json_url"]}

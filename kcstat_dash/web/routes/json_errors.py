@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, make_response, request
+import redis
+from flask import Flask, abort, jsonify, make_response, request
+from sqlalchemy.exc import DBAPIError
 
 from kcstat_dash.services.public_input import InvalidInput, parse_json
+from kcstat_dash.web.extensions import db
+
+# Outages of a store: the database (any DB-API error: refused connection, failover, a server
+# gone away) or Redis (the rate limits' storage, when configured).
+OUTAGES = (DBAPIError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+RETRY_AFTER_SECONDS = 5
 
 
 def json_error(status: int, message: str, **details):
@@ -29,3 +37,24 @@ def posted_object() -> dict | None:
         abort(make_response(json_error(400, f"{error.message}; send a JSON object",
                                        code="malformed")))
     return body if isinstance(body, dict) else None
+
+
+def _outage(error: Exception):
+    # The JSON API answers JSON even when a store is down: a client gets the usual error shape
+    # and a time to retry, never Flask's HTML 500 page. Other paths keep Flask's handling.
+    if not request.path.startswith("/api/"):
+        raise error
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the store is down; the answer below is what matters
+        pass
+    response = make_response(json_error(
+        503, "the service is briefly unavailable (a data store is not answering); "
+             "try again shortly", code="unavailable"))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def init_outage_handlers(server: Flask) -> None:
+    for outage in OUTAGES:
+        server.register_error_handler(outage, _outage)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from kcstat_dash.services import meeting_calendar, meetings
 from kcstat_dash.web.extensions import db
+from kcstat_dash.web.public_url import public_base_url
 from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("meetings_api", __name__)
@@ -33,8 +34,7 @@ def meeting(meeting_id: int):
 
 @blueprint.get("/meetings.ics")
 def ical_feed():
-    settings = current_app.extensions["kcstat_settings"]
-    base_url = settings.public_base_url or request.host_url
+    base_url = public_base_url()
     body = meeting_calendar.calendar(meetings.list_meetings(db.session), base_url,
                                      urlsplit(base_url).hostname or "kcstat")
     return Response(body, mimetype="text/calendar",
