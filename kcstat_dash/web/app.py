@@ -109,6 +109,5 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.layout = layouts.shell.app_shell
     callbacks.register(app)
     server.extensions["kcstat_live_poll"].render_feed = poll_body
-    # Last, when every clientside callback has written its inline script into the page.
-    allow_inline_scripts(server, app.csp_hashes())
+    allow_inline_scripts(server, app.csp_hashes)
     return app

@@ -16,6 +16,8 @@ What each directive allows, and why (docs/SECURITY.md, "Security headers", says 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 from flask_talisman import Talisman
 
@@ -64,8 +66,14 @@ def init_security_headers(server: Flask, settings: Settings) -> None:
     )
 
 
-def allow_inline_scripts(server: Flask, hashes: list[str]) -> None:
-    """Allow exactly these inline scripts (Dash's ``app.csp_hashes()``), once its callbacks are
-    registered: any other inline script, injected or not, is refused by the browser."""
-    server.extensions["kcstat_talisman"].content_security_policy["script-src"] = [
-        "'self'", *hashes]
+def allow_inline_scripts(server: Flask, csp_hashes: Callable[[], list[str]]) -> None:
+    """Allow exactly the inline scripts Dash writes (``csp_hashes`` is ``app.csp_hashes``): any
+    other inline script, injected or not, is refused by the browser."""
+    talisman = server.extensions["kcstat_talisman"]
+
+    # Before every request, after Dash's own first-request setup (a before_request registered
+    # earlier, when Dash was built), which adds Dash Pages' clientside callback to the page:
+    # hashes taken at start-up missed it. A handful of SHA-256s of short strings.
+    @server.before_request
+    def _hash_dash_inline_scripts():
+        talisman.content_security_policy["script-src"] = ["'self'", *csp_hashes()]
