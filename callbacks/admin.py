@@ -15,7 +15,8 @@ from kcstat_dash.web.extensions import db
 from layouts import admin as view
 from layouts.staff import message
 
-ACCOUNT_BUTTONS = ("adm-create", "adm-set-role", "adm-deactivate", "adm-reactivate")
+ACCOUNT_BUTTONS = ("adm-create", "adm-set-role", "adm-deactivate", "adm-reactivate",
+                   "adm-reset")
 AUDIT_ROWS = 200
 
 
@@ -29,6 +30,11 @@ def change_account(button: str, form: dict, user_id: int) -> str:
         if not form["account"]:
             raise accounts.AccountError("Choose an account.")
         target = int(form["account"])
+        if button == "adm-reset":
+            user = accounts.reset_password(session, target, form["reset_password"] or "",
+                                           user_id)
+            return (f"{user.email} has a new password and is signed out everywhere; "
+                    "tell them the password in person or by phone.")
         if button == "adm-set-role":
             user = accounts.set_role(session, target, form["role"], user_id)
             return f"{user.email} is now {user.role}."
@@ -60,23 +66,25 @@ def register(app: dash.Dash) -> None:
 
     @app.callback(
         Output("adm-account-message", "children"), Output("adm-refresh", "data"),
-        Output("adm-new-password", "value"),
+        Output("adm-new-password", "value"), Output("adm-reset-password", "value"),
         *[Input(button, "n_clicks") for button in ACCOUNT_BUTTONS],
         State("adm-new-email", "value"), State("adm-new-role", "value"),
         State("adm-new-password", "value"), State("adm-account", "value"),
-        State("adm-role", "value"), State("adm-refresh", "data"),
+        State("adm-role", "value"), State("adm-reset-password", "value"),
+        State("adm-refresh", "data"),
         prevent_initial_call=True,
     )
-    def act(_c, _s, _d, _r, email, new_role, password, account, role, refresh):
+    def act(_c, _s, _d, _r, _p, email, new_role, password, account, role, reset_password,
+            refresh):
         user = require_role(*ADMIN)
         button = ctx.triggered_id
         if button not in ACCOUNT_BUTTONS or not ctx.triggered[0].get("value"):
             raise PreventUpdate
         form = {"email": email, "new_role": new_role, "password": password,
-                "account": account, "role": role}
+                "account": account, "role": role, "reset_password": reset_password}
         try:
             text = change_account(button, form, user.id)
         except accounts.AccountError as error:
-            return message(str(error), ok=False), no_update, no_update
-        # The password field is emptied once used: it is not kept in the page.
-        return message(text), (refresh or 0) + 1, ""
+            return message(str(error), ok=False), no_update, no_update, no_update
+        # The password fields are emptied once used: they are not kept in the page.
+        return message(text), (refresh or 0) + 1, "", ""

@@ -371,5 +371,22 @@ def create_moderator(email: str, role: str, password: str) -> None:
     click.echo(f"Created {role} account {email}.")
 
 
+@main.command("reset-password")
+@click.argument("email")
+@click.password_option(help="The new password; prompted for (twice) when not given.")
+def reset_password(email: str, password: str) -> None:
+    """Give a staff account a new password; every session of the account ends."""
+    from kcstat_dash.services.accounts import AccountError
+    from kcstat_dash.services.accounts import reset_password as reset
+
+    database = migrated_database(settings_from_env())
+    try:
+        with database.transaction() as session:
+            email = reset(session, email, password, by_user_id=None).email
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"New password set for {email}; its sessions have ended.")
+
+
 if __name__ == "__main__":
     main()

@@ -417,8 +417,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default="moderator")  # moderator|analyst|admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTC_DT, nullable=True)
+    # Part of every session and remember cookie (auth.StaffUser.get_id): raising it on sign-out,
+    # a password change or reset and deactivation ends every session made before.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
 
 

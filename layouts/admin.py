@@ -11,7 +11,7 @@ from dash import dcc, html
 from kcstat_dash.services.accounts import ADMIN, ROLES
 from kcstat_dash.timezone import format_local
 from kcstat_dash.web.auth import current_staff, staff_may
-from layouts.staff import select, signin_required, text_input
+from layouts.staff import account_links, select, signin_required, text_input
 
 ACTION_FILTERS = [{"label": "Every action", "value": ""},
                   {"label": "Questions", "value": "question."},
@@ -72,6 +72,9 @@ def accounts_section() -> html.Section:
                 dbc.Button("Set role", id="adm-set-role", color="secondary", **button),
                 dbc.Button("Deactivate", id="adm-deactivate", color="danger", **button),
                 dbc.Button("Reactivate", id="adm-reactivate", color="success", **button),
+                text_input("adm-reset-password", "New password for a reset (12 characters or "
+                           "more)", type="password", maxLength=256, autoComplete="new-password"),
+                dbc.Button("Reset password", id="adm-reset", color="warning", **button),
             ], md=6),
         ]),
         html.Div(id="adm-account-message", role="status", **{"aria-live": "polite"}),
@@ -83,7 +86,7 @@ def layout(**_query) -> html.Div:
         return signin_required("/admin", "Administration", current_staff() is not None)
     return html.Div([
         html.H1("Administration"),
-        html.P(html.A("Sign out", href="/logout"), className="small"),
+        html.P(account_links(), className="small"),
         accounts_section(),
         html.Section([
             html.H2("Audit log", className="h4"),

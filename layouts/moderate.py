@@ -12,7 +12,7 @@ from kcstat_dash.services.formatting import period_label
 from kcstat_dash.timezone import format_local
 from kcstat_dash.web.auth import current_staff, staff_may
 from kcstat_dash.web.extensions import db
-from layouts.staff import select, signin_required, text_input, textarea
+from layouts.staff import account_links, select, signin_required, text_input, textarea
 
 POLL_MS = 3000
 STATUS_LABELS = {"pending": "Pending", "approved": "Approved (in the feed)",
@@ -193,7 +193,7 @@ def layout(**_query) -> html.Div:
     return html.Div([
         html.H1("Question queue"),
         html.P(["Every channel's questions in one list; it updates by itself. ",
-                html.A("Sign out", href="/logout")], className="small"),
+                *account_links()], className="small"),
         html.Div(id="mod-message", role="status", **{"aria-live": "polite"}),
         dbc.Row([
             dbc.Col([filters(options), bulk_bar(), html.Div(id="mod-queue")], lg=8),

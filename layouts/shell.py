@@ -9,6 +9,7 @@ from dash import dcc, html
 from kcstat_dash.services.accounts import ADMIN, MODERATE, STEWARD
 from kcstat_dash.services.areas import AREAS
 from kcstat_dash.web.auth import current_staff
+from layouts.staff import account_links
 
 
 def navigation() -> dbc.Navbar:
@@ -54,7 +55,7 @@ def staff_links() -> html.P:
              ("Administration", "/admin", ADMIN)]
     links = [html.A(name, href=href, className="me-3") for name, href, roles in pages
              if staff.can(roles)]
-    return html.P([f"Signed in as {staff.email}: ", *links, html.A("Sign out", href="/logout")],
+    return html.P([f"Signed in as {staff.email}: ", *links, *account_links()],
                   className="small staff-links")
 
 

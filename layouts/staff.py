@@ -1,4 +1,4 @@
-"""Pieces shared by the staff pages: the sign-in prompt and labelled form controls."""
+"""Pieces shared by the staff pages: the sign-in prompt, account links, labelled controls."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ def signin_required(path: str, title: str, signed_in: bool) -> html.Div:
         body = [html.H1(title), html.P("This page is for KCStat staff."),
                 html.A("Sign in", href=f"/login?next={quote(path)}", className="btn btn-primary")]
     return html.Div(body, className="staff-signin")
+
+
+def account_links() -> list:
+    """Every staff page's own links: the password page and sign-out."""
+    return [html.A("Change password", href="/account/password", className="me-3"),
+            html.A("Sign out", href="/logout")]
 
 
 def select(id_, label: str, options: list[dict], value=None, **kwargs) -> html.Div:

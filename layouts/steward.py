@@ -13,7 +13,7 @@ from kcstat_dash.timezone import format_local
 from kcstat_dash.web.auth import current_staff, staff_may
 from kcstat_dash.web.extensions import db
 from layouts.components import status_sentence
-from layouts.staff import select, signin_required, text_input, textarea
+from layouts.staff import account_links, select, signin_required, text_input, textarea
 
 
 def missed_count(counts: dict[str, int]) -> html.P:
@@ -95,7 +95,7 @@ def layout(**_query) -> html.Div:
     return html.Div([
         html.H1("Measure stewardship"),
         html.P(["Targets, narratives and peer values; every change is recorded in the audit "
-                "log. ", html.A("Sign out", href="/logout")], className="small"),
+                "log. ", *account_links()], className="small"),
         html.Section([html.H2("To do: missed targets without a narrative", className="h4"),
                       missed_count(measures.status_counts(measures.list_measures(db.session))),
                       html.Div(id="stw-todo")], className="mb-4"),

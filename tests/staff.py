@@ -52,11 +52,32 @@ def make_question(session, meeting, text="Why are potholes slower this year?", *
     return question
 
 
-def login(client, email="mod@example.org", password=PASSWORD):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token})
+def form_token(client, path: str) -> str:
+    """The CSRF token in the form on ``path``."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def login(client, email="mod@example.org", password=PASSWORD, remember=False):
+    data = {"email": email, "password": password, "csrf_token": form_token(client, "/login")}
+    if remember:
+        data["remember"] = "1"
+    return client.post("/login", data=data)
+
+
+def logout(client):
+    return client.post("/logout", data={"csrf_token": form_token(client, "/logout")})
+
+
+def page_content(client, path: str) -> str:
+    """What Dash Pages renders for ``path`` for this browser (the page's own callback)."""
+    return client.post("/_dash-update-component", json={
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []}).get_data(as_text=True)
 
 
 def csrf_cookie(client) -> str | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import select
 
-from kcstat_dash.models import AuditEntry, Meeting, Observation, User, utcnow
+from kcstat_dash.models import AuditEntry, Meeting, Observation, User
 from kcstat_dash.services import accounts, audit, feed_version, meeting_control, stewardship
 from kcstat_dash.services.measures import get_measure, observation_points
 from kcstat_dash.services.moderation import ModerationError
@@ -149,18 +150,17 @@ def test_accounts_hash_refuse_twins_and_lock_after_failures(session):
         with pytest.raises(accounts.AccountError):
             accounts.create_user(session, *bad)
     session.rollback()
-    assert accounts.authenticate(session, "MOD@example.org", PASSWORD).id == user.id
-    now = utcnow()
-    for _ in range(accounts.MAX_FAILED_LOGINS):
+    throttle = FixedWindowRateLimiter(MemoryStorage())
+    assert accounts.authenticate(session, "MOD@example.org", PASSWORD, throttle, "a").id == user.id
+    for _ in range(accounts.SIGN_IN_FAILURES.amount):
         with pytest.raises(accounts.LoginRefused):
-            accounts.authenticate(session, "mod@example.org", "wrong", now=now)
-    session.commit()
-    with pytest.raises(accounts.LoginRefused, match="locked"):
-        accounts.authenticate(session, "mod@example.org", PASSWORD, now=now)
-    later = now + accounts.LOCKOUT + timedelta(seconds=1)
-    assert accounts.authenticate(session, "mod@example.org", PASSWORD, now=later).id == user.id
+            accounts.authenticate(session, "mod@example.org", "wrong", throttle, "a")
+    with pytest.raises(accounts.LoginRefused, match="too many tries"):
+        accounts.authenticate(session, "mod@example.org", PASSWORD, throttle, "a")
+    # Locked for that address only: from another, the owner signs in.
+    assert accounts.authenticate(session, "mod@example.org", PASSWORD, throttle, "b").id == user.id
     with pytest.raises(accounts.LoginRefused):
-        accounts.authenticate(session, "nobody@example.org", PASSWORD)
+        accounts.authenticate(session, "nobody@example.org", PASSWORD, throttle, "b")
 
 
 def test_a_deactivated_account_cannot_sign_in(session):
@@ -169,7 +169,8 @@ def test_a_deactivated_account_cannot_sign_in(session):
     accounts.set_active(session, user.id, False, admin.id)
     session.commit()
     with pytest.raises(accounts.LoginRefused):
-        accounts.authenticate(session, "mod@example.org", PASSWORD)
+        accounts.authenticate(session, "mod@example.org", PASSWORD,
+                              FixedWindowRateLimiter(MemoryStorage()), "a")
     with pytest.raises(accounts.AccountError):
         accounts.set_active(session, admin.id, False, admin.id)
     accounts.set_role(session, user.id, "analyst", admin.id)

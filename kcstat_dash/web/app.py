@@ -15,6 +15,7 @@ from kcstat_dash.web.csrf import init_csrf
 from kcstat_dash.web.extensions import db, limiter, login_manager
 from kcstat_dash.web.live_feed.poll import LivePoll
 from kcstat_dash.web.routes import register_routes
+from kcstat_dash.web.security_headers import allow_inline_scripts, init_security_headers
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -69,6 +70,7 @@ def create_server(settings: Settings) -> Flask:
     login_manager.init_app(server)
     login_manager.login_view = "auth.login"
     init_csrf(server, settings.secure_cookies)
+    init_security_headers(server, settings)
     import kcstat_dash.web.auth  # noqa: F401 - registers the user loader
     limiter.init_app(server)
     browser_ids.init_app(server)
@@ -109,4 +111,5 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.layout = layouts.shell.app_shell
     callbacks.register(app)
     server.extensions["kcstat_live_poll"].render_feed = poll_body
+    allow_inline_scripts(server, app.csp_hashes)
     return app

@@ -3,6 +3,7 @@ require_role. The roles and the permissions they hold are the domain's (services
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -38,27 +39,42 @@ class StaffUser:
     id: int
     email: str
     role: str
+    # The account's session version when this sign-in began, and a random value of its own.
+    session_version: int = 1
+    sign_in: str = ""
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # What flask-login keeps in the session and signs into the remember cookie. The version
+        # makes every cookie die when the account's version moves on (sign-out, password,
+        # deactivation); the sign-in's own value makes each remember token different.
+        return f"{self.id}:{self.session_version}:{self.sign_in}"
 
     def can(self, roles: tuple[str, ...]) -> bool:
         return self.role in roles
 
 
+def signed_in(user: User) -> StaffUser:
+    """A new sign-in of ``user`` (at the sign-in form, or again after a password change)."""
+    return StaffUser(id=user.id, email=user.email, role=user.role,
+                     session_version=user.session_version, sign_in=secrets.token_urlsafe(16))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    # Read on every request, so a deactivated account or a changed role counts at once.
+    # Read on every request, so a deactivated account, a changed role or a session version
+    # moved on (sign-out elsewhere, a new password) counts at once.
     try:
-        user = db.session.get(User, int(user_id))
+        account, version, sign_in = str(user_id).split(":")
+        user = db.session.get(User, int(account)) if 0 < int(account) < 2**31 else None
     except (TypeError, ValueError):
         return None
-    if user is None or not user.active:
+    if user is None or not user.active or str(user.session_version) != version:
         return None
-    return StaffUser(id=user.id, email=user.email, role=user.role)
+    return StaffUser(id=user.id, email=user.email, role=user.role,
+                     session_version=user.session_version, sign_in=sign_in)
 
 
 def current_staff() -> StaffUser | None:

@@ -29,6 +29,7 @@ from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import FEED_ORDERS
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.live_feed.plain_reader import reader
+from kcstat_dash.web.security_headers import PLAIN_HEADERS
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
 
@@ -71,7 +72,7 @@ def _parse(query_string: str) -> tuple[int | None, str]:
 def _respond(start_response, status: str, body: bytes, extra: tuple = ()) -> list[bytes]:
     start_response(status, [("Content-Type", "application/json"),
                              ("Content-Length", str(len(body))),
-                             ("Cache-Control", "no-store"), *extra])
+                             ("Cache-Control", "no-store"), *PLAIN_HEADERS, *extra])
     return [body]
 
 

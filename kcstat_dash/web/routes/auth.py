@@ -1,16 +1,16 @@
-"""Staff sign-in and sign-out pages (plain HTML forms with CSRF tokens) and the safe ``next``."""
+"""Staff sign-in, sign-out and password pages (plain HTML forms with CSRF tokens), safe ``next``."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template_string, request
+from flask import Blueprint, current_app, redirect, render_template_string, request
 from flask import session as flask_session
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from kcstat_dash.services import accounts
-from kcstat_dash.web.auth import current_staff, load_user
+from kcstat_dash.web.auth import current_staff, signed_in
 from kcstat_dash.web.csrf import DASH_CSRF_COOKIE
 from kcstat_dash.web.extensions import db, limiter
 
@@ -37,6 +37,8 @@ PAGE = """<!DOCTYPE html>
 <h1>{{ title }}</h1>
 {% if message %}<div class="alert alert-danger" role="alert" id="auth-message">
 {{ message }}</div>{% endif %}
+{% if done %}<div class="alert alert-success" role="status" id="auth-done">
+{{ done }}</div>{% endif %}
 {% if form == "login" %}
 <p>For KCStat staff: moderators, analysts and admins. Residents need no account.</p>
 <form method="post" novalidate
@@ -54,8 +56,27 @@ PAGE = """<!DOCTYPE html>
     on this device</label></div>
   <button class="btn btn-primary" type="submit">Sign in</button>
 </form>
+{% elif form == "password" %}
+<p>Signed in as {{ email }}. Changing the password signs you out everywhere else.</p>
+<form method="post" action="/account/password" novalidate>
+  <input type="hidden" name="csrf_token" value="{{ csrf }}">
+  <input type="email" name="email" autocomplete="username" value="{{ email }}" hidden readonly>
+  <div class="mb-3"><label class="form-label" for="current">Current password</label>
+    <input class="form-control" type="password" id="current" name="current"
+           autocomplete="current-password" required maxlength="256"></div>
+  <div class="mb-3"><label class="form-label" for="new">New password</label>
+    <input class="form-control" type="password" id="new" name="new" aria-describedby="new-help"
+           autocomplete="new-password" required minlength="{{ min_length }}" maxlength="256">
+    <div class="form-text" id="new-help">{{ min_length }} characters or more; not the e-mail,
+      one repeated character or a common password.</div></div>
+  <div class="mb-3"><label class="form-label" for="repeat">New password again</label>
+    <input class="form-control" type="password" id="repeat" name="repeat"
+           autocomplete="new-password" required maxlength="256"></div>
+  <button class="btn btn-primary" type="submit">Change password</button>
+</form>
+<p class="mt-3"><a href="{{ home }}">Back to your pages</a></p>
 {% else %}
-<p>You are signed in as {{ email }}.</p>
+<p>You are signed in as {{ email }}. Signing out ends your sessions on every device.</p>
 <form method="post" action="/logout">
   <input type="hidden" name="csrf_token" value="{{ csrf }}">
   <button class="btn btn-primary" type="submit">Sign out</button>
@@ -79,10 +100,21 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _page(title: str, form: str, message: str | None = None, status: int = 200, **values):
-    html = render_template_string(PAGE, title=title, form=form, message=message,
+def _page(title: str, form: str, message: str | None = None, status: int = 200,
+          done: str | None = None, **values):
+    html = render_template_string(PAGE, title=title, form=form, message=message, done=done,
                                   csrf=generate_csrf(), **values)
     return html, status
+
+
+def _remember_cookie() -> str:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+
+
+def _sign_in(user, remember: bool) -> None:
+    # A fresh session at sign-in: nothing from before (a planted token, say) carries over.
+    flask_session.clear()
+    login_user(signed_in(user), remember=remember)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -93,16 +125,14 @@ def login():
         return _page("Staff sign-in", "login", next_url=next_url, email="")
     email = request.form.get("email", "")[:254]
     try:
-        user = accounts.authenticate(db.session, email, request.form.get("password", "")[:256])
+        user = accounts.authenticate(db.session, email, request.form.get("password", "")[:256],
+                                     limiter.limiter, request.remote_addr or "")
     except accounts.LoginRefused as refused:
-        db.session.commit()  # the failed attempt counts towards the lockout
         return _page("Staff sign-in", "login", str(refused), 401, next_url=next_url, email=email)
-    db.session.commit()
-    staff = load_user(str(user.id))
-    # A fresh session at sign-in: nothing from before (a planted token, say) carries over.
-    flask_session.clear()
-    login_user(staff, remember=request.form.get("remember") == "1")
-    return redirect(next_url or HOME_BY_ROLE.get(staff.role, "/"))
+    role = user.role
+    _sign_in(user, remember=request.form.get("remember") == "1")
+    db.session.rollback()  # nothing was written: the session only read the account
+    return redirect(next_url or HOME_BY_ROLE.get(role, "/"))
 
 
 @blueprint.route("/logout", methods=["GET", "POST"])
@@ -112,8 +142,41 @@ def logout():
         if staff is None:
             return redirect("/")
         return _page("Sign out", "logout", email=staff.email)
+    if staff is not None:
+        # Every session and remember cookie of the account dies, here and wherever copied.
+        accounts.sign_out(db.session, staff.id)
+        db.session.commit()
     logout_user()
     flask_session.clear()
     response = redirect("/")
     response.delete_cookie(DASH_CSRF_COOKIE)
+    # logout_user asks for this through the session, which was just cleared: said outright.
+    response.delete_cookie(_remember_cookie())
     return response
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def change_password():
+    staff = current_staff()
+    if staff is None:
+        return redirect("/login?next=/account/password")
+    values = {"email": staff.email, "home": HOME_BY_ROLE.get(staff.role, "/"),
+              "min_length": accounts.MIN_PASSWORD_LENGTH}
+    if request.method == "GET":
+        return _page("Change your password", "password", **values)
+    new = request.form.get("new", "")[:257]
+    try:
+        if new != request.form.get("repeat", "")[:257]:
+            raise accounts.AccountError("The two new passwords do not match.")
+        user = accounts.change_password(db.session, staff.id,
+                                        request.form.get("current", "")[:256], new)
+        db.session.commit()
+    except accounts.AccountError as error:
+        db.session.rollback()
+        return _page("Change your password", "password", str(error), 400, **values)
+    # Every other session ended with the old version; this browser signs in again, and keeps
+    # its "keep me signed in" if it had one.
+    _sign_in(user, remember=_remember_cookie() in request.cookies)
+    return _page("Change your password", "password",
+                 done="Your password is changed; other devices are signed out.", **values)
