@@ -31,7 +31,9 @@ class Gunicorn:
         self.target, self.ready_path = target, ready_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "SECRET_KEY": secrets.token_hex(32), **(env or {})}
+        # Production settings: a secret key, and the public address links are built from.
+        self.env = {**os.environ, "SECRET_KEY": secrets.token_hex(32),
+                    "KCSTAT_PUBLIC_URL": self.url, **(env or {})}
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.log = log

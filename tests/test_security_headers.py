@@ -61,7 +61,8 @@ def test_the_live_poll_has_the_headers_too(client):
 
 
 def test_hsts_in_production_over_https(database_url):
-    app = create_app(Settings.from_env(database_url=database_url, secret_key="x" * 32))
+    app = create_app(Settings.from_env(database_url=database_url, secret_key="x" * 32,
+                                       public_base_url="https://kcstat.example"))
     client = app.server.test_client()
     secure = client.get("/api/measures", base_url="https://kcstat.example")
     max_age = secure.headers["Strict-Transport-Security"].split(";")[0]
