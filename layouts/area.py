@@ -5,15 +5,13 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from kcstat_dash.services import measures
 from kcstat_dash.services.areas import AREAS
-from kcstat_dash.web.extensions import db
 from layouts.components import empty_state, first_coverage, scope_notice
 from layouts.overview import measures_table, summary_counts
 
 
-def layout(slug: str | None = None, **_query) -> html.Div:
-    area = next((a for a in measures.list_areas(db.session) if a["slug"] == slug), None)
+def render(area: dict | None) -> html.Div:
+    """The page from ``services.page_data.area_page`` (None: no such area)."""
     if area is None:
         return empty_state("Area not found", "There is no goal area at this address.",
                            html.A("See all six areas", href="/"))
@@ -37,6 +35,7 @@ def title(slug: str | None = None, **_query) -> str:
     return f"KCStat Dash — {name}"
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path_template="/areas/<slug>", name="Area", title=title,
                        layout=layout)

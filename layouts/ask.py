@@ -10,11 +10,8 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from kcstat_dash.services import questions
-from kcstat_dash.services.meeting_page import ask_page
-from kcstat_dash.web.extensions import db
 from layouts.meeting import ask_form, feed_section, meeting_heading
-from layouts.meetings import meeting_in_path, meeting_not_found
+from layouts.meetings import meeting_not_found
 
 FLAG_HINT = "Pick the measure and the month your question is about."
 
@@ -26,17 +23,18 @@ def header(summary: dict) -> html.Div:
     return meeting_heading(summary, links)
 
 
-def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    data = meeting_in_path(ask_page, meeting_id)
+def render(data: dict | None) -> html.Div:
+    """The page from ``services.page_data.ask_view`` (None: no such meeting)."""
     if data is None:
         return meeting_not_found()
     summary = data["meeting"]
-    feed = questions.public_feed(db.session, summary["id"])
+    feed = data["feed"]
     return html.Div([header(summary), ask_form(summary, data["measures"], hint=FLAG_HINT),
                      feed_section(summary, feed)], className="ask-page")
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     # Ahead of "/meetings/<meeting_id>", which Dash Pages would otherwise match first.
     dash.register_page(__name__, path_template="/meetings/<meeting_id>/ask", name="Ask",
                        title="KCStat Dash — Ask a question", layout=layout, order=0)

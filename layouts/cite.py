@@ -9,8 +9,6 @@ from dash import html
 
 from kcstat_dash.services import citations, verdicts
 from kcstat_dash.timezone import format_local
-from kcstat_dash.web.extensions import db
-from kcstat_dash.web.public_url import public_base_url
 from layouts.citing import add_to_packet_button, copy_field, snapshot_list, verification_panel
 from layouts.components import empty_state
 
@@ -27,14 +25,11 @@ def _local(iso: str | None) -> str | None:
     return format_local(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC))
 
 
-def layout(citation_id: str | None = None, **_query) -> html.Div:
-    try:
-        citation = citations.get_citation(db.session, citation_id)
-    except citations.UnknownCitation:
+def render(view: dict | None) -> html.Div:
+    """The page from ``services.page_data.cite_page`` (None: no such citation)."""
+    if view is None:
         return empty_state("Citation not found", "There is no citation at this address.",
                            html.A("See all measures", href="/"))
-    view = citations.public_view(citation, public_base_url(),
-                                 citations.verify(db.session, citation))
     snapshot = view["snapshot"]
     return html.Div([
         html.P("Citation", className="eyebrow"),
@@ -79,6 +74,7 @@ def title(citation_id: str | None = None, **_query) -> str:
     return "KCStat Dash — Citation"
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path_template="/cite/<citation_id>", name="Citation",
                        title=title, layout=layout)

@@ -6,9 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services import measures, verdicts
+from kcstat_dash.services import verdicts
 from kcstat_dash.services.formatting import day_label, format_value, n_text, period_label
-from kcstat_dash.web.extensions import db
 from layouts.charts import neighborhood_map, trend_figure
 from layouts.citing import cite_section
 from layouts.components import (
@@ -146,10 +145,9 @@ def neighborhoods_section(detail: dict) -> html.Section | None:
     ], className="mb-4 neighborhoods")
 
 
-def layout(slug: str | None = None, **_query) -> html.Div:
-    try:
-        detail = measures.measure_detail(db.session, slug or "")
-    except measures.UnknownMeasure:
+def render(detail: dict | None, slug: str | None = None) -> html.Div:
+    """The page from ``services.page_data.measure_page`` (None: no measure at ``slug``)."""
+    if detail is None:
         return empty_state("Measure not found", f"No measure is published as “{slug}”.",
                            html.A("See all measures", href="/"))
     unit = detail["unit"]
@@ -195,6 +193,7 @@ def title(slug: str | None = None, **_query) -> str:
     return f"KCStat Dash — {slug}"
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path_template="/measures/<slug>", name="Measure", title=title,
                        layout=layout)

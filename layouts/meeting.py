@@ -8,8 +8,6 @@ from dash import dcc, html
 
 from kcstat_dash.services import questions, verdicts
 from kcstat_dash.services.formatting import format_value, n_text, period_label
-from kcstat_dash.services.meeting_page import meeting_page
-from kcstat_dash.web.extensions import db
 from layouts.charts import trend_figure
 from layouts.components import (
     first_coverage,
@@ -25,7 +23,6 @@ from layouts.components import (
 from layouts.measure import chart_summary
 from layouts.meetings import (
     ask_path,
-    meeting_in_path,
     meeting_not_found,
     meeting_status_badge,
     when,
@@ -196,8 +193,8 @@ def meeting_heading(summary: dict, links: list, when_note: list | None = None,
     ], className="meeting-header mb-3")
 
 
-def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    data = meeting_in_path(meeting_page, meeting_id)
+def render(data: dict | None) -> html.Div:
+    """The page from ``services.page_data.meeting_view`` (None: no such meeting)."""
     if data is None:
         return meeting_not_found()
     summary, details = data["meeting"], data["measures"]
@@ -210,7 +207,7 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
         [html.H2("Measures", className="h4", id="measures-heading"),
          html.P("This area has no measures with data yet.")],
         **{"aria-labelledby": "measures-heading"})
-    feed = questions.public_feed(db.session, summary["id"])
+    feed = data["feed"]
     flaggable = [d for d in details if d["observations"]]
     qa_column = html.Div([ask_form(summary, flaggable), feed_section(summary, feed)])
     return html.Div([
@@ -227,6 +224,7 @@ def title(meeting_id: str | None = None, **_query) -> str:
     return "KCStat Dash — Meeting"
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path_template="/meetings/<meeting_id>", name="Meeting",
                        title=title, layout=layout)

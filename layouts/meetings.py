@@ -8,9 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from kcstat_dash.services import meetings
 from kcstat_dash.timezone import format_local
-from kcstat_dash.web.extensions import db
 from layouts.components import empty_state
 
 STATUS_TEXT = {"scheduled": "Scheduled", "live": "Live now", "ended": "Ended"}
@@ -24,15 +22,6 @@ def when(summary: dict) -> html.Time:
 def ask_path(meeting_id: int) -> str:
     """The chart-free page for asking from a phone (layouts/ask.py)."""
     return f"/meetings/{meeting_id}/ask"
-
-
-def meeting_in_path(load, meeting_id: str | None):
-    """``load(session, id)`` for the meeting a page's address names, or None when it names
-    none (not a number, or no such meeting): the page then shows ``meeting_not_found()``."""
-    try:
-        return load(db.session, int(meeting_id or ""))
-    except (ValueError, meetings.MeetingNotFound):
-        return None
 
 
 def meeting_not_found() -> html.Div:
@@ -73,8 +62,8 @@ def schedule_table(rows: list[dict], caption: str) -> dbc.Table:
     ], responsive=True, className="schedule-table align-middle")
 
 
-def layout(**_query) -> html.Div:
-    lists = meetings.schedule(db.session)
+def render(lists: dict[str, list[dict]]) -> html.Div:
+    """The page from ``services.page_data.meetings_page``."""
     sections: list = [
         html.H1("KCStat meetings"),
         html.P(["Each month the city reviews one goal area's measures in public. Residents ask "
@@ -93,6 +82,7 @@ def layout(**_query) -> html.Div:
     return html.Div(sections, className="meetings-page")
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path="/meetings", name="Meetings",
                        title="KCStat Dash — Meetings", layout=layout)

@@ -7,11 +7,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.services import moderation
-from kcstat_dash.services.accounts import MODERATE
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.timezone import format_local
-from kcstat_dash.web.auth import current_staff, staff_may
-from kcstat_dash.web.extensions import db
 from layouts.staff import account_links, select, signin_required, text_input, textarea
 
 POLL_MS = 3000
@@ -182,14 +179,12 @@ def shortcuts() -> html.Details:
     ], className="mb-3")
 
 
-def layout(**_query) -> html.Div:
-    if not staff_may(MODERATE):
-        return signin_required("/moderate", "Question queue", current_staff() is not None)
-    options = moderation.filter_options(db.session)
-    from kcstat_dash.services.stewardship import measure_choices
-
-    options["all_measures"] = [{"id": m["id"], "name": m["name"]}
-                               for m in measure_choices(db.session)]
+def render(data: dict | None, signed_in: bool = False) -> html.Div:
+    """The page from ``services.page_data.moderate_page``; None when the visitor may not
+    moderate (``signed_in``: as staff of another role)."""
+    if data is None:
+        return signin_required("/moderate", "Question queue", signed_in)
+    options = data["options"]
     return html.Div([
         html.H1("Question queue"),
         html.P(["Every channel's questions in one list; it updates by itself. ",
@@ -206,6 +201,7 @@ def layout(**_query) -> html.Div:
     ], className="moderate-page")
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path="/moderate", name="Moderate",
                        title="KCStat Dash — Question queue", layout=layout)

@@ -7,7 +7,6 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from kcstat_dash.services import moderation
-from kcstat_dash.web.extensions import db
 from layouts.components import empty_state
 
 OUTCOME_LABELS = {"pending": "Waiting for a moderator", "approved": "Published",
@@ -24,10 +23,10 @@ def counts_table(caption: str, heading: str, rows: list[tuple[str, int]]) -> dbc
     ], size="sm", className="moderation-counts")
 
 
-def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    try:
-        summary = moderation.moderation_summary(db.session, int(meeting_id or ""))
-    except (ValueError, moderation.ModerationError):
+def render(summary: dict | None, meeting_id: str | None = None) -> html.Div:
+    """The page from ``services.page_data.moderation_summary_page`` (None: no meeting at
+    ``meeting_id``)."""
+    if summary is None:
         return empty_state("Meeting not found", f"No meeting is published as “{meeting_id}”.",
                            html.A("See all meetings", href="/meetings"))
     outcomes = [(OUTCOME_LABELS[s], n) for s, n in summary["outcomes"].items()]
@@ -51,7 +50,8 @@ def title(meeting_id: str | None = None, **_query) -> str:
     return "KCStat Dash — Moderation summary"
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     # order=0: Dash tries path templates in order, and the meeting page's "/meetings/<id>"
     # would also match "/meetings/5/moderation" (as the projector page found too).
     dash.register_page(__name__, path_template="/meetings/<meeting_id>/moderation",

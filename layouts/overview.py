@@ -7,7 +7,6 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from kcstat_dash.services import measures
-from kcstat_dash.web.extensions import db
 from layouts.components import (
     first_coverage,
     headline_facts,
@@ -63,8 +62,9 @@ def summary_counts(summaries: list[dict]) -> html.P:
                   className="lead status-summary")
 
 
-def layout(**_query) -> html.Div:
-    areas = measures.list_areas(db.session)
+def render(data: dict) -> html.Div:
+    """The page from ``services.page_data.overview_page``."""
+    areas = data["areas"]
     # Measures without a single value yet (a fresh database, whose catalog exists) are no data.
     if not any(m["latest_period"] for a in areas for m in a["measures"]):
         return html.Div([html.H1("KCStat performance measures"), html.P(
@@ -79,6 +79,7 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path="/", name="Overview", title="KCStat Dash — Overview",
                        layout=layout)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from kcstat_dash.services.meeting_page import meeting_page
-from kcstat_dash.services.questions import public_feed
-from kcstat_dash.web.extensions import db
 from layouts.components import (
     first_coverage,
     headline_facts,
@@ -21,7 +18,7 @@ from layouts.components import (
 )
 from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart
-from layouts.meetings import meeting_in_path, meeting_not_found
+from layouts.meetings import meeting_not_found
 from layouts.qa_feed import feed_items
 
 PROJECTOR_QUESTIONS = 6
@@ -67,12 +64,13 @@ def projector_body(data: dict, feed: dict) -> list:
     ]
 
 
-def layout(meeting_id: str | None = None, **_query) -> html.Div:
-    data = meeting_in_path(meeting_page, meeting_id)
+def render(data: dict | None) -> html.Div:
+    """The page from ``services.page_data.meeting_view`` with the top ``PROJECTOR_QUESTIONS``
+    (None: no such meeting)."""
     if data is None:
         return meeting_not_found()
     summary = data["meeting"]
-    feed = public_feed(db.session, summary["id"], order="top", limit=PROJECTOR_QUESTIONS)
+    feed = data["feed"]
     return html.Div([
         html.H1(summary["title"], className="projector-title"),
         stale_alert(data["data_freshness"]),
@@ -85,7 +83,8 @@ def layout(meeting_id: str | None = None, **_query) -> html.Div:
     ], className="projector-view")
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     # Dash Pages matches templates in registry order and "/meetings/<meeting_id>" would also
     # match this path; an explicit order puts this page ahead of the meeting page.
     dash.register_page(__name__, path_template="/meetings/<meeting_id>/projector",

@@ -6,12 +6,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from kcstat_dash.services import measures, stewardship, verdicts
-from kcstat_dash.services.accounts import STEWARD
+from kcstat_dash.services import stewardship, verdicts
 from kcstat_dash.services.formatting import format_value, n_text, period_label
 from kcstat_dash.timezone import format_local
-from kcstat_dash.web.auth import current_staff, staff_may
-from kcstat_dash.web.extensions import db
 from layouts.components import status_sentence
 from layouts.staff import account_links, select, signin_required, text_input, textarea
 
@@ -87,17 +84,19 @@ def forms() -> html.Div:
     ])
 
 
-def layout(**_query) -> html.Div:
-    if not staff_may(STEWARD):
-        return signin_required("/steward", "Measure stewardship", current_staff() is not None)
-    choices = stewardship.measure_choices(db.session)
+def render(data: dict | None, signed_in: bool = False) -> html.Div:
+    """The page from ``services.page_data.steward_page``; None when the visitor may not
+    steward measures (``signed_in``: as staff of another role)."""
+    if data is None:
+        return signin_required("/steward", "Measure stewardship", signed_in)
+    choices = data["choices"]
     options = [{"label": c["name"], "value": c["slug"]} for c in choices]
     return html.Div([
         html.H1("Measure stewardship"),
         html.P(["Targets, narratives and peer values; every change is recorded in the audit "
                 "log. ", *account_links()], className="small"),
         html.Section([html.H2("To do: missed targets without a narrative", className="h4"),
-                      missed_count(measures.status_counts(measures.list_measures(db.session))),
+                      missed_count(data["status_counts"]),
                       html.Div(id="stw-todo")], className="mb-4"),
         select("stw-measure", "Measure", options, options[0]["value"] if options else None),
         html.Div(id="stw-message", role="status", **{"aria-live": "polite"}),
@@ -108,6 +107,7 @@ def layout(**_query) -> html.Div:
     ], className="steward-page")
 
 
-def register() -> None:
+def register(layout) -> None:
+    """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     dash.register_page(__name__, path="/steward", name="Stewardship",
                        title="KCStat Dash — Measure stewardship", layout=layout)

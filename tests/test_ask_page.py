@@ -5,9 +5,9 @@ from __future__ import annotations
 from dash import dcc
 from sqlalchemy import select
 
+from callbacks import pages
 from kcstat_dash.db import db
 from kcstat_dash.models import Measure, Meeting, Observation
-from layouts import ask
 from tests.test_meeting_pages import find_ids, live_id, texts
 
 
@@ -27,7 +27,7 @@ def components(tree) -> list:
 def test_the_ask_page_has_the_form_and_the_feed_but_no_chart(app):
     meeting_id = live_id()
     with app.server.test_request_context():
-        page = ask.layout(str(meeting_id))
+        page = pages.ask(str(meeting_id))
     ids = find_ids(page)
     assert {"ask-text", "ask-name", "ask-measure", "ask-period", "ask-submit", "feed",
             "feed-version", "feed-poll", "meeting-id"} <= ids
@@ -49,7 +49,7 @@ def test_every_measure_of_the_area_with_values_can_be_flagged_and_no_other(app):
         session.close()
     assert with_values, "the sample's live meeting should have measures with data"
     with app.server.test_request_context():
-        page = ask.layout(str(meeting_id))
+        page = pages.ask(str(meeting_id))
     picker = next(c for c in components(page) if getattr(c, "id", None) == "ask-measure")
     offered = {option["label"] for option in picker.options[1:]}
     assert offered == with_values
@@ -59,15 +59,13 @@ def test_every_measure_of_the_area_with_values_can_be_flagged_and_no_other(app):
 def test_an_unknown_meeting_gets_a_not_found_message(app):
     with app.server.test_request_context():
         for bad in ("999999", "not-a-number", None):
-            assert "Meeting not found" in texts(ask.layout(bad))
+            assert "Meeting not found" in texts(pages.ask(bad))
 
 
 def test_the_schedule_and_the_meeting_page_lead_to_the_ask_page(app):
-    from layouts import meeting, meetings
-
     meeting_id = live_id()
     with app.server.test_request_context():
-        pages = [meetings.layout(), meeting.layout(str(meeting_id))]
-    for page in pages:
+        shown = [pages.meetings(), pages.meeting(str(meeting_id))]
+    for page in shown:
         hrefs = {getattr(c, "href", None) for c in components(page)}
         assert f"/meetings/{meeting_id}/ask" in hrefs

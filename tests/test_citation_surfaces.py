@@ -20,11 +20,12 @@ import pytest
 from markupsafe import escape
 from openpyxl import load_workbook
 
+from callbacks import pages
 from kcstat_dash.db import db
 from kcstat_dash.models import Citation
 from kcstat_dash.services import citations, measures, stewardship
 from kcstat_dash.services.data_load import import_311_paths
-from layouts import cite, packet
+from layouts import packet
 from tests.conftest import SAMPLE_DIR
 from tests.test_pages import find_class, text_of
 
@@ -114,7 +115,7 @@ def _page_rows(tree) -> list[tuple]:
 
 def _cite_page(app, citation_id):
     with app.server.test_request_context():
-        tree = cite.layout(citation_id=citation_id)
+        tree = pages.cite(citation_id=citation_id)
     return text_of(tree), _page_rows(tree)
 
 

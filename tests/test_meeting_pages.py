@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from callbacks import pages
 from kcstat_dash.db import db
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.profanity import contains_profanity
-from layouts import meeting as meeting_layout
 
 
 def texts(component) -> list[str]:
@@ -80,7 +80,7 @@ def test_an_ended_meeting_keeps_its_questions_as_an_archive_without_the_form(app
     session.close()
     add_questions(meeting_id, 2, status="answered")
     with app.server.test_request_context():
-        page = meeting_layout.layout(meeting_id=str(meeting_id))
+        page = pages.meeting(meeting_id=str(meeting_id))
     items, _ = polled_feed(client, meeting_id)
     words = " ".join(texts(page))
     assert "This meeting has ended" in words
@@ -92,9 +92,9 @@ def test_an_ended_meeting_keeps_its_questions_as_an_archive_without_the_form(app
 
 def test_an_unknown_meeting_gets_a_not_found_page(app):
     with app.server.test_request_context():
-        words = " ".join(texts(meeting_layout.layout(meeting_id="12345")))
+        words = " ".join(texts(pages.meeting(meeting_id="12345")))
         assert "Meeting not found" in words
-        assert "Meeting not found" in " ".join(texts(meeting_layout.layout(meeting_id="x")))
+        assert "Meeting not found" in " ".join(texts(pages.meeting(meeting_id="x")))
 
 
 @pytest.mark.parametrize("text", ["FUCK this", "sh1t", "you a$$hole", "Bullshit numbers",

@@ -15,11 +15,11 @@ from dash import html
 from flask_login import login_user
 from sqlalchemy import func, select
 
+from callbacks import pages
 from kcstat_dash.db import db
 from kcstat_dash.models import DataCoverage, Measure, Meeting, Narrative, ServiceRequest
 from kcstat_dash.services import measures, stewardship
 from kcstat_dash.web.auth import StaffUser
-from layouts import area, measure, meeting, overview, projector, steward
 from layouts.charts import trend_figure
 from tests.staff import make_user
 from tests.test_pages import find_class, text_of
@@ -84,7 +84,7 @@ def every_target_within_reach(session) -> None:
 
 def overview_rows() -> dict[str, html.Tr]:
     """The overview's table rows by measure slug."""
-    page = overview.layout()
+    page = pages.overview()
     return {links_in(r)[0].rsplit("/", 1)[-1]: r for r in rows(page) if links_in(r)}
 
 
@@ -112,7 +112,7 @@ def test_the_overview_never_says_target_met_for_a_too_few_or_partial_value(app, 
 
 def test_the_overview_count_sentence_counts_by_the_latest_complete_month(app, client):
     every_target_within_reach(db.session)
-    sentence = text_of(find_class(overview.layout(), "status-summary"))
+    sentence = text_of(find_class(pages.overview(), "status-summary"))
     slugs = [m["slug"] for m in client.get("/api/measures").get_json()]
     too_few = sum(judged_on_n(client, s) and headline_points(client, s)[0]["n"] < MIN_N
                   for s in slugs)
@@ -140,7 +140,7 @@ def test_every_headline_shows_its_n_and_the_day_the_data_runs_through(app, clien
             assert f"data through {day_words(own)}" in words, slug
 
     headline, partial = headline_points(client, "311-requests")
-    box = text_of(find_class(measure.layout(slug="311-requests"), "headline-value"))
+    box = text_of(find_class(pages.measure(slug="311-requests"), "headline-value"))
     assert f"n = {headline['n']:,} requests" in box and through in box
     assert "August 2020" in box and partial["period"] == "2020-09"
     assert (f"September 2020 so far (partial month, {through}): "
@@ -148,7 +148,7 @@ def test_every_headline_shows_its_n_and_the_day_the_data_runs_through(app, clien
 
     survey = next(m["slug"] for m in client.get("/api/measures").get_json()
                   if m["kind"] == "survey")  # figures as published, without their n
-    assert "n not published" in text_of(find_class(measure.layout(slug=survey),
+    assert "n not published" in text_of(find_class(pages.measure(slug=survey),
                                                    "headline-value"))
 
 
@@ -167,11 +167,11 @@ def live_meeting_id() -> int:
 
 def test_the_scope_is_stated_near_the_top_of_every_page_with_311_numbers(app):
     meeting_id = str(live_meeting_id())
-    pages = {"overview": overview.layout(), "area": area.layout(slug="infrastructure"),
-             "measure": measure.layout(slug="pothole-on-time-rate"),
-             "meeting": meeting.layout(meeting_id=meeting_id),
-             "projector": projector.layout(meeting_id=meeting_id)}
-    for name, page in pages.items():
+    shown = {"overview": pages.overview(), "area": pages.area(slug="infrastructure"),
+             "measure": pages.measure(slug="pothole-on-time-rate"),
+             "meeting": pages.meeting(meeting_id=meeting_id),
+             "projector": pages.projector(meeting_id=meeting_id)}
+    for name, page in shown.items():
         notices = find_class(page, "scope-notice")
         assert len(notices) == 1, name
         assert SAMPLE_SCOPE in text_of(notices), name
@@ -186,30 +186,30 @@ def set_data_through(day: date) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("page", [meeting, projector])
+@pytest.mark.parametrize("page", [pages.meeting, pages.projector])
 def test_a_live_meeting_warns_when_the_data_is_more_than_60_days_old(app, page):
     meeting_id = str(live_meeting_id())
     today = datetime.now(ZoneInfo("America/Chicago")).date()
 
     set_data_through(today - timedelta(days=61))
-    alert = find_class(page.layout(meeting_id=meeting_id), "stale-data")
+    alert = find_class(page(meeting_id=meeting_id), "stale-data")
     assert len(alert) == 1
     assert (f"Data last updated {day_words(today - timedelta(days=61))}: more than 60 days "
             "before this meeting") in text_of(alert)
 
     for fresh in (today - timedelta(days=10), today - timedelta(days=60)):
         set_data_through(fresh)
-        assert not find_class(page.layout(meeting_id=meeting_id), "stale-data")
+        assert not find_class(page(meeting_id=meeting_id), "stale-data")
 
 
 def test_a_meeting_not_yet_live_is_not_warned(app):
     set_data_through(datetime.now(UTC).date() - timedelta(days=400))
     scheduled = db.session.scalar(select(Meeting.id).where(Meeting.status == "scheduled"))
-    assert not find_class(meeting.layout(meeting_id=str(scheduled)), "stale-data")
+    assert not find_class(pages.meeting(meeting_id=str(scheduled)), "stale-data")
 
 
 def test_the_measure_page_gives_the_plain_definition_and_the_exact_rule_one_click_away(app):
-    page = measure.layout(slug="pothole-on-time-rate")
+    page = pages.measure(slug="pothole-on-time-rate")
     plain = text_of(find_class(page, "definition"))
     assert "estimated time" in plain and "EXCEEDED EST TIMEFRAME" not in plain
     rule = find_class(page, "definition-rule")
@@ -223,7 +223,7 @@ def test_the_measure_page_gives_the_plain_definition_and_the_exact_rule_one_clic
 def test_the_measure_data_table_has_n_and_counts_met_only_among_judged_periods(app, client):
     every_target_within_reach(db.session)
     slug = "311-on-time-rate"
-    page = measure.layout(slug=slug)
+    page = pages.measure(slug=slug)
     table = find_class(page, "data-table")
     header = [text_of(c) for c in rows(table)[0].children]
     assert header == ["Period", "Value", "n", "Target", "Status"]
@@ -254,7 +254,7 @@ def test_the_trend_chart_marks_partial_and_too_few_points_and_hovers_with_n(app,
 
 
 def test_neighborhood_rows_on_too_few_requests_are_greyed_with_their_n(app):
-    page = measure.layout(slug="pothole-on-time-rate")
+    page = pages.measure(slug="pothole-on-time-rate")
     table_rows = rows(find_class(page, "neighborhoods"))[1:]
     detail = measures.measure_detail(db.session, "pothole-on-time-rate")
     assert len(table_rows) == len(detail["neighborhoods"])
@@ -279,12 +279,12 @@ def test_the_staff_page_and_the_overview_count_the_same_missed_targets(app):
                                      body="Explained at the last meeting."))
     db.session.commit()
 
-    sentence = text_of(find_class(overview.layout(), "status-summary"))
+    sentence = text_of(find_class(pages.overview(), "status-summary"))
     missed_on_overview = int(sentence.split(" missed it")[0].rsplit(", ", 1)[-1])
     user = make_user(db.new_session(), "analyst@example.org", "analyst")
     with app.server.test_request_context("/"):
         login_user(StaffUser(id=user.id, email=user.email, role="analyst"))
-        stated = text_of(find_class(steward.layout(), "stw-missed-count"))
+        stated = text_of(find_class(pages.steward(), "stw-missed-count"))
     missed_on_staff_page = int(stated.split(" measure")[0])
     todo_now = [i for i in stewardship.todo(db.session) if i["headline"]]
     assert missed_on_overview == missed_on_staff_page == len(todo_now) + 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from callbacks import pages
 from kcstat_dash.db import db
 from kcstat_dash.models import Narrative
 from kcstat_dash.services import measures
 from kcstat_dash.services.areas import AREAS
-from layouts import area, measure, overview
 
 
 def text_of(component) -> str:
@@ -34,7 +34,7 @@ def find_class(component, class_name: str) -> list:
 
 
 def test_overview_lists_every_area_and_writes_each_status_in_words(app):
-    page = text_of(overview.layout())
+    page = text_of(pages.overview())
     for definition in AREAS:
         assert definition.name in page
     statuses = {m["status"] for m in measures.list_measures(db.session)}
@@ -43,7 +43,7 @@ def test_overview_lists_every_area_and_writes_each_status_in_words(app):
              "too-few": "Too few to judge"}
     for status in statuses:
         assert words[status] in page
-    assert len(find_class(overview.layout(), "status-badge")) == len(
+    assert len(find_class(pages.overview(), "status-badge")) == len(
         measures.list_measures(db.session))
 
 
@@ -59,21 +59,21 @@ def _missed_measure(session) -> dict:
 
 def test_missed_target_without_narrative_is_marked_until_one_is_published(app):
     missed = _missed_measure(db.session)
-    page = measure.layout(slug=missed["slug"])
+    page = pages.measure(slug=missed["slug"])
     markers = find_class(page, "narrative-missing")
     assert len(markers) == 1 and "Narrative missing" in text_of(markers)
 
     db.session.add(Narrative(measure_id=missed["id"], period=missed["period"],
                              body="Crews were reassigned to the ice storm response."))
     db.session.commit()
-    page = measure.layout(slug=missed["slug"])
+    page = pages.measure(slug=missed["slug"])
     assert not find_class(page, "narrative-missing")
     assert "Crews were reassigned to the ice storm response." in text_of(page)
 
 
 def test_a_met_target_has_no_missing_narrative_marker(app):
     met = next(m for m in measures.list_measures(db.session) if m["status"] == "met")
-    assert not find_class(measure.layout(slug=met["slug"]), "narrative-missing")
+    assert not find_class(pages.measure(slug=met["slug"]), "narrative-missing")
 
 
 def test_an_area_without_311_measures_says_so(app):
@@ -82,27 +82,27 @@ def test_an_area_without_311_measures_says_so(app):
                if not any(m["kind"] == "311" for m in a["measures"])]
     assert without, "the catalog leaves at least one area to the survey alone"
     for slug in without:
-        page = area.layout(slug=slug)
+        page = pages.area(slug=slug)
         assert find_class(page, "no-311-data")
         assert "no requests" in text_of(find_class(page, "no-311-data"))
 
 
 def test_an_area_with_311_measures_lists_them(app):
-    page = text_of(area.layout(slug="infrastructure"))
+    page = text_of(pages.area(slug="infrastructure"))
     assert "Pothole requests closed on time" in page
 
 
 def test_unknown_measure_and_area_give_the_not_found_state(app):
-    for page, words in ((measure.layout(slug="no-such-measure"), "Measure not found"),
-                        (area.layout(slug="no-such-area"), "Area not found"),
-                        (measure.layout(slug=None), "Measure not found")):
+    for page, words in ((pages.measure(slug="no-such-measure"), "Measure not found"),
+                        (pages.area(slug="no-such-area"), "Area not found"),
+                        (pages.measure(slug=None), "Measure not found")):
         assert find_class(page, "empty-state")
         assert words in text_of(page)
 
 
 def test_measure_page_shows_trend_table_and_neighborhoods(app):
     detail = measures.measure_detail(db.session, "pothole-on-time-rate")
-    page = measure.layout(slug="pothole-on-time-rate")
+    page = pages.measure(slug="pothole-on-time-rate")
     assert find_class(page, "trend-chart") and find_class(page, "data-table")
     hoods = find_class(page, "neighborhoods")
     assert hoods and detail["neighborhoods"][0]["neighborhood"] in text_of(hoods)
@@ -113,6 +113,6 @@ def test_empty_database_pages_say_there_is_no_data(session):
 
     sync_catalog(session)
     session.commit()
-    assert "No data is loaded yet" in text_of(overview.layout())
-    page = measure.layout(slug="311-requests")
+    assert "No data is loaded yet" in text_of(pages.overview())
+    page = pages.measure(slug="311-requests")
     assert "No values yet" in text_of(page)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from flask_login import login_user
 
+from callbacks import pages
 from kcstat_dash.db import db
 from kcstat_dash.web.auth import StaffUser
-from layouts import admin, moderate, moderation_summary, steward
+from layouts import admin
 from tests.staff import make_meeting, make_question, make_user
 
 
@@ -44,17 +45,17 @@ def staff_request(app):
     return request_as, meeting.id
 
 
-@pytest.mark.parametrize("module, allowed, heading", [
-    (moderate, ("moderator", "admin"), "Question queue"),
-    (steward, ("analyst", "admin"), "Measure stewardship"),
-    (admin, ("admin",), "Administration"),
+@pytest.mark.parametrize("layout, allowed, heading", [
+    (pages.moderate, ("moderator", "admin"), "Question queue"),
+    (pages.steward, ("analyst", "admin"), "Measure stewardship"),
+    (admin.layout, ("admin",), "Administration"),
 ])
 @pytest.mark.parametrize("role", [None, "moderator", "analyst", "admin"])
-def test_staff_pages_render_only_for_their_roles(staff_request, module, allowed, heading, role):
+def test_staff_pages_render_only_for_their_roles(staff_request, layout, allowed, heading, role):
     request_as, _ = staff_request
     context = request_as(role)
     try:
-        page = _text(module.layout())
+        page = _text(layout())
     finally:
         context.pop()
     assert heading in page
@@ -70,8 +71,8 @@ def test_public_moderation_summary_page_shows_counts(staff_request):
     request_as, meeting_id = staff_request
     context = request_as(None)
     try:
-        page = _text(moderation_summary.layout(meeting_id=str(meeting_id)))
-        missing = _text(moderation_summary.layout(meeting_id="nope"))
+        page = _text(pages.moderation_summary(meeting_id=str(meeting_id)))
+        missing = _text(pages.moderation_summary(meeting_id="nope"))
     finally:
         context.pop()
     assert "from every channel: 1." in page

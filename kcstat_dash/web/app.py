@@ -105,9 +105,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # import-linter contracts in pyproject.toml allow this one edge and no other).
     import callbacks
     import layouts
+    from callbacks.pages import LAYOUTS
     from callbacks.rendered_feeds import poll_body
 
-    layouts.register_pages()
+    layouts.register_pages(LAYOUTS)
     app.layout = layouts.shell.app_shell
     callbacks.register(app)
     server.extensions["kcstat_live_poll"].render_feed = poll_body
