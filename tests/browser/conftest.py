@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,11 @@ class LiveServer:
         self.app = app
         self.server = make_server("127.0.0.1", 0, app.server, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        # Absolute links come from the public URL setting, never the Host header: here it is
+        # the port just bound, known only now.
+        settings = app.server.extensions["kcstat_settings"]
+        app.server.extensions["kcstat_settings"] = dataclasses.replace(
+            settings, public_base_url=self.url)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -79,6 +86,20 @@ def _serve_sample_copy(templates, target):
 def live_server(tmp_path, templates):
     """The app on the sample data (SQLite: one process, as the browser sees it in the demo)."""
     yield from _serve_sample_copy(templates, tmp_path / "live.db")
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 30_000) -> None:
+    """Wait until ``expression`` (a JavaScript expression, or a function of ``arg``) is truthy.
+
+    Playwright's ``wait_for_function`` polls through ``eval`` inside the page, which the app's
+    Content-Security-Policy rightly refuses; ``page.evaluate`` runs through the DevTools
+    protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} ms waiting for {expression}")
+        page.wait_for_timeout(100)
 
 
 def _watch_csp(ctx) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, wait_until
 
 MEASURE = "pothole-on-time-rate"
 
@@ -18,8 +18,8 @@ def _created_id(page, previous: str | None = None) -> str:
     """The id of the citation just created (waiting past the one shown before, if any)."""
     link = page.locator(".citation-created a.created-citation-link")
     if previous:
-        page.wait_for_function(
-            "previous => { const a = document.querySelector("
+        wait_until(
+            page, "previous => { const a = document.querySelector("
             "'.citation-created a.created-citation-link'); "
             "return a && !a.getAttribute('href').endsWith(previous); }", arg=previous)
     link.wait_for()
@@ -36,8 +36,8 @@ def _click_chart_point(page, index: int, period: str) -> None:
     page.mouse.move(x - 5, y - 5)
     page.mouse.move(x, y)
     # Plotly answers a click with the point under the hover; wait until that is our period.
-    page.wait_for_function(
-        "period => (document.querySelector('.trend-chart .hoverlayer') || {}).textContent"
+    wait_until(
+        page, "period => (document.querySelector('.trend-chart .hoverlayer') || {}).textContent"
         "?.startsWith(period + ':')", arg=period)
     page.mouse.click(x, y)
 
@@ -63,8 +63,8 @@ def test_cite_two_statistics_export_the_packet_and_open_the_files(live_server, p
     # 2. A point picked on the chart: the tenth from the end.
     wanted = observations[-10]["period"]
     _click_chart_point(page, len(observations) - 10, wanted)
-    page.wait_for_function(
-        f"document.querySelector('#cite-period').value === '{wanted}'", timeout=10000)
+    wait_until(page, f"document.querySelector('#cite-period').value === '{wanted}'",
+               timeout=10000)
     second = _cite_and_collect(page, 2, previous=first)
 
     expected = [page.request.get(f"{live_server.url}/api/citations/{i}").json()
@@ -127,7 +127,7 @@ def test_cite_two_statistics_export_the_packet_and_open_the_files(live_server, p
     page.get_by_role("button", name=f"Remove {expected[0]['snapshot']['measure']['name']}, "
                                     f"{expected[0]['snapshot']['period_label']} from the packet"
                      ).click()
-    page.wait_for_function("document.querySelectorAll('.packet-item').length === 1")
+    wait_until(page, "document.querySelectorAll('.packet-item').length === 1")
     assert page.locator(".packet-cite-text").all_inner_texts() == [expected[1]["text"]["short"]]
 
 

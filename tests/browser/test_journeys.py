@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, screenshot, wait_until
 
 AREA = ("infrastructure", "Infrastructure and Transportation")
 MEASURE = ("pothole-on-time-rate", "Pothole requests closed on time")
@@ -139,7 +139,7 @@ def test_the_same_journey_by_keyboard_alone(shared_live_server, keyboard_page):
     expect(page.locator("main h1")).to_have_text(AREA[1])
     # The menu changed the page without a reload: focus is on the new page's main, not lost on
     # a link that no longer exists.
-    page.wait_for_function("document.activeElement.id === 'main'")
+    wait_until(page, "document.activeElement.id === 'main'")
 
     tab_to(page, MEASURE[1])
     page.keyboard.press("Enter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_until
 
 PHONE = {"width": 390, "height": 844}
 
@@ -66,7 +66,7 @@ def test_a_phone_asks_from_the_ask_page_without_downloading_plotly(live_server, 
     assert _overflow(phone) <= 0
     phone.locator("#ask-measure").select_option("pothole-on-time-rate")
     # The period list is filled from the measure's values once one is picked.
-    phone.wait_for_function("document.querySelectorAll('#ask-period option').length > 2")
+    wait_until(phone, "document.querySelectorAll('#ask-period option').length > 2")
     period = phone.locator("#ask-period option").nth(2).get_attribute("value")
     phone.locator("#ask-period").select_option(period)
     question.fill("Why was this month slower?")
