@@ -34,7 +34,8 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "percent":
         return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
     if unit == "days":
-        return f"{value:.1f} days" if not float(value).is_integer() else f"{value:.0f} days"
+        number = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+        return f"{number} day" if number == "1" else f"{number} days"
     return f"{value:,.0f}"
 
 
