@@ -161,8 +161,6 @@ def test_the_poll_answers_impossible_ids_without_touching_the_database(client):
 # --- Residents' Dash callbacks ------------------------------------------------------------------
 
 STAFF_PREFIXES = ("mod-", "stw-", "adm-")
-# Dash's own page router (outputs "_pages_...") is Dash's code, not ours: left out here.
-NOT_OURS = ("_pages",)
 HOSTILE_VALUES = [BEYOND_INT4, BEYOND_INT8, -1, 1.5, True, "x\x00", LONE_SURROGATE, {"a": 1},
                   [[1], {"b": None}], "pothole-on-time-rate"]
 
@@ -170,7 +168,7 @@ HOSTILE_VALUES = [BEYOND_INT4, BEYOND_INT8, -1, 1.5, True, "x\x00", LONE_SURROGA
 def _public_callbacks(app):
     for key, spec in app.callback_map.items():
         outputs = [part.split(".")[0] for part in key.strip(".").split("...")]
-        if spec.get("callback") and not any(o.startswith(STAFF_PREFIXES + NOT_OURS)
+        if spec.get("callback") and not any(o.startswith(STAFF_PREFIXES)
                                             for o in outputs):
             yield key, spec
 
@@ -240,3 +238,24 @@ def _matches(template: str, path: str) -> bool:
 def _variables(template: str, path: str) -> dict:
     return {t[1:-1]: p for t, p in zip(template.split("/"), path.split("/"), strict=True)
             if t.startswith("<")}
+
+
+def _router_call(app, pathname) -> dict:
+    key, spec = next((k, s) for k, s in app.callback_map.items() if "_pages_content" in k)
+    body = _payload(key, spec, None)
+    for dep in body["inputs"]:
+        if dep["id"] == "_pages_location" and dep["property"] == "pathname":
+            dep["value"] = pathname
+    return body
+
+
+@pytest.mark.parametrize("pathname, status", [
+    ("/", 200), ("/meetings", 200), (7, 400), ({"a": 1}, 400), ("measures", 400),
+    ("/x\x00", 400),
+])
+def test_the_page_router_takes_only_paths_of_this_site(app, client, pathname, status):
+    client.get("/")
+    response = client.post("/_dash-update-component", json=_router_call(app, pathname))
+    assert response.status_code == status
+    if status == 400:
+        assert set(response.get_json()["error"]) >= {"status", "message", "code"}

@@ -14,6 +14,7 @@ from kcstat_dash.web.compression import enable_compression
 from kcstat_dash.web.csrf import init_csrf
 from kcstat_dash.web.extensions import db, limiter, login_manager
 from kcstat_dash.web.live_feed.poll import LivePoll
+from kcstat_dash.web.page_router_guard import init_page_router_guard
 from kcstat_dash.web.routes import register_routes
 from kcstat_dash.web.security_headers import allow_inline_scripts, init_security_headers
 
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
+    init_page_router_guard(server, app.config.routes_pathname_prefix,
+                           app.config.requests_pathname_prefix)
     # The composition root: the one place the web package meets the UI packages above it. They
     # are imported here, at call time, so that importing kcstat_dash.web never imports them (the
     # import-linter contracts in pyproject.toml allow this one edge and no other).
