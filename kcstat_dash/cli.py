@@ -110,6 +110,26 @@ def import_socrata_command(dataset_id: str, where: str | None, since, page_size:
     click.echo(f"Measures recomputed: {observations} observations.")
 
 
+@main.command("sync")
+@click.argument("dataset_id", default="d4px-6rwg")
+@click.option("--page-size", default=5000, show_default=True, type=click.IntRange(1, 50000))
+def sync_command(dataset_id: str, page_size: int) -> None:
+    """Bring in what changed on data.kcmo.org since the last sync (default: the current 311
+    dataset, d4px-6rwg), then recompute the months it touched. Run it nightly."""
+    from kcstat_dash.services.socrata_import import SocrataImportError
+    from kcstat_dash.services.socrata_sync import sync_dataset
+
+    settings = settings_from_env()
+    database = migrated_database(settings)
+    try:
+        summary = sync_dataset(database, dataset_id, app_token=settings.socrata_app_token,
+                               page_size=page_size)
+    except SocrataImportError as error:
+        raise click.ClickException(f"{error} (nothing stored; the next sync starts from the "
+                                   f"same place)") from error
+    click.echo(str(summary))
+
+
 @main.command("import-figures")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_figures_command(file: str) -> None:

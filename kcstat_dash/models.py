@@ -267,6 +267,18 @@ class ImportRun(Base):
     citywide: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class SyncCursor(Base):
+    """Where the last ``kcstat sync`` of one portal dataset stopped: the latest Socrata
+    ``:updated_at`` it stored. The next sync asks for what changed from then on."""
+
+    __tablename__ = "sync_cursor"
+    dataset: Mapped[str] = mapped_column(String(20), primary_key=True)
+    updated_through: Mapped[str] = mapped_column(String(40))  # as Socrata wrote it (UTC)
+    synced_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_run.id", ondelete="SET NULL"), nullable=True)
+
+
 class DataCoverage(Base):
     """What the stored data of one kind covers now: dates, neighborhoods, city or sample.
 

@@ -204,11 +204,17 @@ def test_cli_imports_with_where_since_and_the_app_token(runner, monkeypatch):
 
 
 @responses.activate
-def test_cli_reports_a_refusal_and_exits_non_zero(runner):
+def test_cli_reports_a_refusal_and_exits_non_zero(runner, monkeypatch):
     from kcstat_dash.cli import main
+    from kcstat_dash.services import socrata_import
 
+    waits = []
+    monkeypatch.setattr(socrata_import.time, "sleep", waits.append)
     _serve(LEGACY_URL, 0, 3, {"message": "Service unavailable"}, status=503)
     result = runner.invoke(main, ["import-socrata", "7at3-sxhp", "--page-size", "3"])
+    # A busy portal is asked again, waiting longer each time, before the import gives up.
+    assert len(responses.calls) == socrata_import.RETRIES + 1
+    assert waits == sorted(waits) and len(waits) == socrata_import.RETRIES
     assert result.exit_code == 1
     assert "503 Server Error" in result.output
     assert "nothing imported" in result.output

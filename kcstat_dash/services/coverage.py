@@ -43,13 +43,37 @@ def neighborhood_names(nbh_ids, names) -> list[str]:
     cut short in several ways), with its most frequent spelling; by name where it has none."""
     frame = pd.DataFrame({"id": pd.Series(nbh_ids, dtype=object),
                           "name": pd.Series(names, dtype=object)}).dropna(subset=["name"])
-    if frame.empty:
-        return []
-    with_id = frame[frame["id"].notna()]
-    chosen = (with_id.groupby("id")["name"].agg(lambda s: s.value_counts().index[0]).tolist()
-              if not with_id.empty else [])
-    without_id = set(frame.loc[frame["id"].isna(), "name"]) - set(chosen)
-    return sorted(set(chosen) | without_id)
+    counted = frame.groupby(["id", "name"], dropna=False).size()
+    return names_from_counts((i, n, c) for (i, n), c in counted.items())
+
+
+def names_from_counts(rows) -> list[str]:
+    """``neighborhood_names`` from ``(nbh_id, name, count)`` rows, as a GROUP BY gives them.
+
+    The most frequent spelling of an id wins; a tie goes to the spelling that sorts first, so
+    the answer never depends on row order.
+    """
+    best: dict[object, tuple[int, str]] = {}
+    without_id: set[str] = set()
+    for nbh_id, name, count in rows:
+        if name is None or (isinstance(name, float) and np.isnan(name)):
+            continue
+        if nbh_id is None or (isinstance(nbh_id, float) and np.isnan(nbh_id)):
+            without_id.add(name)
+            continue
+        held = best.get(nbh_id)
+        if held is None or (-count, name) < (-held[0], held[1]):
+            best[nbh_id] = (count, name)
+    chosen = {name for _, name in best.values()}
+    return sorted(chosen | without_id)
+
+
+def stored_neighborhood_names(session: Session) -> list[str]:
+    """``neighborhood_names`` of every stored request, counted by the database."""
+    rows = session.execute(select(ServiceRequest.nbh_id, ServiceRequest.neighborhood,
+                                  func.count()).group_by(ServiceRequest.nbh_id,
+                                                         ServiceRequest.neighborhood))
+    return names_from_counts(rows)
 
 
 def describe_import(run: ImportRun, created_at: np.ndarray, nbh_ids, names,
@@ -67,8 +91,8 @@ def describe_import(run: ImportRun, created_at: np.ndarray, nbh_ids, names,
     run.citywide = citywide
 
 
-def refresh_311_coverage(session: Session, frame: pd.DataFrame) -> DataCoverage:
-    """Rewrite what the stored 311 data covers; ``frame`` is the recompute's request frame."""
+def refresh_311_coverage(session: Session) -> DataCoverage:
+    """Rewrite what the stored 311 data covers, from the stored requests."""
     first, last = session.execute(select(func.min(ServiceRequest.created_at),
                                          func.max(ServiceRequest.created_at))).one()
     runs = list(session.scalars(select(ImportRun).where(ImportRun.kind.in_(IMPORT_KINDS_311))))
@@ -79,9 +103,7 @@ def refresh_311_coverage(session: Session, frame: pd.DataFrame) -> DataCoverage:
     if coverage is None:
         coverage = DataCoverage(kind=KIND_311)
         session.add(coverage)
-    names = (neighborhood_names(frame["nbh_id"].astype(object),
-                                frame["neighborhood"].astype(object))
-             if not frame.empty else [])
+    names = stored_neighborhood_names(session)
     coverage.data_from = _local_day(first)
     coverage.data_through = through
     coverage.neighborhoods = names

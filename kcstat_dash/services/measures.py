@@ -37,6 +37,7 @@ REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceed
                    "days_to_close", "neighborhood", "nbh_id")
 NUMBER_COLUMNS = ("days_to_close", "import_run_id")
 NEIGHBORHOOD_WINDOW_MONTHS = 12
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 SOURCE_311 = "Kansas City 311 service requests (data.kcmo.org)"
 SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no sample size, "
                 "so n is not known)")
@@ -95,17 +96,27 @@ def sync_catalog(session: Session) -> None:
 # --- Computing from 311 data --------------------------------------------------------------
 
 
-def load_requests(session: Session) -> pd.DataFrame:
-    """Every stored request's columns that measures read, one row per request.
+def load_requests(session: Session, periods: list[str] | None = None) -> pd.DataFrame:
+    """Every stored request's columns that measures read, one row per request; with
+    ``periods``, only the requests created in those months.
 
     Text columns are categoricals: each has a few hundred distinct values at most, so
     selecting and grouping compare small integer codes instead of tens of thousands of strings.
     """
-    values = fetch_columns(session, f"SELECT {', '.join(REQUEST_COLUMNS)} FROM service_request",
-                           len(REQUEST_COLUMNS))
+    sql = f"SELECT {', '.join(REQUEST_COLUMNS)} FROM service_request"
+    if periods is not None:
+        # Periods are checked "YYYY-MM" strings (``_month``), so they can be written inline.
+        sql += f" WHERE period IN ({', '.join(repr(_month(p)) for p in periods) or 'NULL'})"
+    values = fetch_columns(session, sql, len(REQUEST_COLUMNS))
     return pd.DataFrame({
         name: np.array(column, dtype=float) if name in NUMBER_COLUMNS else _categorical(column)
         for name, column in zip(REQUEST_COLUMNS, values, strict=True)})
+
+
+def _month(period: str) -> str:
+    if not MONTH.fullmatch(period):
+        raise ValueError(f"not a month period: {period!r}")
+    return period
 
 
 def _categorical(values: tuple) -> pd.Categorical:
@@ -132,15 +143,9 @@ def recompute_311_measures(session: Session) -> int:
     Returns the number of observations written. A month that ends after the day the data runs
     through is stored as partial; a value with too many unknown outcomes as provisional.
     """
-    sync_catalog(session)
+    measures, through = _prepare_311(session)
     frame = load_requests(session)
-    coverage = refresh_311_coverage(session, frame)
-    through = data_through_date({"data_through": coverage.data_through})
-    if coverage.source_url:
-        for measure in session.scalars(select(Measure).where(Measure.kind == "311")):
-            measure.source_url = coverage.source_url
-    measures = {m.slug: m for m in session.scalars(select(Measure).where(Measure.kind == "311"))}
-    measure_ids = [measures[definition.slug].id for definition in CATALOG]
+    measure_ids = [m.id for m in measures.values()]
     session.execute(delete(Observation).where(Observation.measure_id.in_(measure_ids)))
     session.execute(delete(NeighborhoodObservation)
                     .where(NeighborhoodObservation.measure_id.in_(measure_ids)))
@@ -148,24 +153,111 @@ def recompute_311_measures(session: Session) -> int:
     for definition in CATALOG:
         measure = measures[definition.slug]
         selected = select_requests(frame, definition.requests)
-        rows = [{"measure_id": measure.id, "period": group["period"], "value": group["value"],
-                 "request_count": group["n"], "eligible_count": group["eligible"],
-                 "unknown_count": group["unknown"],
-                 "partial": verdicts.is_partial(group["period"], through),
-                 "provisional": verdicts.is_provisional(group["eligible"], group["unknown"]),
-                 "import_run_id": group["import_run_id"]}
-                for group in _groups(selected, definition, "period")]
+        rows = _observation_rows(measure, definition, selected, through)
         if rows:
             observations.extend(rows)
             complete = sorted(r["period"] for r in rows if not r["partial"])
             by_neighborhood.extend(_neighborhood_rows(measure, definition, selected, complete))
     # All measures in one executemany each: a statement per measure cost a round trip apiece.
+    _insert(session, observations, by_neighborhood)
+    return len(observations)
+
+
+def recompute_311_periods(session: Session, periods: set[str]) -> int:
+    """Recompute the catalog measures for some months only (those a sync touched), with the
+    same rules and the same result as ``recompute_311_measures``.
+
+    Besides ``periods``, every month stored as partial is recomputed (the data now runs
+    further, so it may be complete), and a measure's neighborhood figures are rebuilt when
+    their twelve-month window moved or holds a recomputed month. Returns the observations
+    written.
+    """
+    measures, through = _prepare_311(session)
+    measure_ids = [m.id for m in measures.values()]
+    stored_partial = set(session.scalars(select(Observation.period).where(
+        Observation.measure_id.in_(measure_ids), Observation.partial.is_(True))))
+    months = sorted({_month(p) for p in periods} | stored_partial)
+    if months:
+        session.execute(delete(Observation).where(Observation.measure_id.in_(measure_ids),
+                                                  Observation.period.in_(months)))
+    frame = load_requests(session, months)
+    observations = []
+    for definition in CATALOG:
+        selected = select_requests(frame, definition.requests)
+        observations.extend(_observation_rows(measures[definition.slug], definition, selected,
+                                              through))
+    _insert(session, observations, [])
+    by_neighborhood = _refresh_neighborhood_windows(session, measures, set(months))
+    _insert(session, [], by_neighborhood)
+    return len(observations)
+
+
+def _refresh_neighborhood_windows(session: Session, measures: dict[str, Measure],
+                                  months: set[str]) -> list[dict]:
+    """The neighborhood rows of each measure whose window moved or holds one of ``months``;
+    the old rows of those measures are deleted."""
+    complete = {}
+    for measure_id, period in session.execute(
+            select(Observation.measure_id, Observation.period).where(
+                Observation.measure_id.in_([m.id for m in measures.values()]),
+                Observation.partial.is_(False))):
+        complete.setdefault(measure_id, []).append(period)
+    stored = dict(session.execute(
+        select(NeighborhoodObservation.measure_id, func.min(NeighborhoodObservation.window))
+        .group_by(NeighborhoodObservation.measure_id)).all())
+    stale = {}
+    for definition in CATALOG:
+        measure = measures[definition.slug]
+        periods = sorted(complete.get(measure.id, []))
+        window = periods[-NEIGHBORHOOD_WINDOW_MONTHS:]
+        label = f"{window[0]} to {window[-1]}" if window else None
+        if label != stored.get(measure.id) or months.intersection(window):
+            stale[definition.slug] = periods
+    if not stale:
+        return []
+    session.execute(delete(NeighborhoodObservation).where(
+        NeighborhoodObservation.measure_id.in_([measures[s].id for s in stale])))
+    windows = {p for periods in stale.values() for p in periods[-NEIGHBORHOOD_WINDOW_MONTHS:]}
+    frame = load_requests(session, sorted(windows))
+    rows = []
+    for definition in CATALOG:
+        if definition.slug in stale:
+            selected = select_requests(frame, definition.requests)
+            rows.extend(_neighborhood_rows(measures[definition.slug], definition, selected,
+                                           stale[definition.slug]))
+    return rows
+
+
+def _prepare_311(session: Session) -> tuple[dict[str, Measure], object]:
+    """The catalog in step, the coverage rewritten; the 311 measures by slug and the day the
+    data runs through."""
+    sync_catalog(session)
+    coverage = refresh_311_coverage(session)
+    through = data_through_date({"data_through": coverage.data_through})
+    measures = {m.slug: m for m in session.scalars(select(Measure).where(Measure.kind == "311"))}
+    if coverage.source_url:
+        for measure in measures.values():
+            measure.source_url = coverage.source_url
+    return {d.slug: measures[d.slug] for d in CATALOG}, through
+
+
+def _observation_rows(measure: Measure, definition: MeasureDefinition, selected: pd.DataFrame,
+                      through) -> list[dict]:
+    return [{"measure_id": measure.id, "period": group["period"], "value": group["value"],
+             "request_count": group["n"], "eligible_count": group["eligible"],
+             "unknown_count": group["unknown"],
+             "partial": verdicts.is_partial(group["period"], through),
+             "provisional": verdicts.is_provisional(group["eligible"], group["unknown"]),
+             "import_run_id": group["import_run_id"]}
+            for group in _groups(selected, definition, "period")]
+
+
+def _insert(session: Session, observations: list[dict], by_neighborhood: list[dict]) -> None:
     if observations:
         session.execute(Observation.__table__.insert(), observations)
     if by_neighborhood:
         session.execute(NeighborhoodObservation.__table__.insert(), by_neighborhood)
     session.flush()
-    return len(observations)
 
 
 def _neighborhood_rows(measure: Measure, definition: MeasureDefinition, selected: pd.DataFrame,

@@ -36,6 +36,7 @@ class ImportSummary:
     rows_read: int = 0
     rows_added: int = 0
     rows_updated: int = 0
+    run_id: int | None = None  # the ImportRun that recorded it
 
     def __str__(self) -> str:
         return (f"{self.source}: {self.rows_read} rows read, {self.rows_added} added, "
@@ -191,7 +192,7 @@ def import_records(session: Session, parsed: ParsedRequests, source: str, kind: 
     if progress is not None:
         progress.update(len(parsed))
     run.finished_at = utcnow()
-    return ImportSummary(source, len(parsed), run.rows_added, run.rows_updated)
+    return ImportSummary(source, len(parsed), run.rows_added, run.rows_updated, run.id)
 
 
 def import_311_file(session: Session, path: str | Path, progress=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,7 +19,10 @@ from kcstat_dash.services.request_records import ParsedRequests
 from kcstat_dash.services.requests_import import ImportSummary, import_records
 from kcstat_dash.services.requests_parse import (
     CURRENT_DATASET,
+    CURRENT_ID_FIELDS,
+    CURRENT_REQUIRED,
     LEGACY_DATASET,
+    LEGACY_REQUIRED,
     parse_current,
     parse_legacy,
 )
@@ -29,6 +33,10 @@ PAGE_SIZE = 5000
 # SODA pages are only stable under an explicit order; the row id never changes between pages.
 STABLE_ORDER = ":id"
 DATASET_ID = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}$")
+# The portal's busy signals; anything else it refuses with is final.
+RETRIED_STATUSES = (429, 503)
+RETRIES = 4
+MAX_RETRY_WAIT = 60.0
 
 
 class SocrataImportError(RuntimeError):
@@ -58,14 +66,43 @@ class DatasetShape:
     """How one of the city's 311 datasets is read over SODA."""
 
     created_field: str  # the floating timestamp that ``--since`` filters on
-    parse_page: Callable[[list[dict]], ParsedRequests]
+    parse: Callable[[list[dict]], ParsedRequests]
+    # Field names the dataset must have (a missing one means the city changed its shape), and
+    # of which at least one (its case id has had several names).
+    required: tuple[str, ...]
+    one_of: tuple[str, ...] = ()
 
 
 DATASETS = {
     LEGACY_DATASET: DatasetShape(
-        "creation_date", lambda page: parse_legacy(_table([_legacy_record(r) for r in page]))),
-    CURRENT_DATASET: DatasetShape("open_date_time", lambda page: parse_current(_table(page))),
+        "creation_date", lambda page: parse_legacy(_table([_legacy_record(r) for r in page])),
+        tuple(c.lower().replace(" ", "_") for c in LEGACY_REQUIRED)),
+    CURRENT_DATASET: DatasetShape("open_date_time", lambda page: parse_current(_table(page)),
+                                  CURRENT_REQUIRED, CURRENT_ID_FIELDS),
 }
+
+
+def parse_page(dataset_id: str, offset: int, page: list[dict]) -> ParsedRequests:
+    """One page of records, parsed as the CSV import parses its export. Socrata's system
+    fields (``:id``, ``:updated_at``) are not the city's columns and are left out."""
+    records = [{k: v for k, v in r.items() if not k.startswith(":")} for r in page]
+    try:
+        return DATASETS[dataset_id].parse(records)
+    except RowError as exc:
+        raise SocrataImportError(f"{dataset_id}, record {offset + exc.row + 1}: {exc}") from exc
+
+
+def check_shape(dataset_id: str, field_names: list[str]) -> None:
+    """Refuse a dataset whose columns (from the portal's metadata) lack what the import reads:
+    the city renamed or dropped one, and reading on would store empty fields."""
+    shape = DATASETS[dataset_id]
+    missing = [f for f in shape.required if f not in field_names]
+    if shape.one_of and not any(f in field_names for f in shape.one_of):
+        missing.append(" or ".join(shape.one_of))
+    if missing:
+        raise SocrataImportError(
+            f"{dataset_id} on {DOMAIN} no longer has the field(s) {', '.join(missing)}: the "
+            f"dataset changed shape, and this app must learn the new one before it reads it")
 
 
 def build_where(dataset_id: str, where: str | None, since: date | None) -> str | None:
@@ -79,27 +116,19 @@ def build_where(dataset_id: str, where: str | None, since: date | None) -> str |
 
 
 def fetch_pages(client: Socrata, dataset_id: str, where: str | None,
-                page_size: int = PAGE_SIZE) -> Iterator[tuple[int, list[dict]]]:
-    """Each page of records with its offset, until a short (or empty) page ends the data."""
+                page_size: int = PAGE_SIZE, order: str = STABLE_ORDER, select: str | None = None,
+                sleep: Callable[[float], None] | None = None
+                ) -> Iterator[tuple[int, list[dict]]]:
+    """Each page of records with its offset, until a short (or empty) page ends the data.
+
+    A page the portal answers with 429 (too many requests) or 503 is asked for again after the
+    wait it names (``Retry-After``, at most a minute), up to ``RETRIES`` times.
+    """
     offset = 0
+    options = {"select": select} if select else {}
     while True:
-        try:
-            page = client.get(dataset_id, where=where, order=STABLE_ORDER, limit=page_size,
-                              offset=offset)
-        except requests.HTTPError as exc:
-            raise SocrataImportError(
-                f"{DOMAIN} refused the request for dataset {dataset_id} at offset {offset}: "
-                f"{' '.join(str(exc).split())}") from exc
-        except ValueError as exc:  # requests' JSONDecodeError is a ValueError
-            raise SocrataImportError(
-                f"{DOMAIN} sent a page of dataset {dataset_id} (offset {offset}) that is not "
-                f"valid JSON") from exc
-        except requests.RequestException as exc:
-            raise SocrataImportError(f"could not reach {DOMAIN} ({exc.__class__.__name__}: "
-                                     f"{exc})") from exc
-        except Exception as exc:  # sodapy raises a bare Exception for an unknown content type
-            raise SocrataImportError(f"{DOMAIN} sent an unexpected response for dataset "
-                                     f"{dataset_id} at offset {offset}: {exc}") from exc
+        page = _get_page(client, dataset_id, sleep, where=where, order=order,
+                         limit=page_size, offset=offset, **options)
         if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
             raise SocrataImportError(f"{DOMAIN} sent a page of dataset {dataset_id} (offset "
                                      f"{offset}) that is not a list of records")
@@ -110,17 +139,52 @@ def fetch_pages(client: Socrata, dataset_id: str, where: str | None,
         offset += page_size
 
 
+def _retry_after(exc: requests.HTTPError, attempt: int) -> float | None:
+    """Seconds to wait before asking again, or None when the refusal is not a busy signal."""
+    response = exc.response
+    if response is None or response.status_code not in RETRIED_STATUSES or attempt >= RETRIES:
+        return None
+    named = response.headers.get("Retry-After", "")
+    wait = float(named) if named.isdigit() else 2.0 ** attempt
+    return min(wait, MAX_RETRY_WAIT)
+
+
+def _get_page(client: Socrata, dataset_id: str, sleep, **query):
+    return ask_portal(lambda: client.get(dataset_id, **query),
+                      f"dataset {dataset_id} at offset {query['offset']}", sleep)
+
+
+def ask_portal(request: Callable[[], object], what: str, sleep=None):
+    """``request()``'s answer; the portal's busy signals retried, every failure a
+    ``SocrataImportError`` that says ``what`` was asked for."""
+    sleep = sleep or time.sleep
+    for attempt in range(RETRIES + 1):
+        try:
+            return request()
+        except requests.HTTPError as exc:
+            wait = _retry_after(exc, attempt)
+            if wait is None:
+                raise SocrataImportError(f"{DOMAIN} refused the request for {what}: "
+                                         f"{' '.join(str(exc).split())}") from exc
+            sleep(wait)
+        except ValueError as exc:  # requests' JSONDecodeError is a ValueError
+            raise SocrataImportError(f"{DOMAIN} sent an answer for {what} that is not valid "
+                                     f"JSON") from exc
+        except requests.RequestException as exc:
+            raise SocrataImportError(f"could not reach {DOMAIN} ({exc.__class__.__name__}: "
+                                     f"{exc})") from exc
+        except Exception as exc:  # sodapy raises a bare Exception for an unknown content type
+            raise SocrataImportError(f"{DOMAIN} sent an unexpected response for {what}: "
+                                     f"{exc}") from exc
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def read_dataset(client: Socrata, dataset_id: str, where: str | None = None,
                  page_size: int = PAGE_SIZE, progress=None) -> ParsedRequests:
     """Every record of the query, parsed with the CSV import's own parsers, page by page."""
-    shape = DATASETS[dataset_id]
     pages = []
     for offset, page in fetch_pages(client, dataset_id, where, page_size):
-        try:
-            pages.append(shape.parse_page(page))
-        except RowError as exc:
-            raise SocrataImportError(f"{dataset_id}, record {offset + exc.row + 1}: {exc}") \
-                from exc
+        pages.append(parse_page(dataset_id, offset, page))
         if progress is not None:
             progress.update(len(page))
     return ParsedRequests.concat(pages)
