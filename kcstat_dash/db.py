@@ -26,8 +26,10 @@ def driver_cursor(session: Session) -> Iterator:
         cursor.close()
 
 
-def fetch_columns(session: Session, sql: str, width: int) -> list[tuple]:
-    """A query's result as one tuple per column (``width`` of them), read through the driver.
+def fetch_column_chunks(session: Session, sql: str, width: int,
+                        rows: int = 200_000) -> Iterator[list[tuple]]:
+    """A query's result, ``rows`` at a time, each chunk as one tuple per column (``width`` of
+    them), read through the driver; memory holds one chunk's row tuples at most.
 
     The driver makes a tuple per row, and every 700 new tuples set off a garbage collection;
     for tens of thousands of rows that ends in full collections, each walking every object
@@ -39,13 +41,16 @@ def fetch_columns(session: Session, sql: str, width: int) -> list[tuple]:
     try:
         with driver_cursor(session) as cursor:
             cursor.execute(sql)
-            rows = cursor.fetchall()
-        columns = list(zip(*rows, strict=True))
-        del rows
+            while True:
+                fetched = cursor.fetchmany(rows)
+                if not fetched:
+                    return
+                columns = list(zip(*fetched, strict=True))
+                del fetched
+                yield columns
     finally:
         if collecting:
             gc.enable()
-    return columns or [()] * width
 
 
 def make_engine(url: str) -> Engine:

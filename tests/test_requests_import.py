@@ -111,14 +111,21 @@ def test_a_file_that_is_not_an_export_is_refused_by_name(tmp_path, content, line
         assert caught.value.line == line
 
 
-def test_a_bad_row_names_its_line_and_nothing_from_the_file_is_stored(session, tmp_path):
+@pytest.mark.parametrize("chunk_rows, bad_first", [(None, True), (16, True), (16, False)])
+def test_a_bad_row_names_its_line_and_nothing_from_the_file_is_stored(
+        session, tmp_path, monkeypatch, chunk_rows, bad_first):
+    """Whole, or read in chunks of 16 rows so that two chunks of the broken file were stored
+    before its bad row (the 41st) is read: either way none of it stays."""
     from kcstat_dash.db import db
+    from kcstat_dash.services import requests_import
 
+    if chunk_rows:
+        monkeypatch.setattr(requests_import, "CHUNK_ROWS", chunk_rows)
     rows = _rows(SMALL)
     rows[40]["CREATION DATE"] = "31/31/2019"
     bad = tmp_path / "broken.csv"
     _write(bad, rows)
-    report = import_311_paths(db, [bad, SMALL])
+    report = import_311_paths(db, [bad, SMALL] if bad_first else [SMALL, bad])
     assert len(report.errors) == 1
     error = report.errors[0]
     assert error.path == "broken.csv"
@@ -135,6 +142,27 @@ def test_a_bad_row_names_its_line_and_nothing_from_the_file_is_stored(session, t
     assert _count(session) == len(rows)
     runs = session.scalars(select(ImportRun.source)).all()
     assert "broken.csv" not in runs
+
+
+def test_a_file_read_in_chunks_stores_what_it_stores_read_whole(session, tmp_path):
+    from kcstat_dash.db import db
+    from kcstat_dash.services.requests_import import import_311_file
+
+    def imported(chunk_rows):
+        with db.transaction() as writing:
+            summary = import_311_file(writing, SMALL, chunk_rows=chunk_rows)
+            run = writing.get(ImportRun, summary.run_id)
+            described = (run.rows_read, run.rows_added, run.covers_from, run.covers_through,
+                         run.neighborhood_count)
+        stored = _stored(session)
+        with db.transaction() as writing:
+            writing.execute(ServiceRequest.__table__.delete())
+        session.expire_all()
+        return stored, described
+
+    whole, chunked = imported(10_000), imported(7)
+    assert whole[1][0] == len(_rows(SMALL)) > 7 * 3
+    assert chunked == whole
 
 
 def test_current_dataset_fields_are_read(tmp_path, session):

@@ -130,7 +130,7 @@ def test_soda_records_and_the_csv_export_parse_to_the_same_requests(tmp_path):
     pages = [json.loads((DATA_DIR / "socrata" / f"d4px-6rwg_page{n}.json").read_text())
              for n in (1, 2)]
     records = pages[0] + pages[1]
-    from_soda = [DATASETS["d4px-6rwg"].parse_page(page).records() for page in pages]
+    from_soda = [DATASETS["d4px-6rwg"].parse(page).records() for page in pages]
     columns = sorted({key for record in records for key in record})
     rows = []
     for record in records:

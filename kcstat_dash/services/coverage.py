@@ -76,10 +76,11 @@ def stored_neighborhood_names(session: Session) -> list[str]:
     return names_from_counts(rows)
 
 
-def describe_import(run: ImportRun, created_at: np.ndarray, nbh_ids, names,
+def describe_import(run: ImportRun, created_at: np.ndarray, neighborhood_count: int,
                     citywide: bool, asked_through: date | None = None) -> None:
     """Record on an import run what it covers: its first and last creation day (or, for a
-    Socrata import with no end, the day it asked up to), and how many neighborhoods."""
+    Socrata import with no end, the day it asked up to), and how many neighborhoods
+    (``neighborhood_names`` counted them). ``created_at`` needs only hold the extremes."""
     moments = pd.DatetimeIndex(created_at).tz_localize("UTC").tz_convert("America/Chicago")
     moments = moments[moments.notna()]
     if len(moments):
@@ -87,7 +88,7 @@ def describe_import(run: ImportRun, created_at: np.ndarray, nbh_ids, names,
         run.covers_through = moments.max().date().isoformat()
     if asked_through is not None:
         run.covers_through = max(filter(None, [run.covers_through, asked_through.isoformat()]))
-    run.neighborhood_count = len(neighborhood_names(nbh_ids, names))
+    run.neighborhood_count = neighborhood_count
     run.citywide = citywide
 
 

@@ -45,22 +45,39 @@ def import_311_paths(db: Database, paths: Iterable[str | Path], progress=None,
                      citywide: bool = False) -> LoadReport:
     """Import the files and recompute the measures as one unit of work.
 
-    A bad file is refused whole before any of it is written (``read_311_file`` checks it all
-    first), and the others still import. Storing and recomputing commit together, so a kill or
-    a failure at any moment leaves the database as it was: never an import recorded as
-    finished beside measures that do not include it. ``citywide``: the files are a whole-city
-    export, not a sample of neighborhoods.
+    A bad file is refused whole and the others still import. Files are stored a chunk at a
+    time (``import_311_file``); a file found bad after some of it was stored sends the whole
+    unit back, and it runs again without that file. Storing and recomputing commit together,
+    so a kill or a failure at any moment leaves the database as it was: never an import
+    recorded as finished beside measures that do not include it. ``citywide``: the files are a
+    whole-city export, not a sample of neighborhoods.
     """
-    report = LoadReport()
-    with db.transaction() as session:
-        for path in paths:
-            try:
-                report.imported.append(import_311_file(session, path, progress, citywide))
-            except ImportFileError as error:  # raised before the file wrote anything
-                report.errors.append(error)
-        if report.imported:
-            report.observations = recompute_311_measures(session)
-    return report
+    paths = list(paths)
+    refused: dict[int, ImportFileError] = {}
+    while True:
+        report = LoadReport()
+        try:
+            with db.transaction() as session:
+                for index, path in enumerate(paths):
+                    if index in refused:
+                        continue
+                    try:
+                        report.imported.append(import_311_file(session, path, progress,
+                                                               citywide))
+                    except ImportFileError as error:
+                        refused[index] = error
+                        if error.wrote:  # part of it is in this transaction: start again
+                            raise _StartAgain from error
+                if report.imported:
+                    report.observations = recompute_311_measures(session)
+        except _StartAgain:
+            continue
+        report.errors = [refused[i] for i in sorted(refused)]
+        return report
+
+
+class _StartAgain(Exception):
+    """A file turned out bad after part of it was stored; the unit is rolled back."""
 
 
 def import_kcpd_paths(db: Database, paths: Iterable[str | Path]) -> LoadReport:

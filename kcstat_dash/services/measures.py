@@ -6,10 +6,11 @@ import re
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kcstat_dash.db import fetch_columns
+from kcstat_dash.db import fetch_column_chunks
 from kcstat_dash.models import (
     Area,
     Measure,
@@ -37,6 +38,9 @@ REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceed
                    "days_to_close", "neighborhood", "nbh_id")
 NUMBER_COLUMNS = ("days_to_close", "import_run_id")
 NEIGHBORHOOD_WINDOW_MONTHS = 12
+# Requests read from the database at a time by a recompute: at a million and more, reading
+# them all as Python rows at once would need gigabytes.
+LOAD_CHUNK_ROWS = 200_000
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 SOURCE_311 = "Kansas City 311 service requests (data.kcmo.org)"
 SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no sample size, "
@@ -107,10 +111,21 @@ def load_requests(session: Session, periods: list[str] | None = None) -> pd.Data
     if periods is not None:
         # Periods are checked "YYYY-MM" strings (``_month``), so they can be written inline.
         sql += f" WHERE period IN ({', '.join(repr(_month(p)) for p in periods) or 'NULL'})"
-    values = fetch_columns(session, sql, len(REQUEST_COLUMNS))
-    return pd.DataFrame({
-        name: np.array(column, dtype=float) if name in NUMBER_COLUMNS else _categorical(column)
-        for name, column in zip(REQUEST_COLUMNS, values, strict=True)})
+    parts = {name: [] for name in REQUEST_COLUMNS}
+    for columns in fetch_column_chunks(session, sql, len(REQUEST_COLUMNS), LOAD_CHUNK_ROWS):
+        for name, column in zip(REQUEST_COLUMNS, columns, strict=True):
+            parts[name].append(np.array(column, dtype=float) if name in NUMBER_COLUMNS
+                               else _categorical(column))
+    return pd.DataFrame({name: _joined(name, chunks) for name, chunks in parts.items()})
+
+
+def _joined(name: str, chunks: list) -> np.ndarray | pd.Categorical:
+    if not chunks:
+        return np.array([], dtype=float) if name in NUMBER_COLUMNS else _categorical(())
+    if name in NUMBER_COLUMNS:
+        return np.concatenate(chunks)
+    # Each chunk has its own categories; the union keeps the codes small and sorted.
+    return union_categoricals(chunks, sort_categories=True)
 
 
 def _month(period: str) -> str:

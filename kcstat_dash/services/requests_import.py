@@ -6,19 +6,25 @@ import csv
 import gzip
 import io
 import warnings
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import ImportRun, utcnow
-from kcstat_dash.services.coverage import describe_import
+from kcstat_dash.services.coverage import describe_import, names_from_counts
 from kcstat_dash.services.request_columns import RowError
 from kcstat_dash.services.request_records import ParsedRequests
 from kcstat_dash.services.requests_parse import LEGACY_REQUIRED, parser_for
 from kcstat_dash.services.requests_store import upsert_requests
+
+# Rows read, parsed and stored at a time: about 100 MB at the peak for the city's exports.
+CHUNK_ROWS = 100_000
 
 
 class ImportFileError(ValueError):
@@ -26,6 +32,7 @@ class ImportFileError(ValueError):
 
     def __init__(self, path: str, line: int | None, message: str):
         self.path, self.line = path, line
+        self.wrote = False  # set when part of the file had been stored before the fault
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: {message}")
 
@@ -54,19 +61,6 @@ def _open_text(path: Path) -> io.TextIOBase:
     if _gzipped(path):
         return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    """Every field of the export as text ("" where empty), quoted line breaks and all."""
-    with warnings.catch_warnings():
-        # A first row longer than the header is only a warning to pandas (it drops the
-        # surplus); like any longer row it means a broken file.
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        table = pd.read_csv(path, dtype=str, na_filter=False, index_col=False,
-                            encoding="utf-8-sig",
-                            compression="gzip" if _gzipped(path) else None)
-    table.columns = [str(name).strip() for name in table.columns]
-    return table
 
 
 # pandas reports neither which line a row came from nor, reliably, where it stopped reading;
@@ -110,45 +104,85 @@ def _unreadable(path: Path, label: str, exc: Exception) -> ImportFileError:
     return ImportFileError(label, None, f"not readable as CSV ({' '.join(str(exc).split())})")
 
 
-def _check_rows(path: Path, label: str) -> None:
-    """Refuse a file with a NUL character or a row of the wrong width, naming its line.
+def _lines_without_nul(handle, label: str):
+    """The file's lines, refusing the first that holds a NUL (line numbers as csv counts)."""
+    for number, line in enumerate(handle, start=1):
+        if "\x00" in line:
+            raise ImportFileError(label, number,
+                                  "the file contains a NUL character (is it damaged?)")
+        yield line
+
+
+def _check_rows(path: Path, label: str) -> tuple[list[str], int]:
+    """Refuse a file with a NUL character or a row of the wrong width, naming its line; return
+    its header and how many rows it has. The file is streamed: memory holds one row at a time.
 
     pandas fills a short row with empty fields and ends a file cut inside a quoted field as it
     can, so a truncated download would import its last row half-empty; and a NUL byte stores
     on SQLite but fails on PostgreSQL. So every row is counted here, on both databases alike.
     """
+    rows = 0
     with _open_text(path) as handle:
-        text = handle.read()
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise ImportFileError(label, text.count("\n", 0, nul) + 1,
-                              "the file contains a NUL character (is it damaged?)")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        width = len(next(reader, []))
-        for fields in reader:
-            if fields and len(fields) > width:
-                raise ImportFileError(label, reader.line_num,
-                                      "the row has more fields than the header")
-            if fields and len(fields) < width:
-                raise ImportFileError(label, reader.line_num,
-                                      f"the row has {len(fields)} fields where the header has "
-                                      f"{width}: the file may have been cut off")
-    except csv.Error as exc:
-        raise ImportFileError(label, reader.line_num,
-                              f"not readable as CSV ({exc}): the file may have been cut off"
-                              ) from exc
+        reader = csv.reader(_lines_without_nul(handle, label), strict=True)
+        try:
+            header = [name.strip() for name in next(reader, [])]
+            width = len(header)
+            for fields in reader:
+                if not fields:
+                    continue
+                if len(fields) > width:
+                    raise ImportFileError(label, reader.line_num,
+                                          "the row has more fields than the header")
+                if len(fields) < width:
+                    raise ImportFileError(label, reader.line_num,
+                                          f"the row has {len(fields)} fields where the header "
+                                          f"has {width}: the file may have been cut off")
+                rows += 1
+        except csv.Error as exc:
+            raise ImportFileError(label, reader.line_num,
+                                  f"not readable as CSV ({exc}): the file may have been cut off"
+                                  ) from exc
+    return header, rows
 
 
-def read_311_file(path: str | Path) -> ParsedRequests:
-    """Every row of one export, parsed; raises ``ImportFileError`` naming file and line."""
+def _read_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The export's rows as tables of at most ``chunk_rows``, every field as text ("" where
+    empty), quoted line breaks and all."""
+    with warnings.catch_warnings():
+        # A first row longer than the header is only a warning to pandas (it drops the
+        # surplus); like any longer row it means a broken file.
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        reader = pd.read_csv(path, dtype=str, na_filter=False, index_col=False,
+                             encoding="utf-8-sig", chunksize=chunk_rows,
+                             compression="gzip" if _gzipped(path) else None)
+        with reader:
+            for table in reader:
+                table.columns = [str(name).strip() for name in table.columns]
+                yield table
+
+
+def iter_311_file(path: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[ParsedRequests]:
+    """The rows of one export, parsed, ``chunk_rows`` at a time; raises ``ImportFileError``
+    naming file and line. The whole file is checked for its structure (every row's width, no
+    NUL) before the first chunk is given, so a cut-off download writes nothing; a value that
+    cannot be parsed is found in its chunk."""
     path = Path(path)
     label = path.name
     try:
-        _check_rows(path, label)
-        table = _read_table(path)
-    except pd.errors.EmptyDataError:
-        table = pd.DataFrame()
+        header, rows = _check_rows(path, label)
+        parse = parser_for(header)
+        if parse is None:
+            missing = [c for c in LEGACY_REQUIRED if c not in header]
+            raise ImportFileError(label, 1, "not a Kansas City 311 export: the header lacks "
+                                  + ", ".join(missing))
+        if not rows:
+            raise ImportFileError(label, None, "the export has no rows")
+        for table in _read_chunks(path, chunk_rows):
+            try:
+                yield parse(table)
+            except RowError as exc:
+                raise ImportFileError(label, _line_of_row(path, table, exc.row), str(exc)) \
+                    from exc
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise _unreadable(path, label, exc) from exc
     except UnicodeDecodeError as exc:
@@ -157,53 +191,88 @@ def read_311_file(path: str | Path) -> ParsedRequests:
         raise ImportFileError(label, None, "no such file") from exc
     except (OSError, EOFError) as exc:
         raise ImportFileError(label, None, f"cannot be read ({exc})") from exc
-    header = list(table.columns)
-    parse = parser_for(header)
-    if parse is None:
-        missing = [c for c in LEGACY_REQUIRED if c not in header]
-        raise ImportFileError(label, 1, "not a Kansas City 311 export: the header lacks "
-                              + ", ".join(missing))
-    try:
-        parsed = parse(table)
-    except RowError as exc:
-        raise ImportFileError(label, _line_of_row(path, table, exc.row), str(exc)) from exc
-    if not len(parsed):
-        raise ImportFileError(label, None, "the export has no rows")
-    return parsed
+
+
+def read_311_file(path: str | Path) -> ParsedRequests:
+    """Every row of one export, parsed, in memory at once (small files, tests and the bench);
+    raises ``ImportFileError`` naming file and line."""
+    return ParsedRequests.concat(iter_311_file(path))
 
 
 # --- Storing ------------------------------------------------------------------------------
 
 
-def import_records(session: Session, parsed: ParsedRequests, source: str, kind: str,
-                   progress=None, citywide: bool = False,
+class _Coverage:
+    """What an import covers, gathered chunk by chunk: its first and last creation times and
+    each (neighborhood id, name) pair with how many requests carry it."""
+
+    def __init__(self) -> None:
+        self.extremes: list[np.datetime64] = []
+        self.pairs: Counter = Counter()
+
+    def add(self, parsed: ParsedRequests) -> None:
+        created = pd.Series(parsed.columns["created_at"]).dropna()
+        if len(created):
+            self.extremes += [created.min().to_datetime64(), created.max().to_datetime64()]
+        pairs = pd.DataFrame({"id": pd.Series(parsed.columns["nbh_id"], dtype=object),
+                              "name": pd.Series(parsed.columns["neighborhood"], dtype=object)})
+        self.pairs.update(pairs.groupby(["id", "name"], dropna=False).size().to_dict())
+
+    def describe(self, run: ImportRun, citywide: bool, asked_through: date | None) -> None:
+        count = len(names_from_counts((i, n, c) for (i, n), c in self.pairs.items()))
+        describe_import(run, np.array(self.extremes, dtype="datetime64[us]"), count, citywide,
+                        asked_through)
+
+
+def import_records(session: Session, parsed: ParsedRequests | Iterable[ParsedRequests],
+                   source: str, kind: str, progress=None, citywide: bool = False,
                    asked_through: date | None = None) -> ImportSummary:
-    """Store parsed requests as one import run, inside the caller's transaction.
+    """Store parsed requests (all at once, or chunk by chunk as they are read) as one import
+    run, inside the caller's transaction.
 
     ``citywide``: the records are a whole-city extract (not a neighborhood sample);
     ``asked_through``: the last day the source was asked for, when it is not the last day seen.
+    An ``ImportFileError`` raised while the chunks are read says whether this import had
+    written anything (``wrote``): if so, the caller's transaction must be rolled back.
     """
-    run = ImportRun(kind=kind, source=source, rows_read=len(parsed))
-    describe_import(run, parsed.columns["created_at"], parsed.columns["nbh_id"],
-                    parsed.columns["neighborhood"], citywide, asked_through)
-    session.add(run)
-    session.flush()
-    run.rows_added, run.rows_updated = upsert_requests(session, parsed, run.id)
-    if progress is not None:
-        progress.update(len(parsed))
+    chunks = [parsed] if isinstance(parsed, ParsedRequests) else parsed
+    run = ImportRun(kind=kind, source=source, rows_read=0, rows_added=0, rows_updated=0)
+    covered = _Coverage()
+    try:
+        for chunk in chunks:
+            if run.id is None:
+                session.add(run)
+                session.flush()
+            added, updated = upsert_requests(session, chunk, run.id)
+            run.rows_read += len(chunk)
+            run.rows_added += added
+            run.rows_updated += updated
+            covered.add(chunk)
+            if progress is not None:
+                progress.update(len(chunk))
+    except ImportFileError as error:
+        error.wrote = run.id is not None
+        raise
+    if run.id is None:
+        session.add(run)
+    covered.describe(run, citywide, asked_through)
     run.finished_at = utcnow()
-    return ImportSummary(source, len(parsed), run.rows_added, run.rows_updated, run.id)
+    session.flush()
+    return ImportSummary(source, run.rows_read, run.rows_added, run.rows_updated, run.id)
 
 
 def import_311_file(session: Session, path: str | Path, progress=None,
-                    citywide: bool = False) -> ImportSummary:
-    """Read and store one export; a bad file raises before anything is written.
+                    citywide: bool = False, chunk_rows: int | None = None) -> ImportSummary:
+    """Read and store one export, a chunk at a time, so memory holds one chunk however large
+    the file. A file whose structure is broken (a cut-off download, a NUL, a row of the wrong
+    width) or whose header is not a 311 export raises before anything is written; a value that
+    cannot be parsed raises in its chunk, with ``wrote`` set when earlier chunks were stored.
 
     ``citywide`` says the file is a whole-city export; without it the data is described by the
     neighborhoods it holds, as a sample.
     """
-    parsed = read_311_file(path)
     if progress is not None:
-        progress.reset(total=len(parsed))
         progress.set_description(Path(path).name)
-    return import_records(session, parsed, Path(path).name, "311-csv", progress, citywide)
+    return import_records(session, iter_311_file(path, chunk_rows or CHUNK_ROWS), Path(path).name,
+                          "311-csv",
+                          progress, citywide)
