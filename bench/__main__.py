@@ -15,10 +15,12 @@ from pathlib import Path
 
 from bench import machine, report
 from bench.database import BenchDatabase, prepare
+from bench.scale import parse_scale
 from bench.server import PROJECT_ROOT, Gunicorn
 from bench.wrk import wrk_available
 
-SCENARIOS = ("e", "d", "f", "a", "b", "c")  # the import first: it needs no server running
+SCENARIOS = ("g", "e", "d", "f", "a", "b", "c")  # imports first: they need no server running
+UNSERVED = ("g", "e")
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Context:
     repeats: int
     log_dir: Path
     ask_path: str | None = None
+    scale: int | None = None
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -52,6 +55,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "PERFORMANCE.md")
     parser.add_argument("--ask-path", default=None,
                         help="measure this page in (f) instead of the live meeting's")
+    parser.add_argument("--scale", default=None,
+                        help="(g) at citywide scale: the sample replayed to this many requests, "
+                             "e.g. 1.5M (built once, cached in ~/.cache/kcstat-bench)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     return parser.parse_args(argv)
 
@@ -60,6 +66,7 @@ def _scenario_module(key: str):
     from bench.scenarios import (
         approval_latency,
         ask_page,
+        citywide_scale,
         feed_check,
         import_311,
         measure_callback,
@@ -67,7 +74,7 @@ def _scenario_module(key: str):
     )
 
     return {"a": feed_check, "b": approval_latency, "c": question_burst, "d": measure_callback,
-            "e": import_311, "f": ask_page}[key]
+            "e": import_311, "f": ask_page, "g": citywide_scale}[key]
 
 
 def _run_one(key: str, context) -> object:
@@ -95,6 +102,10 @@ def _gunicorn_settings(workers: int | None) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     chosen = [key for key in SCENARIOS if key in args.only.split(",")]
+    if args.scale and "g" not in args.only.split(","):
+        chosen = ["g"]  # --scale alone: the citywide scenario only
+    elif not args.scale:
+        chosen = [key for key in chosen if key != "g"]
     if not wrk_available() and set(chosen) & {"a", "d"}:
         print("wrk is needed (apt-get install wrk)", file=sys.stderr)
         return 2
@@ -105,14 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         meeting_id = prepare(database)
         context = Context(args.database_url, database, meeting_id, None, args.seconds,
-                          args.attendees, args.workers, args.repeats, log_dir, args.ask_path)
+                          args.attendees, args.workers, args.repeats, log_dir, args.ask_path,
+                          parse_scale(args.scale) if args.scale else None)
         description = machine.describe(database.version())
         env = {"DATABASE_URL": database.url}
         if args.redis_url:
             env["REDIS_URL"] = args.redis_url
-        for key in [k for k in chosen if k == "e"]:
+        for key in [k for k in chosen if k in UNSERVED]:
             results.append(_run_one(key, context))
-        served = [k for k in chosen if k != "e"]
+        served = [k for k in chosen if k not in UNSERVED]
         if served:
             with Gunicorn("kcstat_dash.web.wsgi:server", env=env, workers=args.workers,
                           log=log_dir / "gunicorn-app.log") as app:
@@ -127,11 +139,14 @@ def main(argv: list[str] | None = None) -> int:
                 "Machine load": f"load average {load} (1/5/15 min) at the end of the run; "
                 "each CPU line gives the machine's busy share while it ran"}
     backend = "PostgreSQL" if args.database_url else "SQLite"
+    if args.scale:
+        backend += f", citywide scale ({args.scale})"
     print()
     print(report.text_table(results))
     if not args.no_write:
         body = report.markdown(results, description, settings, backend)
-        report.write_section(args.output, backend.lower(), body)
+        section = backend.lower() + ("-citywide-scale" if args.scale else "")
+        report.write_section(args.output, section, body)
         print(f"\nWritten to {args.output} (gunicorn logs in {log_dir}).")
     return 0
 

@@ -47,12 +47,16 @@ def _copy_field(texts: np.ndarray) -> list[str]:
     return np.where(pd.isna(texts), "\\N", texts).tolist()
 
 
-def _stage_postgresql(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
+def copy_payload(parsed: ParsedRequests, hashes: list[str]) -> bytes:
+    """The rows, with their hashes, as PostgreSQL's COPY text format takes them."""
     columns = [_copy_field(field_texts(parsed, name)) for name in FIELDS] + [hashes]
     lines = map("\t".join, zip(*columns, strict=True))  # one tuple, reused by zip
-    data = "\n".join(lines) + "\n"
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _stage_postgresql(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
     with cursor.copy(f"COPY {STAGING} ({_NAMES}) FROM STDIN") as copy:
-        copy.write(data.encode())
+        copy.write(copy_payload(parsed, hashes))
 
 
 def _sqlite_times(moments: np.ndarray) -> list[str]:
@@ -61,7 +65,8 @@ def _sqlite_times(moments: np.ndarray) -> list[str]:
             np.datetime_as_string(moments, unit="us").tolist()]
 
 
-def _stage_sqlite(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
+def sqlite_rows(parsed: ParsedRequests, hashes: list[str]):
+    """The rows, with their hashes, as tuples of the values SQLite stores."""
     columns = []
     for name in FIELDS:
         values = parsed.columns[name]
@@ -72,9 +77,13 @@ def _stage_sqlite(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
         else:
             columns.append(values.tolist())
     columns.append(hashes)
+    return zip(*columns, strict=True)
+
+
+def _stage_sqlite(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
     marks = ", ".join("?" for _ in COLUMNS)
     cursor.executemany(f"INSERT INTO {STAGING} ({_NAMES}) VALUES ({marks})",
-                       zip(*columns, strict=True))
+                       sqlite_rows(parsed, hashes))
 
 
 def upsert_requests(session: Session, parsed: ParsedRequests, run_id: int) -> tuple[int, int]:
