@@ -1,6 +1,8 @@
 /* The moderators' queue (/moderate) in the browser: choosing a question, and keyboard
    shortcuts (j/k move between questions, a approve, r reject, h hide, n write an answer, p pin,
-   x select for a bulk action; typing in a field never triggers them). Nothing on other pages. */
+   x select for a bulk action; typing in a field never triggers them). Nothing on other pages.
+   The page names the ids this script needs: JSON in its root's data-moderation-ids attribute,
+   from layouts/ids/moderate.py (FOR_SCRIPT), so no id is spelled here. */
 (function () {
   "use strict";
 
@@ -19,6 +21,13 @@
       return id.qid;
     }
   }});
+
+  // The moderation page's ids by name ({approve, reject, hide, pin, answerText}), or null on
+  // every other page (and on the sign-in prompt a visitor who may not moderate sees).
+  function pageIds() {
+    var root = document.querySelector("[data-moderation-ids]");
+    return root ? JSON.parse(root.getAttribute("data-moderation-ids")) : null;
+  }
 
   function items() {
     return Array.prototype.slice.call(document.querySelectorAll(".mod-queue-list .queue-item"));
@@ -65,7 +74,8 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (!document.getElementById("mod-queue")) { return; }
+    var ids = pageIds();
+    if (!ids) { return; }
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var target = event.target;
     var tag = target && target.tagName;
@@ -75,11 +85,11 @@
     var actions = {
       j: function () { move(1); },
       k: function () { move(-1); },
-      a: function () { click("mod-approve"); },
-      r: function () { click("mod-reject"); },
-      h: function () { click("mod-hide"); },
-      p: function () { click("mod-pin"); },
-      n: function () { var box = document.getElementById("mod-answer-text"); if (box) { box.focus(); } },
+      a: function () { click(ids.approve); },
+      r: function () { click(ids.reject); },
+      h: function () { click(ids.hide); },
+      p: function () { click(ids.pin); },
+      n: function () { var box = document.getElementById(ids.answerText); if (box) { box.focus(); } },
       x: function () {
         var item = current();
         var box = item && item.querySelector(".mod-select input, input.mod-select");

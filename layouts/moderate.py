@@ -9,6 +9,8 @@ from dash import dcc, html
 from kcstat_dash.services import moderation
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.timezone import format_local
+from layouts.ids import moderate as ids
+from layouts.ids import script_ids
 from layouts.staff import account_links, select, signin_required, text_input, textarea
 
 POLL_MS = 3000
@@ -37,10 +39,10 @@ def filters(options: dict) -> html.Div:
     # One meeting live: start on it. Otherwise start on every meeting, so nothing is missed.
     first = str(live[0]["id"]) if len(live) == 1 else ""
     return html.Div(dbc.Row([
-        dbc.Col(select("mod-filter-meeting", "Meeting", meetings, first), md=6, lg=3),
-        dbc.Col(select("mod-filter-status", "Status", statuses, "pending"), md=6, lg=3),
-        dbc.Col(select("mod-filter-channel", "Channel", channels, ""), md=6, lg=3),
-        dbc.Col(select("mod-filter-measure", "Flagged measure", measures, ""), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_MEETING, "Meeting", meetings, first), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_STATUS, "Status", statuses, "pending"), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ""), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ""), md=6, lg=3),
     ]), className="mod-filters", role="search", **{"aria-label": "Filter the queue"})
 
 
@@ -64,9 +66,9 @@ def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:
     who = row["display_name"] or handle or "Anonymous"
     return html.Li([
         html.Div([
-            dbc.Checkbox(id={"type": "mod-select", "qid": row["id"]}, value=selected,
+            dbc.Checkbox(id=ids.select_box(row["id"]), value=selected,
                          label=f"Select #{row['id']}", className="mod-select me-3"),
-            html.Button(f"Open #{row['id']}", id={"type": "mod-open", "qid": row["id"]},
+            html.Button(f"Open #{row['id']}", id=ids.open_button(row["id"]),
                         className="btn btn-outline-primary btn-sm mod-open", n_clicks=0),
         ], className="d-flex align-items-center mb-1"),
         html.P(row["text"], className="mb-1 question-text"),
@@ -105,39 +107,46 @@ def detail(row: dict | None) -> html.Div:
     return html.Div(parts)
 
 
+def merge_options(candidates: list[dict]) -> list[dict]:
+    """The merge menu's choices: the questions (queue rows) the chosen one may be merged into."""
+    return [{"label": "Choose the question to keep", "value": ""}] + [
+        {"label": f"#{row['id']}: {row['text'][:70]}", "value": str(row["id"])}
+        for row in candidates]
+
+
 def action_panel() -> html.Section:
     button = dict(n_clicks=0, size="sm", className="me-1 mb-1")
     return html.Section([
-        html.H2("Selected question", className="h5", id="mod-actions-title"),
-        html.Div(detail(None), id="mod-detail"),
+        html.H2("Selected question", className="h5", id=ids.ACTIONS_TITLE),
+        html.Div(detail(None), id=ids.DETAIL),
         html.Div([
-            dbc.Button("Approve (a)", id="mod-approve", color="success", **button),
-            dbc.Button("Hide (h)", id="mod-hide", color="secondary", **button),
-            dbc.Button("Pin as now discussing (p)", id="mod-pin", color="info", **button),
-            dbc.Button("Unpin", id="mod-unpin", color="light", **button),
+            dbc.Button("Approve (a)", id=ids.APPROVE, color="success", **button),
+            dbc.Button("Hide (h)", id=ids.HIDE, color="secondary", **button),
+            dbc.Button("Pin as now discussing (p)", id=ids.PIN, color="info", **button),
+            dbc.Button("Unpin", id=ids.UNPIN, color="light", **button),
         ], className="mb-2"),
-        select("mod-reason", "Reason to reject", REASON_OPTIONS, "off-topic"),
-        dbc.Button("Reject (r)", id="mod-reject", color="danger", **button),
-        textarea("mod-answer-text", "Written answer (optional, shown publicly)", rows=3,
+        select(ids.REASON, "Reason to reject", REASON_OPTIONS, "off-topic"),
+        dbc.Button("Reject (r)", id=ids.REJECT, color="danger", **button),
+        textarea(ids.ANSWER_TEXT, "Written answer (optional, shown publicly)", rows=3,
                  maxLength=moderation.MAX_ANSWER_LENGTH),
-        dbc.Button("Mark answered", id="mod-answer", color="primary", **button),
-        select("mod-merge-target", "Merge this duplicate into", []),
-        dbc.Button("Merge", id="mod-merge", color="warning", **button),
-        textarea("mod-edit-text", "Fix the wording (the original is kept)", rows=3,
+        dbc.Button("Mark answered", id=ids.ANSWER, color="primary", **button),
+        select(ids.MERGE_TARGET, "Merge this duplicate into", []),
+        dbc.Button("Merge", id=ids.MERGE, color="warning", **button),
+        textarea(ids.EDIT_TEXT, "Fix the wording (the original is kept)", rows=3,
                  maxLength=moderation.MAX_QUESTION_LENGTH),
-        dbc.Button("Save wording", id="mod-edit", color="secondary", **button),
-        text_input("mod-labels", "Labels (comma-separated)", maxLength=300),
-        dbc.Button("Save labels", id="mod-label", color="secondary", **button),
-    ], className="mod-actions card card-body", **{"aria-labelledby": "mod-actions-title"})
+        dbc.Button("Save wording", id=ids.EDIT, color="secondary", **button),
+        text_input(ids.LABELS, "Labels (comma-separated)", maxLength=300),
+        dbc.Button("Save labels", id=ids.LABEL, color="secondary", **button),
+    ], className="mod-actions card card-body", **{"aria-labelledby": ids.ACTIONS_TITLE})
 
 
 def bulk_bar() -> html.Div:
     return html.Div([
-        dbc.Button("Approve selected", id="mod-bulk-approve", color="success", n_clicks=0,
+        dbc.Button("Approve selected", id=ids.BULK_APPROVE, color="success", n_clicks=0,
                    size="sm", className="me-2"),
-        html.Div(select("mod-bulk-reason", "Reason", REASON_OPTIONS, "spam"),
+        html.Div(select(ids.BULK_REASON, "Reason", REASON_OPTIONS, "spam"),
                  className="d-inline-block me-2 mod-bulk-reason"),
-        dbc.Button("Reject selected", id="mod-bulk-reject", color="danger", n_clicks=0,
+        dbc.Button("Reject selected", id=ids.BULK_REJECT, color="danger", n_clicks=0,
                    size="sm"),
     ], className="d-flex align-items-end flex-wrap mb-2 mod-bulk")
 
@@ -148,14 +157,14 @@ def meeting_panel(options: dict) -> html.Section:
     button = dict(n_clicks=0, size="sm", className="me-1 mb-1")
     return html.Section([
         html.H2("Meeting control", className="h5"),
-        html.Div(id="mod-meeting-state", children=html.P("Choose a meeting in the filter.")),
-        html.Div(id="mod-meeting-message", role="status"),
-        dbc.Button("Go live", id="mod-go-live", color="success", **button),
-        dbc.Button("Open for questions", id="mod-open-questions", color="primary", **button),
-        dbc.Button("Close for questions", id="mod-close-questions", color="secondary", **button),
-        dbc.Button("End meeting", id="mod-end", color="danger", **button),
-        select("mod-now-measure", "Now discussing (projector)", measures, ""),
-        dbc.Button("Show on screen", id="mod-set-now", color="info", **button),
+        html.Div(id=ids.MEETING_STATE, children=html.P("Choose a meeting in the filter.")),
+        html.Div(id=ids.MEETING_MESSAGE, role="status"),
+        dbc.Button("Go live", id=ids.GO_LIVE, color="success", **button),
+        dbc.Button("Open for questions", id=ids.OPEN_QUESTIONS, color="primary", **button),
+        dbc.Button("Close for questions", id=ids.CLOSE_QUESTIONS, color="secondary", **button),
+        dbc.Button("End meeting", id=ids.END, color="danger", **button),
+        select(ids.NOW_MEASURE, "Now discussing (projector)", measures, ""),
+        dbc.Button("Show on screen", id=ids.SET_NOW, color="info", **button),
     ], className="card card-body mb-3 mod-meeting")
 
 
@@ -181,7 +190,8 @@ def shortcuts() -> html.Details:
 
 def render(data: dict | None, signed_in: bool = False) -> html.Div:
     """The page from ``services.page_data.moderate_page``; None when the visitor may not
-    moderate (``signed_in``: as staff of another role)."""
+    moderate (``signed_in``: as staff of another role). The root element hands the keyboard
+    shortcuts' script (assets/moderation.js) the ids it needs, in ``data-moderation-ids``."""
     if data is None:
         return signin_required("/moderate", "Question queue", signed_in)
     options = data["options"]
@@ -189,16 +199,16 @@ def render(data: dict | None, signed_in: bool = False) -> html.Div:
         html.H1("Question queue"),
         html.P(["Every channel's questions in one list; it updates by itself. ",
                 *account_links()], className="small"),
-        html.Div(id="mod-message", role="status", **{"aria-live": "polite"}),
+        html.Div(id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
         dbc.Row([
-            dbc.Col([filters(options), bulk_bar(), html.Div(id="mod-queue")], lg=8),
+            dbc.Col([filters(options), bulk_bar(), html.Div(id=ids.QUEUE)], lg=8),
             dbc.Col([action_panel(), shortcuts(), meeting_panel(options)], lg=4),
         ]),
-        dcc.Interval(id="mod-poll", interval=POLL_MS),
-        dcc.Store(id="mod-signature"),
-        dcc.Store(id="mod-current"),
-        dcc.Store(id="mod-refresh", data=0),
-    ], className="moderate-page")
+        dcc.Interval(id=ids.POLL, interval=POLL_MS),
+        dcc.Store(id=ids.SIGNATURE),
+        dcc.Store(id=ids.CURRENT),
+        dcc.Store(id=ids.REFRESH, data=0),
+    ], className="moderate-page", **script_ids("moderation", ids.FOR_SCRIPT))
 
 
 def register(layout) -> None:

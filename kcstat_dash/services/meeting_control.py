@@ -20,6 +20,21 @@ def meeting_state(meeting: Meeting) -> dict:
             "ends_at": meeting.ends_at}
 
 
+def summary(session: Session, meeting_id) -> dict | None:
+    """What the moderators' meeting panel shows, read afresh (a change may have been committed
+    in another session during this request); None when there is no such meeting."""
+    number = record_id(meeting_id)
+    if number is None:
+        return None
+    session.expire_all()
+    meeting = session.get(Meeting, number)
+    if meeting is None:
+        return None
+    return {"id": meeting.id, "title": meeting.title, "status": meeting.status,
+            "accepting_questions": meeting.accepting_questions,
+            "now_discussing": meeting.now_discussing.name if meeting.now_discussing else None}
+
+
 def get_meeting(session: Session, meeting_id) -> Meeting:
     number = record_id(meeting_id)
     meeting = (session.get(Meeting, number, with_for_update=True) if number is not None

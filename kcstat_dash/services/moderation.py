@@ -361,6 +361,20 @@ def question_row(question: Question, pinned: bool = False) -> dict:
     }
 
 
+def chosen_question(session: Session, question_id) -> dict | None:
+    """The question a moderator chose, as a queue row; None when there is no such question."""
+    number = record_id(question_id)
+    question = session.get(Question, number) if number is not None else None
+    return question_row(question) if question is not None else None
+
+
+def merge_candidates(session: Session, question: dict) -> list[dict]:
+    """The questions ``question`` (a queue row) may be merged into: its meeting's others that
+    are still kept (neither merged nor rejected), as queue rows."""
+    return [row for row in queue(session, meeting_id=question["meeting_id"], status=None)
+            if row["id"] != question["id"] and row["status"] not in ("merged", "rejected")]
+
+
 def filter_options(session: Session) -> dict:
     """The choices the queue's filters offer: meetings, channels in use, flagged measures."""
     meetings = [{"id": m.id, "title": m.title, "starts_at": m.starts_at, "status": m.status}

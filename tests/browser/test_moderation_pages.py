@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kcstat_dash.db import db
 from kcstat_dash.models import AuditEntry, Measure, Question
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, wait_until
 from tests.staff import PASSWORD, make_meeting, make_question, make_user
 
 
@@ -89,6 +89,31 @@ def test_keyboard_shortcuts_choose_and_reject(staffed, page):
     with db.transaction() as session:
         question = session.get(Question, ids["second"])
         assert (question.status, question.reject_reason) == ("rejected", "off-topic")
+
+
+def test_keyboard_shortcuts_approve_pin_hide_and_reach_the_answer(staffed, page):
+    # The script finds these buttons by the ids the page hands it (data-moderation-ids).
+    server, ids = staffed
+    open_queue(page, server.url, ids["meeting"])
+    page.locator("#mod-queue .queue-item").first.wait_for()
+    message = page.locator("#mod-message")
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.locator("#mod-detail").get_by_text("Why did pothole repairs").wait_for()
+    page.locator("h1").click()
+    page.keyboard.press("a")
+    message.get_by_text(f"Question #{ids['first']} approved.").wait_for()
+    page.locator("h1").click()
+    page.keyboard.press("p")
+    message.get_by_text(f"Question #{ids['first']} pinned as now discussing.").wait_for()
+    page.locator("h1").click()
+    page.keyboard.press("h")
+    message.get_by_text(f"Question #{ids['first']} hidden.").wait_for()
+    assert _status(ids["first"]) == ("hidden", None)
+    page.locator("h1").click()
+    page.keyboard.press("n")
+    wait_until(page, "id => document.activeElement && document.activeElement.id === id",
+               "mod-answer-text")
 
 
 def test_residents_page_shows_the_answer_without_reloading(staffed, browser, page):
