@@ -45,8 +45,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                              "of its own there. Default: a temporary SQLite file.")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL"),
                         help="REDIS_URL for the app under test (default: none)")
-    parser.add_argument("--only", default=",".join(sorted(SCENARIOS)),
-                        help="scenarios to run, e.g. a,b (default: all)")
+    parser.add_argument("--only", default=None,
+                        help="scenarios to run, e.g. a,b (default: all but g; with --scale, g)")
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--attendees", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=None,
@@ -101,11 +101,10 @@ def _gunicorn_settings(workers: int | None) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    chosen = [key for key in SCENARIOS if key in args.only.split(",")]
-    if args.scale and "g" not in args.only.split(","):
-        chosen = ["g"]  # --scale alone: the citywide scenario only
-    elif not args.scale:
-        chosen = [key for key in chosen if key != "g"]
+    if args.only:
+        chosen = [key for key in SCENARIOS if key in args.only.split(",")]
+    else:
+        chosen = ["g"] if args.scale else [key for key in SCENARIOS if key != "g"]
     if not wrk_available() and set(chosen) & {"a", "d"}:
         print("wrk is needed (apt-get install wrk)", file=sys.stderr)
         return 2
@@ -114,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     database = BenchDatabase.create(args.database_url)
     results = []
     try:
-        meeting_id = prepare(database)
+        # The served scenarios need the sample and a live meeting; the imports make their own.
+        meeting_id = prepare(database) if set(chosen) - set(UNSERVED) else 0
         context = Context(args.database_url, database, meeting_id, None, args.seconds,
                           args.attendees, args.workers, args.repeats, log_dir, args.ask_path,
                           parse_scale(args.scale) if args.scale else None)
