@@ -12,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from kcstat_dash.db import db
+from kcstat_dash.services.accounts import Role
 from kcstat_dash.settings import Settings, SettingsError
 
 
@@ -353,7 +354,8 @@ def export_open_data(fmt: str, output) -> None:
 
 @main.command("create-moderator")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["moderator", "analyst", "admin"]), default="moderator",
+@click.option("--role", type=click.Choice([role.value for role in Role]),
+              default=Role.MODERATOR.value,
               show_default=True, help="moderator: the queue and meetings; analyst: measures; "
               "admin: everything, and accounts.")
 @click.password_option(help="Prompted for (twice) when not given.")

@@ -17,7 +17,8 @@ from kcstat_dash.web.extensions import db, limiter
 blueprint = Blueprint("auth", __name__)
 
 # Where staff land when no (safe) ``next`` was given, by role.
-HOME_BY_ROLE = {"moderator": "/moderate", "analyst": "/steward", "admin": "/moderate"}
+HOME_BY_ROLE = {accounts.Role.MODERATOR: "/moderate", accounts.Role.ANALYST: "/steward",
+                accounts.Role.ADMIN: "/moderate"}
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -144,8 +145,8 @@ def logout():
         return _page("Sign out", "logout", email=staff.email)
     if staff is not None:
         # Every session and remember cookie of the account dies, here and wherever copied.
-        accounts.sign_out(db.session, staff.id)
-        db.session.commit()
+        with db.transaction() as session:
+            accounts.sign_out(session, staff.id)
     logout_user()
     flask_session.clear()
     response = redirect("/")
@@ -169,12 +170,11 @@ def change_password():
     try:
         if new != request.form.get("repeat", "")[:257]:
             raise accounts.AccountError("The two new passwords do not match.")
-        user = accounts.change_password(db.session, staff.id,
-                                        request.form.get("current", "")[:256], new)
-        db.session.commit()
+        with db.transaction() as session:
+            user = accounts.change_password(session, staff.id,
+                                            request.form.get("current", "")[:256], new)
     except accounts.AccountError as error:
-        db.session.rollback()
-        return _page("Change your password", "password", str(error), 400, **values)
+        return _page("Change your password", "password", error.message, 400, **values)
     # Every other session ended with the old version; this browser signs in again, and keeps
     # its "keep me signed in" if it had one.
     _sign_in(user, remember=_remember_cookie() in request.cookies)
