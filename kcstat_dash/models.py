@@ -20,6 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from kcstat_dash.services.question_status import QuestionStatus
+
 # Named constraints, so that Alembic migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -366,7 +368,7 @@ class Question(Base):
     display_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")  # web | x | ...
     # pending | approved | answered | hidden | rejected | merged
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # QuestionStatus
+    status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.PENDING.value)
     held_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     reject_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
