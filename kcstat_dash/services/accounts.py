@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kcstat_dash.models import User
 from kcstat_dash.services import audit
 from kcstat_dash.services.errors import DomainError
+from kcstat_dash.settings import SIGN_IN_FAILURE_LIMIT
 
 
 class Role(StrEnum):
@@ -38,7 +39,7 @@ MAX_PASSWORD_LENGTH = 256
 # Wrong passwords from one address for one e-mail (known or not) within the window: then that
 # address may not try that e-mail until the window has passed. Counted per account and address
 # together, so a stranger hammering a moderator's account from elsewhere never locks its owner out.
-SIGN_IN_FAILURES = parse("5 per 15 minutes")
+SIGN_IN_FAILURES = parse(SIGN_IN_FAILURE_LIMIT)
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 # Checked when no real hash is, so that every refusal costs one scrypt check: an unknown
 # e-mail, a locked one and a deactivated account take as long as a wrong password.

@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from kcstat_dash.services import accounts
+from kcstat_dash.settings import PASSWORD_CHANGE_POST_LIMIT, SIGN_IN_POST_LIMIT
 from kcstat_dash.web.auth import current_staff, signed_in
 from kcstat_dash.web.csrf import DASH_CSRF_COOKIE
 from kcstat_dash.web.extensions import db, limiter
@@ -119,7 +120,7 @@ def _sign_in(user, remember: bool) -> None:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(SIGN_IN_POST_LIMIT, methods=["POST"])
 def login():
     next_url = safe_next(request.args.get("next"))
     if request.method == "GET":
@@ -157,7 +158,7 @@ def logout():
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(PASSWORD_CHANGE_POST_LIMIT, methods=["POST"])
 def change_password():
     staff = current_staff()
     if staff is None:
