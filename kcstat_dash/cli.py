@@ -292,7 +292,8 @@ def _recompute_if_older(database) -> None:
 @click.argument("period")
 def cite(measure: str, period: str) -> None:
     """Cite a measure's value for a period (YYYY-MM or FY####); prints the id and texts."""
-    from kcstat_dash.services import citations, measures
+    from kcstat_dash.services import citations
+    from kcstat_dash.services.errors import DomainError
 
     settings = settings_from_env()
     database = migrated_database(settings)
@@ -301,11 +302,9 @@ def cite(measure: str, period: str) -> None:
             citation = citations.create_citation(session, measure, period)
             view = citations.public_view(citation, settings.public_url)
     except citations.CitationInputError as error:
-        raise click.BadParameter(str(error)) from error
-    except measures.UnknownMeasure as error:
-        raise click.ClickException(f"no measure with slug {measure!r}") from error
-    except citations.NothingToCite as error:
-        raise click.ClickException(str(error)) from error
+        raise click.BadParameter(error.message) from error
+    except DomainError as error:  # no such measure, or no value for that period
+        raise click.ClickException(error.message) from error
     click.echo(f"Citation {view['id']} (SHA-256 {view['content_hash']})")
     click.echo(view["text"]["short"])
     click.echo(view["text"]["full"])
@@ -323,7 +322,7 @@ def verify_citation(citation_id: str) -> None:
         try:
             citation = citations.get_citation(session, citation_id)
         except citations.UnknownCitation as error:
-            raise click.ClickException(f"no citation with id {citation_id!r}") from error
+            raise click.ClickException(error.message) from error
         result = citations.verify(session, citation)
     click.echo(f"{result['label']}. {result['summary']}")
     for difference in result["differences"]:
