@@ -14,8 +14,6 @@ from kcstat_dash.services.errors import MeetingNotFound
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.timezone import CITY_TZ
 
-__all__ = ["MeetingNotFound"]  # re-exported: meetings.MeetingNotFound is where callers look
-
 
 class MeetingStatus(StrEnum):
     """A meeting's stored ``status``."""

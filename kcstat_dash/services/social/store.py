@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import AuditEntry, Measure, Meeting, Question, utcnow
 from kcstat_dash.services import feed_version
+from kcstat_dash.services.errors import Conflict
 from kcstat_dash.services.measures import headline_observation
 from kcstat_dash.services.meetings import meeting_end
 from kcstat_dash.services.profanity import contains_profanity
@@ -20,8 +21,13 @@ from kcstat_dash.services.questions import MAX_LENGTH, flag_snapshot, text_hash
 from kcstat_dash.services.social.source import Post, newer_id
 
 
-class NoMeeting(LookupError):
-    """No meeting exists to hold the questions; the page is not stored, so nothing is lost."""
+class NoMeeting(Conflict, LookupError):
+    """No meeting exists to hold the questions; the page is not stored, so nothing is lost.
+
+    Not ``MeetingNotFound``: no id was asked for, there is no meeting at all yet.
+    """
+
+    code = "no_meeting"
 
 
 @dataclass
