@@ -5,9 +5,11 @@ from __future__ import annotations
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 
+from callbacks.errors import DomainError, message_for
 from kcstat_dash.services import measures, questions
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.services.public_input import record_id
+from kcstat_dash.services.question_status import is_public
 from kcstat_dash.web import asking
 from kcstat_dash.web.extensions import db
 from layouts.charts import clicked_period
@@ -47,14 +49,14 @@ def submit(_clicks, text, display_name, measure_slug, period, meeting_id):
     The browser is recognised by the signed id in its cookie (kcstat_dash/web/browser_ids.py).
     """
     try:
-        question = asking.ask(db.session, meeting_id=meeting_id,
+        question = asking.ask(meeting_id=meeting_id,
                               text=text, display_name=display_name,
                               measure=None if measure_slug in (None, "", NO_MEASURE)
                               else measure_slug,
                               period=None if period in (None, "", LATEST_PERIOD) else period)
-    except questions.QuestionRejected as rejected:
-        return html.Div(rejected.message, className="alert alert-danger ask-error"), no_update
-    if question.status in questions.PUBLIC_STATUSES:
+    except DomainError as rejected:
+        return html.Div(message_for(rejected), className="alert alert-danger ask-error"), no_update
+    if is_public(question.status):
         message = "Thank you. Your question is on the feed."
     elif question.held_reason:
         message = ("Thank you. Your question is waiting for a moderator, who will check its "
@@ -73,9 +75,9 @@ def vote(_clicks, my_votes):
     if question_id is None:
         return questions.NOT_PUBLIC_MESSAGE, no_update
     try:
-        _count, added = asking.upvote(db.session, question_id)
-    except questions.QuestionRejected as rejected:
-        return rejected.message, no_update
+        _count, added = asking.upvote(question_id)
+    except DomainError as rejected:
+        return message_for(rejected), no_update
     # A change of this store makes the page fetch the feed (assets/meeting_live.js).
     kept = [v for v in (my_votes or []) if isinstance(v, int) and v != question_id]
     remembered = (kept + [question_id])[-MY_VOTES_KEPT:]

@@ -13,6 +13,7 @@ from typing import Any
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import DomainError, message_for
 from callbacks.wiring import Callbacks
 from kcstat_dash.services import meeting_control, moderation
 from kcstat_dash.services.accounts import MODERATE
@@ -88,7 +89,7 @@ TICKED = {"values": State(ids.select_box(ALL), "value"), "ids": State(ids.select
 
 def run(action: Action, target, form: dict, user_id: int) -> str:
     """Call the action's service in one transaction (the change, its audit entry and the feed's
-    bump commit together); returns what happened, in words. Refusals are ModerationError."""
+    bump commit together); returns what happened, in words. Refusals are DomainErrors."""
     if not target and action.target in CHOOSE_FIRST:
         raise moderation.ModerationError(CHOOSE_FIRST[action.target])
     if action.missing and not form[action.field]:
@@ -192,8 +193,8 @@ def act(clicks, current, form, meeting_id, ticked, refresh):
     target = {QUESTION: current, MEETING: meeting_id, SELECTION: _ticked(ticked)}[action.target]
     try:
         text = run(action, target, form, user.id)
-    except moderation.ModerationError as error:
-        return {"message": message(str(error), ok=False), "refresh": no_update}
+    except DomainError as error:
+        return {"message": message(message_for(error), ok=False), "refresh": no_update}
     return {"message": message(text), "refresh": (refresh or 0) + 1}
 
 
@@ -213,7 +214,7 @@ def control_meeting(meeting_id, clicks, now_measure):
     elif step is not None:
         try:
             note = message(run(step, meeting_id, {"now_measure": now_measure or None}, user.id))
-        except moderation.ModerationError as error:
-            note = message(str(error), ok=False)
+        except DomainError as error:
+            note = message(message_for(error), ok=False)
     return {"state": view.meeting_state(meeting_control.summary(db.session, meeting_id)),
             "note": note}

@@ -9,6 +9,7 @@ from dash import html
 
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.services.meetings import safe_url
+from kcstat_dash.services.question_status import QuestionStatus
 from kcstat_dash.timezone import format_local
 from layouts.citing import cite_flag_button
 from layouts.components import status_badge
@@ -45,7 +46,7 @@ def author_line(question: dict) -> html.Div:
         link = safe_url(question.get("external_url"))
         via = f"via {question['channel'].upper()}" + (f" @{handle}" if handle else "")
         parts += [" · ", html.A(via, href=link) if link else via]
-    if question["status"] == "answered":
+    if question["status"] == QuestionStatus.ANSWERED:
         parts += [" ", dbc.Badge([html.Span("✓", **{"aria-hidden": "true"}), " Answered"],
                                  color="success", className="answered-badge")]
     return html.Div(parts, className="question-meta small")

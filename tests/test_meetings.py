@@ -104,7 +104,8 @@ def test_the_ical_feed_is_valid_icalendar(client):
 def test_ical_text_is_escaped_and_folded_so_it_reads_back_exactly(title):
     start = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
     meeting = {"id": 7, "title": title, "area": "Finance and Governance",
-               "starts_at": start.isoformat(), "ends_at": None, "livestream_url": None}
+               "starts_at": start.isoformat(), "ends_at": None, "status": "scheduled",
+               "livestream_url": None}
     body = calendar([meeting], "https://kcstat.example/", "kcstat.example")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]

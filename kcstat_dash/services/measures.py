@@ -29,6 +29,7 @@ from kcstat_dash.services.coverage import (
     dataset_url,
     refresh_311_coverage,
 )
+from kcstat_dash.services.errors import NotFound
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
 from kcstat_dash.services.own_scope import OWN_SCOPE_KINDS, district_points, own_scope
 from kcstat_dash.services.public_input import is_clean_text
@@ -47,8 +48,14 @@ SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no s
                 "so n is not known)")
 
 
-class UnknownMeasure(LookupError):
+class UnknownMeasure(NotFound):
     """No measure has that slug."""
+
+    code = "measure_not_found"
+
+    def __init__(self, slug: object):
+        super().__init__(f"There is no measure {slug!r}.")
+        self.slug = slug
 
 
 def slugify(text: str) -> str:

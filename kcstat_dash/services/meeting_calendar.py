@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kcstat_dash.services.meetings import MEETING_LENGTH
+from kcstat_dash.services.meetings import MEETING_LENGTH, meeting_end
 
 PRODID = "-//Kansas City KCStat//KCStat Dash//EN"
 
@@ -43,8 +43,11 @@ def calendar(meetings: list[dict], base_url: str, host: str, now: datetime | Non
              "METHOD:PUBLISH", "X-WR-CALNAME:KCStat meetings", "X-WR-TIMEZONE:America/Chicago"]
     for meeting in meetings:
         starts = datetime.fromisoformat(meeting["starts_at"])
-        ends = (datetime.fromisoformat(meeting["ends_at"]) if meeting["ends_at"]
-                else starts + MEETING_LENGTH)
+        ends = meeting_end(starts, datetime.fromisoformat(meeting["ends_at"])
+                           if meeting["ends_at"] else None, meeting["status"])
+        # A live meeting with no end set runs until staff end it; a calendar needs an end, so
+        # it shows the usual length until then.
+        ends = ends or starts + MEETING_LENGTH
         url = f"{base_url}/meetings/{meeting['id']}"
         description = f"KCStat meeting on {meeting['area']}. Ask questions and follow the " \
                       f"Q&A at {url}"

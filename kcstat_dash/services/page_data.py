@@ -90,7 +90,7 @@ def moderation_summary_page(session: Session, meeting_id: str | None) -> dict | 
     """How a meeting's questions were moderated (counts only), or None for no such meeting."""
     try:
         return moderation.moderation_summary(session, int(meeting_id or ""))
-    except (ValueError, moderation.ModerationError):
+    except (ValueError, meetings.MeetingNotFound):
         return None
 
 

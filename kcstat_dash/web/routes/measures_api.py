@@ -6,16 +6,10 @@ from flask import Blueprint, jsonify
 
 from kcstat_dash.services import measures
 from kcstat_dash.web.extensions import db
-from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("measures_api", __name__, url_prefix="/api")
 # n: what the value is computed from; status: one of services.verdicts.STATUSES.
 OBSERVATION_FIELDS = ("period", "value", "n", "target", "partial", "provisional", "status")
-
-
-@blueprint.errorhandler(measures.UnknownMeasure)
-def _unknown_measure(error):
-    return json_error(404, f"no measure with slug {error.args[0]!r}")
 
 
 @blueprint.get("/areas")
