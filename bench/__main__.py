@@ -19,8 +19,9 @@ from bench.scale import parse_scale
 from bench.server import PROJECT_ROOT, Gunicorn
 from bench.wrk import wrk_available
 
-SCENARIOS = ("g", "e", "d", "f", "a", "b", "c")  # imports first: they need no server running
+SCENARIOS = ("g", "e", "d", "f", "a", "b", "c", "h")  # imports first: they need no server running
 UNSERVED = ("g", "e")
+OWN_SERVERS = ("h",)  # starts its own app instances, after the shared one has stopped
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Context:
     log_dir: Path
     ask_path: str | None = None
     scale: int | None = None
+    redis_url: str | None = None
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -71,10 +73,12 @@ def _scenario_module(key: str):
         import_311,
         measure_callback,
         question_burst,
+        two_instances,
     )
 
     return {"a": feed_check, "b": approval_latency, "c": question_burst, "d": measure_callback,
-            "e": import_311, "f": ask_page, "g": citywide_scale}[key]
+            "e": import_311, "f": ask_page, "g": citywide_scale,
+            "h": two_instances}[key]
 
 
 def _run_one(key: str, context) -> object:
@@ -117,20 +121,22 @@ def main(argv: list[str] | None = None) -> int:
         meeting_id = prepare(database) if set(chosen) - set(UNSERVED) else 0
         context = Context(args.database_url, database, meeting_id, None, args.seconds,
                           args.attendees, args.workers, args.repeats, log_dir, args.ask_path,
-                          parse_scale(args.scale) if args.scale else None)
+                          parse_scale(args.scale) if args.scale else None, args.redis_url)
         description = machine.describe(database.version())
         env = {"DATABASE_URL": database.url}
         if args.redis_url:
             env["REDIS_URL"] = args.redis_url
         for key in [k for k in chosen if k in UNSERVED]:
             results.append(_run_one(key, context))
-        served = [k for k in chosen if k not in UNSERVED]
+        served = [k for k in chosen if k not in UNSERVED + OWN_SERVERS]
         if served:
             with Gunicorn("kcstat_dash.web.wsgi:server", env=env, workers=args.workers,
                           log=log_dir / "gunicorn-app.log") as app:
                 context.app = app
                 for key in served:
                     results.append(_run_one(key, context))
+        for key in [k for k in chosen if k in OWN_SERVERS]:
+            results.append(_run_one(key, context))
     finally:
         database.drop()
     load = " / ".join(f"{value:.2f}" for value in machine.load_average())
