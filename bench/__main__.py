@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report.text_table(results))
     if not args.no_write:
         body = report.markdown(results, description, settings, backend)
-        section = backend.lower() + ("-citywide-scale" if args.scale else "")
+        section = ("postgresql" if args.database_url else "sqlite") + (
+            "-citywide-scale" if args.scale else "")
         report.write_section(args.output, section, body)
         print(f"\nWritten to {args.output} (gunicorn logs in {log_dir}).")
     return 0
