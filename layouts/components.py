@@ -127,6 +127,16 @@ def headline_facts(summary: dict) -> list:
     if summary.get("margin_of_error") is not None:
         facts += [" · ", html.Span("95% margin of error, unweighted sample",
                                    className="survey-caveat")]
+    share = summary.get("coverage_share")
+    if share is not None and share < 1:
+        # Police counts of reports placed on the map: how many reports had a location.
+        located = format_value(share * 100, "percent")
+        facts += [" · ", html.Span(f"location known for {located} of reports",
+                                   className="coverage-share")]
+    elif share is None and summary["kind"] == "kcpd" and summary.get("latest_period"):
+        # The year's share is computed from its total, which a year in progress lacks.
+        facts += [" · ", html.Span("share of reports with a location not known yet",
+                                   className="coverage-share")]
     if summary["data_through"]:
         facts += [" · ", html.Span(f"data through {day_label(summary['data_through'])}",
                                    className="data-through")]

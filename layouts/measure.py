@@ -48,8 +48,12 @@ def data_table(detail: dict, recent: int = 24) -> html.Details:
     points = list(reversed(detail["observations"]))[:recent]
     unit = detail["unit"]
     survey = any(p.get("margin_of_error") is not None for p in points)
+    # Police counts of reports placed on the map: the share of the year's reports with one.
+    placed = detail["kind"] == "kcpd" and any(
+        p.get("coverage_share") is not None and p["coverage_share"] < 1 for p in points)
     headings = ["Period", "Value", "n", "Target", "Status"] + (
-        ["Change since the wave before"] if survey else [])
+        ["Change since the wave before"] if survey else []) + (
+        ["Reports with a location"] if placed else [])
     return html.Details([
         html.Summary(f"Data table (latest {len(points)} periods)"),
         dbc.Table([
@@ -65,6 +69,9 @@ def data_table(detail: dict, recent: int = 24) -> html.Details:
                          if p["provisional"] else None]),
                 html.Td(verdicts.change_label(p["change"]) if p.get("change") else "—")
                 if survey else None,
+                html.Td(format_value(p["coverage_share"] * 100, "percent")
+                        if p.get("coverage_share") is not None
+                        else "not known yet", className="num") if placed else None,
             ], className=judged_class(p["status"]) and "row-too-few") for p in points]),
         ], size="sm", responsive=True),
     ], className="data-table")

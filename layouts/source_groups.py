@@ -75,8 +75,7 @@ def source_line(members: list[dict]) -> html.P:
     for number, (name, url) in enumerate(sources.items()):
         credits += ["; " if number else "", html.A(name, href=url) if url else name]
     through = [s["data_through"] for s in members if s.get("data_through")]
-    if through:
-        credits.append(f". Data through {day_label(max(through))}.")
+    credits.append(f". Data through {day_label(max(through))}." if through else ".")
     return html.P(credits, className="small source-credit mb-2")
 
 

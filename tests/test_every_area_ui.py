@@ -230,6 +230,19 @@ def test_the_public_safety_page_shows_the_police_counts_of_the_aggregates(sample
     for row in last.itertuples():
         if row.category in ("persons", "property", "society", "other"):
             assert f"n = {row.placed_incidents:,} reports" in kcpd_text, row.category
+    # The counts are of reports placed on the map: the share that had a location is said.
+    share = last["year_placed_share"].iloc[0]
+    said = ("share of reports with a location not known yet" if pd.isna(share)
+            else f"location known for {share * 100:.1f}".rstrip("0").rstrip(".")
+            + "% of reports")
+    assert kcpd_text.count(said) == 4
+    # A complete year's share, as the chart data table's values would carry it.
+    persons = page_data.measure_page(sample_session, "kcpd-crimes-against-persons")
+    december = next(p for p in persons["observations"] if p["period"] == "2025-12")
+    assert december["coverage_share"] == monthly[
+        (monthly["month"] == "2025-12")]["year_placed_share"].iloc[0]
+    assert "location known for 92.5% of reports" in texts(headline_facts(
+        {**persons, "coverage_share": december["coverage_share"]}))
     annual = shared("kcpd", "kcpd_incidents_annual_citywide.csv").iloc[-1]
     assert f"n = {annual.reported_incidents:,} reports" in kcpd_text
     ucr = shared("kcpd", "fbi_ucr_kcpd_annual_violent_property.csv").iloc[-1]
@@ -254,6 +267,15 @@ def test_the_kcpd_chart_breaks_at_2019_and_draws_the_aggregate(sample_session):
     assert [(t.x[0], t.x[-1]) for t in lines] == [
         (persons["month"].iloc[0], "2018-12"), ("2019-01", persons["month"].iloc[-1])]
     assert [s.x0 for s in figure.layout.shapes] == ["2018-12-17"]
+    # The data table says, month by month, the share of the year's reports with a location.
+    table_rows = [[texts(cell) for cell in row.children] for row in walk(
+        measure.data_table(detail)) if isinstance(row, html.Tr)]
+    assert table_rows[0][-1] == "Reports with a location"
+    by_period = {row[0]: row for row in table_rows[1:]}
+    december = persons[persons["month"] == "2025-12"].iloc[0]
+    assert by_period["December 2025"][1] == f"{december.placed_incidents:,}"
+    assert by_period["December 2025"][-1] == (
+        f"{december.year_placed_share * 100:.1f}".rstrip("0").rstrip(".") + "%")
     yearly = graph_figure(measure.render(
         page_data.measure_page(sample_session, "kcpd-reported-incidents")))
     annual = shared("kcpd", "kcpd_incidents_annual_citywide.csv")

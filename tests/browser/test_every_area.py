@@ -82,7 +82,8 @@ def test_a_survey_chart_draws_its_margins_of_error_and_districts(shared_live_ser
     expect(table.locator("tbody tr")).to_have_count(6)
     page.evaluate("() => window.scrollTo(0, 0)")
     if os.environ.get("KCSTAT_SCREENSHOTS") == "1":
-        page.locator(".trend-chart").scroll_into_view_if_needed()
+        # The headline (value ± margin, n, unweighted) and the chart below it.
+        page.evaluate("() => document.querySelector('.headline-value').scrollIntoView()")
         page.screenshot(path=str(SCREENSHOTS / "survey-measure.png"), animations="disabled",
                         caret="hide", scale="css")
 
