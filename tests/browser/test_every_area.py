@@ -1,8 +1,8 @@
 """Every area in real Chromium (issue 17): the police chart marks KCPD's 2019 break with no line
 across it, a survey chart draws its margins of error, and the pages pass axe-core.
 
-With KCSTAT_SCREENSHOTS=1 it writes docs/screenshots/public-safety-area.png, finance-area.png
-and survey-measure.png (the README shows them).
+With KCSTAT_SCREENSHOTS=1 it writes docs/screenshots/public-safety-area.png, finance-area.png,
+survey-measure.png and police-measure.png (the README shows them).
 """
 
 from __future__ import annotations
@@ -24,6 +24,21 @@ def full_page_screenshot(page, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True,
+                    animations="disabled", caret="hide", scale="css")
+
+
+def headline_to_chart_screenshot(page, name: str) -> None:
+    """A measure page from its title down to the chart's foot (the headline with its n and
+    margin, the summary, the chart), only when KCSTAT_SCREENSHOTS=1."""
+    if os.environ.get("KCSTAT_SCREENSHOTS") != "1":
+        return
+    box = page.evaluate("""() => {
+        const top = document.querySelector('main h1').getBoundingClientRect().top;
+        const end = document.querySelector('.trend-chart').getBoundingClientRect().bottom;
+        return {y: top + window.scrollY - 24, height: end - top + 48};
+    }""")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True,
+                    clip={"x": 0, "y": box["y"], "width": 1280, "height": box["height"]},
                     animations="disabled", caret="hide", scale="css")
 
 
@@ -53,6 +68,7 @@ def test_the_police_chart_marks_the_2019_break_and_draws_no_line_across_it(
     assert chart["lines"][0][1] == "2018-12" and chart["lines"][1][0] == "2019-01"
     assert chart["dec"] < chart["breakAt"] < chart["jan"]
     expect(page.locator("#chart-summary")).to_contain_text("the two sides are not compared")
+    headline_to_chart_screenshot(page, "police-measure")
 
 
 def test_a_survey_chart_draws_its_margins_of_error_and_districts(shared_live_server, page):
@@ -80,12 +96,7 @@ def test_a_survey_chart_draws_its_margins_of_error_and_districts(shared_live_ser
     table = page.locator(".districts-table")
     expect(table.locator("caption")).to_contain_text("95% margin of error")
     expect(table.locator("tbody tr")).to_have_count(6)
-    page.evaluate("() => window.scrollTo(0, 0)")
-    if os.environ.get("KCSTAT_SCREENSHOTS") == "1":
-        # The headline (value ± margin, n, unweighted) and the chart below it.
-        page.evaluate("() => document.querySelector('.headline-value').scrollIntoView()")
-        page.screenshot(path=str(SCREENSHOTS / "survey-measure.png"), animations="disabled",
-                        caret="hide", scale="css")
+    headline_to_chart_screenshot(page, "survey-measure")
 
 
 @pytest.mark.parametrize("slug, shot", [("public-safety", "public-safety-area"),
