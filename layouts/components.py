@@ -88,7 +88,7 @@ def verdict_words(summary: dict) -> str | None:
     distance = _points(gap) if unit == "percent" else format_value(gap, unit)
     return (f"Within the margin of error: {format_value(value, unit)} is {distance} from the "
             f"target of {format_value(target, unit)}, no more than its 95% margin of error "
-            f"(±{margin_text(margin, unit).removeprefix(' ±')}), so the survey cannot tell "
+            f"({margin_text(margin, unit).strip()}), so the survey cannot tell "
             "whether the target was met.")
 
 
@@ -116,7 +116,8 @@ def change_words(summary: dict) -> str | None:
              verdicts.WORSENED: "worse, beyond the margin of error"}.get(change)
     if words is None:
         return None
-    return f"{since}: {moved}, {words}{f' (±{margin_text(margin, unit)[2:]})' if margin else ''}."
+    return f"{since}: {moved}, {words}" + (f" ({margin_text(margin, unit).strip()})."
+                                           if margin else ".")
 
 
 def headline_facts(summary: dict) -> list:
