@@ -48,12 +48,18 @@ def sample_values(session, template: str, variable: str) -> list[str]:
     to cover the page's different shapes)."""
     if template.startswith("/areas/"):
         slugs = session.scalars(select(Area.slug).order_by(Area.id)).all()
-        return ["infrastructure" if "infrastructure" in slugs else slugs[0]]
+        # 311 measures; police, FBI and survey groups; survey measures alone.
+        return ["infrastructure" if "infrastructure" in slugs else slugs[0],
+                *[s for s in ("public-safety", "finance") if s in slugs]]
     if template.startswith("/measures/"):
-        # A 311 measure (trend, map, neighborhoods) and a survey measure (yearly, peers).
-        survey = session.scalar(select(Measure.slug).where(Measure.kind != "311")
+        # A 311 measure (trend, map, neighborhoods), a published survey figure (yearly,
+        # peers), a police count (the 2019 break, the neighborhood map) and a resident survey
+        # measure (error bars, council districts).
+        survey = session.scalar(select(Measure.slug).where(Measure.kind == "survey")
                                 .order_by(Measure.id))
-        return ["311-on-time-rate", survey]
+        others = session.scalars(select(Measure.slug).where(Measure.slug.in_(
+            ["kcpd-crimes-against-persons", "survey-police-services"]))).all()
+        return ["311-on-time-rate", *([survey] if survey else []), *sorted(others)]
     if variable == "meeting_id":
         live = session.scalar(select(Meeting.id).where(Meeting.status == "live"))
         scheduled = session.scalar(select(Meeting.id).where(Meeting.status == "scheduled")
