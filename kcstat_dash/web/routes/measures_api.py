@@ -8,8 +8,10 @@ from kcstat_dash.services import measures
 from kcstat_dash.web.extensions import db
 
 blueprint = Blueprint("measures_api", __name__, url_prefix="/api")
-# n: what the value is computed from; status: one of services.verdicts.STATUSES.
-OBSERVATION_FIELDS = ("period", "value", "n", "target", "partial", "provisional", "status")
+# n: what the value is computed from; status: one of services.verdicts.STATUSES; a survey
+# value's 95% margin of error (percentage points) and numerator (null for other measures).
+OBSERVATION_FIELDS = ("period", "value", "n", "target", "partial", "provisional", "status",
+                      "margin_of_error", "numerator")
 
 
 @blueprint.get("/areas")
