@@ -108,6 +108,18 @@
       return noUpdate;
     },
 
+    /* The projector shows its top questions a page at a time: each tick shows the next page
+       (all are drawn by the server; this only hides all but one). */
+    rotateProjector: function (ticks, ids) {
+      var count = (ids || []).length;
+      var noUpdate = window.dash_clientside.no_update;
+      if (count < 2) { return [(ids || []).map(function () { return noUpdate; }), noUpdate]; }
+      var shown = (ticks || 0) % count;
+      var total = document.querySelectorAll(".projector-feed > li").length;
+      return [ids.map(function (_id, i) { return i !== shown; }),
+              "Page " + (shown + 1) + " of " + count + " of the top " + total];
+    },
+
     /* After a chart point is clicked, bring the ask form into view with the text box focused. */
     focusAskForm: function (clicks) {
       var box = document.getElementById("ask-text");

@@ -7,6 +7,7 @@ from dash import html
 
 from kcstat_dash.services.areas import AREAS
 from layouts.components import empty_state, first_coverage, scope_notice
+from layouts.live_banner import live_banner
 from layouts.overview import measures_table, summary_counts
 
 
@@ -20,6 +21,7 @@ def render(area: dict | None) -> html.Div:
     sections = [html.H1(area["name"]), html.P(area["description"], className="lead"),
                 scope_notice(first_coverage(area["measures"])),
                 summary_counts(area["measures"]) if area["measures"] else None]
+    sections.insert(1, live_banner(area.get("live_meetings")))
     sections.append(html.H2("From 311 service requests", className="h4"))
     sections.append(measures_table(from_311, "Measures from 311 data") if from_311 else html.P(
         "The 311 data has no requests that measure this area's work; the measures below come "

@@ -29,8 +29,9 @@ from kcstat_dash.services.profanity import contains_profanity
 from kcstat_dash.services.public_input import record_id, text_problem
 
 # pending: waiting for a moderator; approved/answered: public; hidden: taken off the feed after
-# being public; rejected: never published; merged: folded into another question (merged_into_id).
-STATUSES = ("pending", "approved", "answered", "hidden", "rejected", "merged")
+# being public; rejected: never published; merged: folded into another question (merged_into_id);
+# withdrawn: taken back by the browser that asked it before a moderator read it.
+STATUSES = ("pending", "approved", "answered", "hidden", "rejected", "merged", "withdrawn")
 PUBLIC_STATUSES = ("approved", "answered")
 MAX_LENGTH = 1000
 MAX_DISPLAY_NAME = 80
@@ -163,6 +164,15 @@ def _resolve_flag(session: Session, measure_slug: object, period: object
     return measure, period, flag_snapshot(measure, period)
 
 
+def closed_message(status: str) -> str:
+    """Why a meeting takes no question now, in the words every surface uses."""
+    if status == "ended":
+        return "This meeting has ended, so it cannot take questions."
+    if status == "live":
+        return "Questions are closed for this meeting; it no longer takes questions."
+    return "This meeting is not taking questions yet; questions open when it starts."
+
+
 def _serialise_client(session: Session, meeting_id: int, client_key: str | None) -> None:
     """Make "same text from the same client within a minute" hold under concurrent requests.
 
@@ -199,9 +209,8 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
         raise QuestionRejected("meeting_not_found", f"There is no meeting {meeting_id}.",
                                status=404, field="meeting_id") from None
     if not is_open(meeting):
-        reason = "has ended" if meeting.status == "ended" else "is not taking questions yet"
-        raise QuestionRejected("meeting_closed", f"This meeting {reason}, so it cannot take "
-                               "questions.", status=409, field="meeting_id")
+        raise QuestionRejected("meeting_closed", closed_message(meeting.status),
+                               status=409, field="meeting_id")
     flagged_measure, flagged_period, snapshot = _resolve_flag(session, measure, period)
     digest = text_hash(text_)
     if client_key and session.scalar(
@@ -236,6 +245,8 @@ def question_summary(question: Question) -> dict:
         "channel": question.channel, "author_handle": question.author_handle,
         "created_at": question.created_at.isoformat(), "upvotes": question.upvotes,
         "flag": question.flag_snapshot, "answer": question.answer,
+        # A moderator fixed its wording (the resident's own is kept, not shown).
+        "edited": question.original_text is not None,
         "answered_at": question.answered_at.isoformat() if question.answered_at else None,
     }
 

@@ -14,7 +14,7 @@ from flask import current_app, request
 from sqlalchemy.orm import Session
 
 from kcstat_dash.models import Citation, Question
-from kcstat_dash.services import citations, questions, rate_limits
+from kcstat_dash.services import citations, own_questions, questions, rate_limits
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.web import browser_ids
 from kcstat_dash.web.extensions import limiter
@@ -77,6 +77,23 @@ def upvote(session: Session, question_id: object, browser_id: object = None) -> 
         session.rollback()
         raise
     return result
+
+
+def own(session: Session, question_ids: object, meeting_id: object = None) -> list[dict]:
+    """The questions among ``question_ids`` this client asked (its browser id, or address)."""
+    return own_questions.own_questions(session, question_ids, client_key(), meeting_id)
+
+
+def withdraw(session: Session, question_id: object) -> Question:
+    """Withdraw a pending question this client asked, and commit; ``QuestionRejected`` (and
+    nothing changed) when it is not this client's or no longer pending."""
+    try:
+        question = own_questions.withdraw(session, question_id, client_key())
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return question
 
 
 def cite(session: Session, measure: object, period: object) -> Citation:

@@ -13,6 +13,7 @@ def register_routes(server: Flask) -> None:
         citations_api,
         exports,
         health,
+        join,
         json_errors,
         measures_api,
         meetings_api,
@@ -22,5 +23,5 @@ def register_routes(server: Flask) -> None:
 
     json_errors.init_outage_handlers(server)
     for module in (health, measures_api, meetings_api, questions_api, citations_api, exports,
-                   auth, audit_export, moderation_api):
+                   auth, audit_export, moderation_api, join):
         server.register_blueprint(module.blueprint)
