@@ -86,7 +86,7 @@ def pinned_panel(pinned: dict | None) -> html.Section | None:
     if pinned is None:
         return None
     return html.Section([html.P("Now discussing this question", className="pinned-label"),
-                         html.Ol(question_item(pinned, with_votes=False),
+                         html.Ol(question_item(pinned, with_votes=False, id_prefix="pinned-"),
                                  className="feed list-unstyled mb-0")],
                         className="projector-pinned pinned-question")
 

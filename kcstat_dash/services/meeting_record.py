@@ -22,9 +22,9 @@ from kcstat_dash.services.tabular import csv_text
 
 OUTCOMES = {"approved": "published", "answered": "answered", "hidden": "hidden by moderators",
             "rejected": "rejected by moderators", "merged": "merged into another question",
-            "pending": "not moderated"}
+            "pending": "not moderated", "withdrawn": "withdrawn by the asker"}
 COLUMNS = ["question_id", "asked_at", "channel", "display_name", "author_handle", "external_url",
-           "text", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
+           "text", "edited", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
            "measure", "period", "flagged_value", "flagged_target", "flagged_status", "answer",
            "answered_at"]
 
@@ -44,6 +44,8 @@ def _question_row(question: Question) -> dict:
     row = {
         "question_id": question.id, "asked_at": _iso(question.posted_at or question.created_at),
         "channel": question.channel, "upvotes": question.upvotes,
+        # A moderator fixed the wording of the text shown (the asker's own is not published).
+        "edited": question.original_text is not None,
         "outcome": OUTCOMES.get(question.status, question.status),
         # The reason code (e.g. "spam") is the outcome's; the text it was given for is not kept.
         "outcome_reason": (question.reject_reason or question.held_reason or "")
