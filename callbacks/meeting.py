@@ -84,7 +84,7 @@ def submit(_clicks, text, display_name, measure_slug, period, meeting_id, my_que
 
     The browser is recognised by the signed id in its cookie (kcstat_dash/web/browser_ids.py).
     """
-    unchanged = (no_update,) * 4
+    unchanged = (no_update,) * 3
     try:
         question = asking.ask(db.session, meeting_id=meeting_id,
                               text=text, display_name=display_name,

@@ -273,9 +273,7 @@ def header(summary: dict) -> html.Div:
                                    className="qa-record-json",
                                    **{"aria-label": "Download the Q&A record as JSON"})]))
     links.append(html.A("All meetings", href="/meetings"))
-    return meeting_heading(summary, links, [
-        " · ", html.Span("Questions open" if summary["open_for_questions"]
-                         else "Questions closed", id="questions-state")],
+    return meeting_heading(summary, links, None,
         html.A("Skip to the questions", href="#ask" if summary["open_for_questions"]
                else "#feed-heading", className="d-lg-none small"))
 
@@ -288,7 +286,10 @@ def meeting_heading(summary: dict, links: list, when_note: list | None = None,
                className="eyebrow"),
         html.H1(summary["title"]),
         html.P([html.Span(meeting_status_badge(summary), id="meeting-badge"), " ", when(summary),
-                " (Kansas City time)", *(when_note or [])], className="meeting-when"),
+                " (Kansas City time)", *(when_note or []), " · ",
+                html.Span("Questions open" if summary["open_for_questions"]
+                          else "Questions closed", id="questions-state")],
+               className="meeting-when"),
         html.P(["Where: ", html.Span(summary["location"], className="meeting-location")],
                className="meeting-where") if summary.get("location") else None,
         html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],

@@ -147,3 +147,145 @@ def test_the_projector_shows_a_join_code_and_pages_through_the_top_questions(liv
     assert shown.first.inner_text() != first_page
     expect(projector.locator("#projector-page-note")).to_contain_text("Page 2 of 3")
     expect(qr).to_be_in_viewport()
+
+
+# --- 4 and 5: the phone journey, from a cold home page to a sent, flagged question ----------
+
+
+def test_a_phone_sends_a_flagged_question_in_four_taps_and_the_flag_clears(live_server,
+                                                                           new_page):
+    meeting_id = live_meeting_id()
+    phone = new_page(**PHONE)
+    taps = 0
+
+    def tap(locator):
+        nonlocal taps
+        locator.tap()
+        taps += 1
+
+    phone.goto(live_server.url + "/")  # cold: a new browser on the home page
+    tap(phone.locator(".live-banner").get_by_role("link", name="Ask a question"))
+    phone.wait_for_url(f"**/meetings/{meeting_id}/ask")
+    tap(phone.get_by_label("Your question"))
+    phone.keyboard.type("Why so few potholes closed on time?")
+    picker = phone.locator("#month-picker")
+    expect(picker).to_contain_text("Now discussing: Pothole requests closed on time")
+    # The measure's months, newest first and grouped by year.
+    years = picker.locator(".month-year").all_inner_texts()
+    assert years == sorted(years, reverse=True) and len(years) >= 2, years
+    chip = picker.locator(".month-chip").first
+    expect(chip).to_contain_text("Aug")
+    expect(chip).to_have_attribute("id", "{\"measure\":\"pothole-on-time-rate\","
+                                          "\"period\":\"2020-08\",\"type\":\"flag-month\"}")
+    tap(chip)
+    expect(phone.locator("#flag-hint")).to_have_text(
+        "Flagged: Pothole requests closed on time, August 2020.")
+    expect(phone.locator("#ask-measure")).to_have_value("pothole-on-time-rate")
+    tap(phone.get_by_role("button", name="Send question"))
+    sent = phone.locator(".ask-sent")
+    expect(sent).to_contain_text("Sent: “Why so few potholes closed on time?”, flagging "
+                                 "Pothole requests closed on time, August 2020.")
+    assert taps <= 5, taps
+    # The next question carries no flag unawares.
+    expect(phone.locator("#ask-measure")).to_have_value("none")
+    expect(phone.locator("#ask-period")).to_have_value("latest")
+    expect(phone.locator("#flag-hint")).to_have_text("")
+    expect(phone.get_by_label("Your question")).to_have_value("")
+    stored = in_session(lambda s: s.scalar(select(Question).order_by(Question.id.desc())
+                                           .limit(1)).flag_snapshot)
+    assert (stored["measure"], stored["period"]) == ("pothole-on-time-rate", "2020-08")
+
+
+def test_the_flag_hint_follows_the_month_picked_from_the_list(live_server, new_page):
+    page = new_page(**PHONE)
+    page.goto(f"{live_server.url}/meetings/{live_meeting_id()}/ask")
+    page.locator("#ask-measure").select_option("pothole-on-time-rate")
+    expect(page.locator("#flag-hint")).to_contain_text("its latest value (August 2020)")
+    page.locator("#ask-period").select_option("2019-03")
+    expect(page.locator("#flag-hint")).to_have_text(
+        "Flagged: Pothole requests closed on time, March 2019.")
+
+
+# --- 3: the phones are told when questions close and when the meeting ends -----------------
+
+
+def test_the_form_closes_on_every_phone_when_questions_close_and_the_meeting_ends(
+        live_server, new_page):
+    meeting_id = live_meeting_id()
+    phone = new_page(**PHONE)
+    phone.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+    expect(phone.get_by_label("Your question")).to_be_visible()
+    expect(phone.locator("#meeting-badge")).to_contain_text("Live now")
+    phone.evaluate("window.__sameDocument = true")
+
+    in_session(lambda s: meeting_control.set_accepting_questions(s, meeting_id, False, None))
+    expect(phone.locator(".questions-closed")).to_have_text(
+        "Questions are closed for this meeting: it takes no more questions.")
+    expect(phone.get_by_label("Your question")).to_have_count(0)
+    expect(phone.locator("#meeting-badge")).to_contain_text("Live now")
+
+    in_session(lambda s: meeting_control.end(s, meeting_id, None))
+    expect(phone.locator(".questions-closed")).to_contain_text("This meeting has ended")
+    expect(phone.locator("#meeting-badge")).to_have_text("■ Ended")
+    expect(phone.get_by_text("Live now")).to_have_count(0)
+    assert phone.evaluate("window.__sameDocument") is True  # told by the poll, not a reload
+
+
+def test_sending_from_a_form_left_open_says_the_meeting_ended(live_server, new_page):
+    meeting_id = live_meeting_id()
+    page = new_page()
+    page.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+    page.get_by_label("Your question").fill("Is anyone still there?")
+    # The meeting ends between two polls, before this page hears of it.
+    page.route("**/version?*", lambda route: route.abort())
+    in_session(lambda s: meeting_control.end(s, meeting_id, None))
+    page.get_by_role("button", name="Send question").click()
+    expect(page.locator(".ask-error")).to_have_text(
+        "This meeting has ended, so it cannot take questions.")
+
+
+# --- 9 and 7: the pinned question, the measure on screen and a wording fix, everywhere -----
+
+
+def test_the_pinned_question_and_a_wording_fix_show_on_the_meeting_and_ask_pages(
+        live_server, new_page):
+    meeting_id = live_meeting_id()
+    [pinned, other] = add_questions(meeting_id, ["Will Troost be repaved?", "Potholse on Main?"])
+    meeting_page = new_page()
+    meeting_page.goto(f"{live_server.url}/meetings/{meeting_id}")
+    ask_page = new_page(**PHONE)
+    ask_page.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+    expect(ask_page.locator("#room-panel")).to_contain_text(
+        "Now discussing: Pothole requests closed on time")
+    expect(ask_page.locator(".pinned-question")).to_have_count(0)
+
+    in_session(lambda s: moderation.pin(s, pinned, None))
+    in_session(lambda s: moderation.edit_text(s, other, "Potholes on Main?", None))
+    for page in (meeting_page, ask_page):
+        panel = page.locator("#room-panel .pinned-question")
+        expect(panel).to_contain_text("The question being discussed now")
+        expect(panel).to_contain_text("Will Troost be repaved?")
+        item = page.locator(f"#question-{other}")
+        expect(item.locator(".question-text")).to_have_text("Potholes on Main?")
+        expect(item).to_contain_text("edited by a moderator")
+    record = meeting_page.request.get(
+        f"{live_server.url}/exports/meetings/{meeting_id}/questions.json").json()
+    edited = {q["question_id"]: q["edited"] for q in record["questions"]}
+    assert edited[other] is True and edited[pinned] is False
+
+
+# --- 8: tap targets, and "Cite this" keeps the meeting ------------------------------------
+
+
+def test_me_too_and_cite_this_are_big_enough_to_tap(live_server, new_page):
+    meeting_id = live_meeting_id()
+    flag = {"measure": "pothole-on-time-rate", "measure_name": "Pothole requests closed on "
+            "time", "unit": "percent", "period": "2020-08", "value": 0.25, "target": 0.8,
+            "status": "too-few"}
+    [question] = add_questions(meeting_id, ["Why so slow in August?"], flag=flag)
+    phone = new_page(**PHONE)
+    phone.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+    item = phone.locator(f"#question-{question}")
+    for button in (item.locator(".upvote"), item.get_by_role("button", name="Cite this")):
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
