@@ -139,6 +139,7 @@ def test_the_projector_shows_a_join_code_and_pages_through_the_top_questions(liv
                                                                   pinned.bounding_box()]:
         assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, box
     first_page = shown.first.inner_text()
+    projector.locator(".projector-measure .main-svg").first.wait_for()
     screenshot(projector, "projector-join-code")
     # ... and then the next page, with the join code still there.
     wait_until(projector, "() => !document.querySelector('.projector-feed:not([hidden])')"
@@ -289,3 +290,59 @@ def test_me_too_and_cite_this_are_big_enough_to_tap(live_server, new_page):
     for button in (item.locator(".upvote"), item.get_by_role("button", name="Cite this")):
         box = button.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, box
+
+
+# --- 6: a resident's own questions ---------------------------------------------------------
+
+
+def test_a_resident_follows_their_own_questions_and_withdraws_one(live_server, new_page):
+    meeting_id = live_meeting_id()
+    phone = new_page(**PHONE)
+    phone.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+
+    def ask(text):
+        phone.get_by_label("Your question").fill(text)
+        phone.get_by_role("button", name="Send question").click()
+        expect(phone.locator(".ask-sent")).to_contain_text(text)
+        expect(phone.get_by_label("Your question")).to_have_value("")
+
+    ask("Second thoughts: never mind")
+    ask("Will <b>Troost</b> be repaved?")
+    ask("Is this on topic?")
+    mine = phone.locator("#my-questions-list")
+    expect(mine.locator(".own-question")).to_have_count(3)
+    expect(mine.locator(".own-question").first).to_contain_text("Waiting for a moderator")
+
+    ids = in_session(lambda s: list(s.scalars(
+        select(Question.id).where(Question.meeting_id == meeting_id)
+        .order_by(Question.id))))
+    withdrawn, answered, rejected = ids[-3:]
+    mine.locator(f"#own-question-{withdrawn}").get_by_role("button", name="Withdraw").click()
+    expect(mine.locator(f"#own-question-{withdrawn}")).to_contain_text("Withdrawn by you")
+    expect(mine).to_contain_text("Your question was withdrawn.")
+
+    def moderate(session):
+        moderation.approve(session, answered, None)
+        moderation.answer(session, answered, "Yes, in the spring.", None)
+        moderation.reject(session, rejected, "off-topic", None)
+    in_session(moderate)
+    # A browser with a question waiting asks again every few seconds; a reload shows it too.
+    phone.reload()
+    expect(mine.locator(f"#own-question-{answered}")).to_contain_text("Answered")
+    expect(mine.locator(f"#own-question-{answered}")).to_contain_text("Yes, in the spring.")
+    expect(mine.locator(f"#own-question-{answered} .question-text")).to_have_text(
+        "Will <b>Troost</b> be repaved?")
+    expect(mine.locator(f"#own-question-{rejected}")).to_contain_text("Not published")
+    expect(mine.locator(f"#own-question-{rejected}")).to_contain_text("Reason given: Off-topic.")
+    expect(mine.get_by_role("button", name="Withdraw")).to_have_count(0)
+    mine.scroll_into_view_if_needed()
+    screenshot(phone, "own-questions-phone")
+
+    # Another browser, even given the same ids, sees none of them.
+    stranger = new_page(**PHONE)
+    stranger.goto(f"{live_server.url}/meetings/{meeting_id}/ask")
+    stranger.evaluate("ids => localStorage.setItem('my-questions', JSON.stringify(ids))", ids)
+    stranger.reload()
+    expect(stranger.get_by_label("Your question")).to_be_visible()
+    stranger.wait_for_timeout(1500)
+    expect(stranger.locator("#my-questions-list .own-question")).to_have_count(0)
