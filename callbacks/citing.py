@@ -11,7 +11,7 @@ from kcstat_dash.services.formatting import is_period
 from kcstat_dash.web import asking
 from kcstat_dash.web.public_url import public_base_url
 from layouts.charts import clicked_period
-from layouts.citing import citation_created, cite_error
+from layouts.citing import citation_created, cite_error, flag_citation_created
 
 COPY_JS = """
 function(clicks, id) {
@@ -78,19 +78,19 @@ def register(app: dash.Dash) -> None:
         packet = citations.packet_ids(packet)
         return f"({len(packet)})" if packet else ""
 
-    @app.callback(Output("cite-navigate", "href"),
+    @app.callback(Output("cite-flag-status", "children"),
                   Input({"type": "cite-flag", "question": ALL, "measure": ALL, "period": ALL},
                         "n_clicks"), prevent_initial_call=True)
     def cite_flagged(clicks):
         # The measure and period come from the button's id, so the service validates them as
-        # it would any caller's; a failure leaves the page where it is.
+        # it would any caller's. The meeting page stays: the citation is offered in a new tab.
         if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
             return no_update
         try:
             citation = asking.cite(ctx.triggered_id.get("measure"), ctx.triggered_id.get("period"))
-        except DomainError:
-            return no_update
-        return f"/cite/{citation.id}"
+        except DomainError as error:
+            return cite_error(message_for(error) or "That statistic cannot be cited.")
+        return flag_citation_created(citations.public_view(citation, public_base_url()))
 
     app.clientside_callback(COPY_JS, Output({"type": "copy-status", "target": MATCH}, "children"),
                             Input({"type": "copy-button", "target": MATCH}, "n_clicks"),

@@ -347,6 +347,8 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTC_DT, nullable=True)
+    # Where the meeting is held (a street address), shown on its page and in the calendar feed.
+    location: Mapped[str | None] = mapped_column(String(200), nullable=True)
     livestream_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     recording_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | live | ended

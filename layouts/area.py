@@ -7,6 +7,7 @@ from dash import html
 
 from kcstat_dash.services.areas import AREAS
 from layouts.components import empty_state, first_coverage, scope_notice
+from layouts.live_banner import live_banner
 from layouts.overview import summary_counts
 from layouts.source_groups import group_section, grouped
 
@@ -19,6 +20,7 @@ def render(area: dict | None) -> html.Div:
     sections = [html.H1(area["name"]), html.P(area["description"], className="lead"),
                 scope_notice(first_coverage(area["measures"])),
                 summary_counts(area["measures"]) if area["measures"] else None]
+    sections.insert(1, live_banner(area.get("live_meetings")))
     if not any(m["kind"] == "311" for m in area["measures"]):
         sections.append(html.P(
             "The 311 data has no requests that measure this area's work; "

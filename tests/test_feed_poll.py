@@ -48,7 +48,8 @@ def test_the_poll_brings_the_feed_only_when_the_version_changed(client, app):
     meeting = _live(client)
     known = meeting["feed_version"]
     same = client.get(_version_path(meeting, f"known={known}"))
-    assert same.get_json() == {"meeting_id": meeting["id"], "version": known}
+    assert same.get_json() == {"meeting_id": meeting["id"], "version": known, "status": "live",
+                               "open": True}
     with db.transaction() as session:
         session.add(Question(meeting_id=meeting["id"], text="Is the backlog shrinking?",
                              status="approved"))

@@ -71,7 +71,7 @@ def test_a_moderator_moves_a_question_exactly_where_the_table_allows(session, st
 
 def test_the_statuses_are_the_strings_already_stored():
     assert [s.value for s in QuestionStatus] == ["pending", "approved", "answered", "hidden",
-                                                 "rejected", "merged"]
+                                                 "rejected", "merged", "withdrawn"]
     assert set(TRANSITIONS) == set(QuestionStatus)
 
 

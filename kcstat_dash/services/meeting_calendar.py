@@ -51,8 +51,10 @@ def calendar(meetings: list[dict], base_url: str, host: str, now: datetime | Non
         url = f"{base_url}/meetings/{meeting['id']}"
         description = f"KCStat meeting on {meeting['area']}. Ask questions and follow the " \
                       f"Q&A at {url}"
-        if meeting["livestream_url"]:
-            description += f"\nLivestream: {meeting['livestream_url']}"
+        livestream = meeting.get("livestream_url")
+        if livestream:
+            description += f"\nLivestream: {livestream}"
+        location = meeting.get("location")
         lines += [
             "BEGIN:VEVENT",
             f"UID:kcstat-meeting-{meeting['id']}@{host}",
@@ -61,7 +63,10 @@ def calendar(meetings: list[dict], base_url: str, host: str, now: datetime | Non
             f"DTEND:{utc_stamp(ends)}",
             f"SUMMARY:{escape_text(meeting['title'])}",
             f"DESCRIPTION:{escape_text(description)}",
-            f"URL:{url}",
+            *([f"LOCATION:{escape_text(location)}"] if location else []),
+            # Where to watch when there is a livestream (the page is in the description);
+            # otherwise the meeting's page, where residents ask.
+            f"URL:{livestream or url}",
             "STATUS:CONFIRMED",
             "END:VEVENT",
         ]

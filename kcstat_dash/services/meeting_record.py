@@ -25,9 +25,10 @@ OUTCOMES = {QuestionStatus.APPROVED: "published", QuestionStatus.ANSWERED: "answ
             QuestionStatus.HIDDEN: "hidden by moderators",
             QuestionStatus.REJECTED: "rejected by moderators",
             QuestionStatus.MERGED: "merged into another question",
-            QuestionStatus.PENDING: "not moderated"}
+            QuestionStatus.PENDING: "not moderated",
+            QuestionStatus.WITHDRAWN: "withdrawn by the asker"}
 COLUMNS = ["question_id", "asked_at", "channel", "display_name", "author_handle", "external_url",
-           "text", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
+           "text", "edited", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
            "measure", "period", "flagged_value", "flagged_target", "flagged_status", "answer",
            "answered_at"]
 
@@ -43,6 +44,8 @@ def _question_row(question: Question) -> dict:
     row = {
         "question_id": question.id, "asked_at": _iso(question.posted_at or question.created_at),
         "channel": question.channel, "upvotes": question.upvotes,
+        # A moderator fixed the wording of the text shown (the asker's own is not published).
+        "edited": question.original_text is not None,
         "outcome": OUTCOMES.get(question.status, question.status),
         # The reason code (e.g. "spam") is the outcome's; the text it was given for is not kept.
         "outcome_reason": (question.reject_reason or question.held_reason or "")

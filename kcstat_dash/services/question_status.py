@@ -10,6 +10,7 @@ so stored rows, JSON and audit entries read as before). Every change of status g
     hidden    taken off the feed after being published (its text stays for the audit)
     rejected  never published
     merged    folded into another question (``merged_into_id``)
+    withdrawn taken back by the resident who asked it, while still pending (final)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class QuestionStatus(StrEnum):
     HIDDEN = "hidden"
     REJECTED = "rejected"
     MERGED = "merged"
+    WITHDRAWN = "withdrawn"
 
 
 _S = QuestionStatus
@@ -33,17 +35,19 @@ _S = QuestionStatus
 # back; "answer" may answer again (a corrected answer). Any question edited at its social source
 # goes back to pending, whatever moderation had decided, because the words it judged changed.
 TRANSITIONS: dict[QuestionStatus, frozenset[QuestionStatus]] = {
-    _S.PENDING: frozenset({_S.APPROVED, _S.ANSWERED, _S.REJECTED, _S.MERGED}),
+    _S.PENDING: frozenset({_S.APPROVED, _S.ANSWERED, _S.REJECTED, _S.MERGED, _S.WITHDRAWN}),
     _S.APPROVED: frozenset({_S.ANSWERED, _S.HIDDEN, _S.MERGED, _S.PENDING}),
     _S.ANSWERED: frozenset({_S.ANSWERED, _S.HIDDEN, _S.MERGED, _S.PENDING}),
     _S.HIDDEN: frozenset({_S.APPROVED, _S.MERGED, _S.PENDING}),
     _S.REJECTED: frozenset({_S.APPROVED, _S.PENDING}),
     _S.MERGED: frozenset({_S.PENDING}),
+    _S.WITHDRAWN: frozenset(),  # the asker's decision: no moderator undoes it
 }
 # Residents see these in the meeting's feed, the charts' flag counts and the public record.
 PUBLIC: tuple[QuestionStatus, ...] = (_S.APPROVED, _S.ANSWERED)
-# A question merged or rejected is not kept: nothing is merged into it, its text is not edited.
-NOT_KEPT: tuple[QuestionStatus, ...] = (_S.REJECTED, _S.MERGED)
+# A question merged, rejected or withdrawn is not kept: nothing is merged into it, its text is
+# not edited.
+NOT_KEPT: tuple[QuestionStatus, ...] = (_S.REJECTED, _S.MERGED, _S.WITHDRAWN)
 KEPT: tuple[QuestionStatus, ...] = tuple(s for s in QuestionStatus if s not in NOT_KEPT)
 
 

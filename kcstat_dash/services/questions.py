@@ -161,6 +161,15 @@ def _resolve_flag(session: Session, measure_slug: object, period: object
     return measure, period, flag_snapshot(measure, period)
 
 
+def closed_message(status: str) -> str:
+    """Why a meeting takes no question now, in the words every surface uses."""
+    if status == MeetingStatus.ENDED:
+        return "This meeting has ended, so it cannot take questions."
+    if status == MeetingStatus.LIVE:
+        return "Questions are closed for this meeting; it no longer takes questions."
+    return "This meeting is not taking questions yet; questions open when it starts."
+
+
 def _serialise_client(session: Session, meeting_id: int, client_key: str | None) -> None:
     """Make "same text from the same client within a minute" hold under concurrent requests.
 
@@ -196,10 +205,8 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
     except MeetingNotFound:
         raise MeetingNotFound(meeting_id, field="meeting_id") from None
     if not is_open(meeting):
-        reason = ("has ended" if meeting.status == MeetingStatus.ENDED
-                  else "is not taking questions yet")
-        raise QuestionRejected("meeting_closed", f"This meeting {reason}, so it cannot take "
-                               "questions.", status=409, field="meeting_id")
+        raise QuestionRejected("meeting_closed", closed_message(meeting.status),
+                               status=409, field="meeting_id")
     flagged_measure, flagged_period, snapshot = _resolve_flag(session, measure, period)
     digest = text_hash(text_)
     if client_key and session.scalar(
@@ -235,6 +242,8 @@ def question_summary(question: Question) -> dict:
         "channel": question.channel, "author_handle": question.author_handle,
         "created_at": question.created_at.isoformat(), "upvotes": question.upvotes,
         "flag": question.flag_snapshot, "answer": question.answer,
+        # A moderator fixed its wording (the resident's own is kept, not shown).
+        "edited": question.original_text is not None,
         "answered_at": question.answered_at.isoformat() if question.answered_at else None,
     }
 

@@ -14,7 +14,7 @@ import hashlib
 from flask import current_app, request
 
 from kcstat_dash.models import Citation, Question
-from kcstat_dash.services import citations, questions, rate_limits
+from kcstat_dash.services import citations, own_questions, questions, rate_limits
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.web import browser_ids
 from kcstat_dash.web.extensions import db, limiter
@@ -67,6 +67,18 @@ def upvote(question_id: object, browser_id: object = None) -> tuple[int, bool]:
         questions.votable(session, question_id)  # refused before it costs a slot
         _take("vote", client_key(browser_id))
         return questions.upvote(session, question_id, voter_key(browser_id))
+
+
+def own(question_ids: object, meeting_id: object = None) -> list[dict]:
+    """The questions among ``question_ids`` this client asked (its browser id, or address)."""
+    return own_questions.own_questions(db.session, question_ids, client_key(), meeting_id)
+
+
+def withdraw(question_id: object) -> Question:
+    """Withdraw a pending question this client asked, and commit; ``QuestionRejected`` (and
+    nothing changed) when it is not this client's or no longer pending."""
+    with db.transaction() as session:
+        return own_questions.withdraw(session, question_id, client_key())
 
 
 def cite(measure: object, period: object) -> Citation:

@@ -1,6 +1,8 @@
 """The live feed's poll, answered in front of Flask: the request every attendee sends each second.
 
-``GET /api/meetings/<id>/version`` answers ``{"meeting_id", "version"}``. With ``?known=<n>``
+``GET /api/meetings/<id>/version`` answers ``{"meeting_id", "version", "status", "open"}``:
+the feed's version and the meeting's state (``scheduled``, ``live`` or ``ended``, and whether
+it takes questions), so that every page closes its form when questions close. With ``?known=<n>``
 (the version the page shows) and a version that differs, the answer also carries the rebuilt
 feed, so a change reaches a page in the poll that notices it rather than one request later,
 and a thousand pages noticing at once cost a thousand cache reads, not a thousand renders.
@@ -33,8 +35,12 @@ from kcstat_dash.web.security_headers import PLAIN_HEADERS
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
 
-# One primary-key read of one integer, on a plain connection kept for it (plain_reader.py).
-VERSION_QUERY = select(Meeting.feed_version).where(Meeting.id == bindparam("meeting_id"))
+# One primary-key read of one row, on a plain connection kept for it (plain_reader.py): the
+# version first, then the meeting's state (every change of state bumps the version too,
+# services/meeting_control.py, so a page learns it in the poll that notices the change).
+VERSION_QUERY = select(Meeting.feed_version, Meeting.status, Meeting.accepting_questions).where(
+    Meeting.id == bindparam("meeting_id"))
+STATUS_WORDS = ("scheduled", "live", "ended")
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,16 @@ class LivePoll:
             known, order = _parse(environ.get("QUERY_STRING", ""))
         except BadPoll as error:
             return _error(start_response, "400 BAD REQUEST", str(error), "malformed")
-        version = reader(db, VERSION_QUERY).scalar(meeting_id=meeting_id)
-        if version is None:
+        row = reader(db, VERSION_QUERY).first(meeting_id=meeting_id)
+        if row is None:
             return _no_meeting(start_response, meeting_id)
+        version, status, accepting = row
         if known is None or known == version or self.render_feed is None:
-            body = b'{"meeting_id":%d,"version":%d}' % (meeting_id, version)
+            # The same rule as services.meetings.is_open; the status is one of three words.
+            status = status if status in STATUS_WORDS else "scheduled"
+            is_open = bool(accepting) and status != "ended"
+            body = b'{"meeting_id":%d,"version":%d,"status":"%s","open":%s}' % (
+                meeting_id, version, status.encode(), b"true" if is_open else b"false")
             return _respond(start_response, "200 OK", body)
         try:
             feed = self.render_feed(meeting_id, order, version)

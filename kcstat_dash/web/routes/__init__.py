@@ -13,6 +13,7 @@ def register_routes(server: Flask) -> None:
         citations_api,
         exports,
         health,
+        join,
         measures_api,
         meetings_api,
         moderation_api,
@@ -20,5 +21,5 @@ def register_routes(server: Flask) -> None:
     )
 
     for module in (health, measures_api, meetings_api, questions_api, citations_api, exports,
-                   auth, audit_export, moderation_api):
+                   auth, audit_export, moderation_api, join):
         server.register_blueprint(module.blueprint)
