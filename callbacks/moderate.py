@@ -118,6 +118,11 @@ def run(action: Action, target, form: dict, user_id: int) -> str:
     return action.done.format(target=target, **form, **counts)
 
 
+def _chosen(value):
+    """A select's value, or None for its "any" / "nothing" / placeholder choice."""
+    return None if value in (None, "", view.ANY, view.NOTHING) else value
+
+
 def _ticked(ticked: dict) -> list[int]:
     return [i["qid"] for v, i in zip(ticked["values"] or [], ticked["ids"] or [], strict=False)
             if v]
@@ -139,7 +144,7 @@ def _clicked() -> str | None:
 )
 def render_queue(filters, tick, refresh, signature, current, ticked):
     require_role(*MODERATE)
-    filters = {name: value or None for name, value in filters.items()}
+    filters = {name: _chosen(value) for name, value in filters.items()}
     new_signature = f"{sorted(filters.items())}|" + moderation.queue_signature(
         db.session, **filters)
     # Polls re-render only when the queue changed, so keyboard focus is not lost every tick.
@@ -214,7 +219,8 @@ def act(clicks, current, form, meeting_id, ticked, refresh):
     action = ACTIONS.get(_clicked())
     if action is None:
         raise PreventUpdate
-    target = {QUESTION: current, MEETING: meeting_id, SELECTION: _ticked(ticked)}[action.target]
+    target = {QUESTION: current, MEETING: _chosen(meeting_id),
+              SELECTION: _ticked(ticked)}[action.target]
     try:
         text = run(action, target, form, user.id)
     except moderation.ModerationError as error:
@@ -234,7 +240,7 @@ def show_meeting(meeting_id, version):
     """The chosen meeting's state, and only the steps that state allows; a step waiting for
     its confirmation is dropped (the meeting changed, or the step was taken)."""
     require_role(*MODERATE)
-    meeting = meeting_control.summary(db.session, meeting_id)
+    meeting = meeting_control.summary(db.session, _chosen(meeting_id))
     allowed = meeting["allowed"] if meeting else set()
     return {"state": view.meeting_state(meeting),
             "buttons": {button: view.step_class(step.step in allowed)
@@ -261,7 +267,7 @@ def control_meeting(clicks, meeting_id, now_measure, pending, version):
     """A meeting step: taken at once, or (go live, end) asked first and taken on "Yes" for the
     meeting it was asked about."""
     user = require_role(*MODERATE)
-    clicked = _clicked()
+    clicked, meeting_id = _clicked(), _chosen(meeting_id)
     unchanged = {"message": no_update, "version": no_update, "pending": None,
                  "confirm_hidden": True, "question": no_update, "yes": no_update}
     if clicked == ids.CANCEL_STEP:
@@ -288,7 +294,7 @@ def control_meeting(clicks, meeting_id, now_measure, pending, version):
                     "question": question.format(meeting=view.meeting_label(meeting)),
                     "yes": yes}
     try:
-        text = run(step, meeting_id, {"now_measure": now_measure or None}, user.id)
+        text = run(step, meeting_id, {"now_measure": _chosen(now_measure)}, user.id)
     except moderation.ModerationError as error:
         return {**unchanged, "message": message(str(error), ok=False)}
     return {**unchanged, "message": message(text), "version": (version or 0) + 1}

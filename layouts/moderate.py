@@ -26,27 +26,30 @@ REASON_OPTIONS = [{"label": label, "value": code}
 # No reason is chosen for the moderator: each question's (and each bulk rejection's) reason is
 # picked for it, so ``r`` never rejects with a reason meant for another question.
 CHOOSE_REASON = "Choose a reason"
+# The filters' "any" choice and the projector's "nothing": values of their own, never "" (which
+# dbc.Select keeps for its hidden placeholder option, so the select would look blank).
+ANY, NOTHING = "any", "none"
 BUTTON_CLASS = "me-1 mb-1"
 
 
 def filters(options: dict) -> html.Div:
     # Nearest to now first (services.moderation.filter_options orders them).
-    meetings = [{"label": "All meetings", "value": ""}] + [
+    meetings = [{"label": "All meetings", "value": ANY}] + [
         {"label": meeting_label(m), "value": str(m["id"])} for m in options["meetings"]]
-    statuses = [{"label": "Any status", "value": ""}] + [
+    statuses = [{"label": "Any status", "value": ANY}] + [
         {"label": label, "value": code} for code, label in STATUS_LABELS.items()]
-    channels = [{"label": "Every channel", "value": ""}] + [
+    channels = [{"label": "Every channel", "value": ANY}] + [
         {"label": c, "value": c} for c in options["channels"]]
-    measures = [{"label": "Any measure", "value": ""}] + [
+    measures = [{"label": "Any measure", "value": ANY}] + [
         {"label": m["name"], "value": str(m["id"])} for m in options["measures"]]
     live = [m for m in options["meetings"] if m["status"] == "live"]
     # One meeting live: start on it. Otherwise start on every meeting, so nothing is missed.
-    first = str(live[0]["id"]) if len(live) == 1 else ""
+    first = str(live[0]["id"]) if len(live) == 1 else ANY
     return html.Div(dbc.Row([
         dbc.Col(select(ids.FILTER_MEETING, "Meeting", meetings, first), md=6, lg=3),
         dbc.Col(select(ids.FILTER_STATUS, "Status", statuses, "pending"), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ""), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ""), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ANY), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ANY), md=6, lg=3),
     ]), className="mod-filters", role="search", **{"aria-label": "Filter the queue"})
 
 
@@ -113,8 +116,9 @@ def detail(row: dict | None) -> html.Div:
 
 
 def merge_options(candidates: list[dict]) -> list[dict]:
-    """The merge menu's choices: the questions (queue rows) the chosen one may be merged into."""
-    return [{"label": "Choose the question to keep", "value": ""}] + [
+    """The merge menu's choices: the questions (queue rows) the chosen one may be merged into
+    (none chosen: the menu's placeholder asks for one)."""
+    return [
         {"label": f"#{row['id']}: {row['text'][:70]}", "value": str(row["id"])}
         for row in candidates]
 
@@ -149,7 +153,8 @@ def action_panel() -> html.Section:
         textarea(ids.ANSWER_TEXT, "Written answer (optional, shown publicly)", rows=3,
                  maxLength=moderation.MAX_ANSWER_LENGTH),
         dbc.Button("Mark answered", id=ids.ANSWER, color="primary", **button),
-        select(ids.MERGE_TARGET, "Merge this duplicate into", []),
+        select(ids.MERGE_TARGET, "Merge this duplicate into", [], "",
+               placeholder="Choose the question to keep"),
         dbc.Button("Merge", id=ids.MERGE, color="warning", **button),
         textarea(ids.EDIT_TEXT, "Fix the wording (the original is kept)", rows=3,
                  maxLength=moderation.MAX_QUESTION_LENGTH),
@@ -171,7 +176,7 @@ def bulk_bar() -> html.Div:
 
 
 def meeting_panel(options: dict) -> html.Section:
-    measures = [{"label": "(nothing on screen)", "value": ""}] + [
+    measures = [{"label": "(nothing on screen)", "value": NOTHING}] + [
         {"label": m["name"], "value": str(m["id"])} for m in options["all_measures"]]
     # Shown only when the chosen meeting's state allows them (step_class).
     button = dict(n_clicks=0, size="sm", className=step_class(False))
@@ -190,7 +195,7 @@ def meeting_panel(options: dict) -> html.Section:
         dbc.Button("Close for questions", id=ids.CLOSE_QUESTIONS, color="secondary", **button),
         dbc.Button("End meeting", id=ids.END, color="danger", **button),
         html.Div([
-            select(ids.NOW_MEASURE, "Now discussing (projector)", measures, ""),
+            select(ids.NOW_MEASURE, "Now discussing (projector)", measures, NOTHING),
             dbc.Button("Show on screen", id=ids.SET_NOW, color="info", n_clicks=0, size="sm",
                        className=BUTTON_CLASS),
         ]),

@@ -28,11 +28,8 @@ def account_links() -> list:
 def select(id_, label: str, options: list[dict], value=None, **kwargs) -> html.Div:
     """A native <select> with a visible label (accessible to keyboards and screen readers).
 
-    dbc.Select puts a hidden option of value "" first, showing its ``placeholder``; a value of
-    "" selects that one, not an option of ours with value "" ("All meetings"), so the select
-    would look blank: the placeholder is that option's label, unless one is given."""
-    if "placeholder" not in kwargs:
-        kwargs["placeholder"] = next((o["label"] for o in options if o["value"] == ""), "")
+    dbc.Select's first option is a hidden one of value "" showing ``placeholder``: a choice of
+    ours needs another value, or the select looks blank when it is chosen."""
     return html.Div([dbc.Label(label, html_for=id_),
                      dbc.Select(id=id_, options=options, value=value, **kwargs)],
                     className="mb-2")
