@@ -8,6 +8,8 @@
      it: marking with the list as it is when the answer arrives keeps the new vote shown. */
   var latestVotes = [];
   var feedPoll = {running: false, next: null};
+  /* The meeting's state this page last drew (null: as the page arrived). */
+  var shownState = null;
 
   function markVotes(node, pressed) {
     if (Array.isArray(node)) {
@@ -42,6 +44,14 @@
         if (body.feed) {
           set("feed", {children: markVotes(body.feed.children, body.feed.voted || {})});
           set("feed-summary", {children: body.feed.summary});
+          if (body.feed.room) { set("room-panel", {children: body.feed.room}); }
+        }
+        /* The meeting's state: when questions close or open, or the meeting ends, the page's
+           store changes and the server redraws the form and the badge (callbacks/meeting.py). */
+        var shown = shownState || request.state || {};
+        if (body.status && (body.status !== shown.status || body.open !== shown.open)) {
+          shownState = {status: body.status, open: body.open};
+          set("meeting-state", {data: shownState});
         }
         if (body.version !== request.known) { set("feed-version", {data: body.version}); }
       })
@@ -86,7 +96,7 @@
        returned feed could be dropped tick after tick. A tick during a poll is skipped; a
        request for the feed during a poll is made as soon as the poll ends. Network errors
        wait for the next tick. */
-    pollFeed: function (_ticks, order, myVotes, meetingId, known) {
+    pollFeed: function (_ticks, order, myVotes, meetingId, known, state) {
       var noUpdate = window.dash_clientside.no_update;
       if (Array.isArray(myVotes)) { latestVotes = myVotes; }
       if (!meetingId) { return noUpdate; }
@@ -98,7 +108,7 @@
         triggers.every(function (t) { return t === "my-votes.data"; });
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
       if (pageLoad && !latestVotes.length) { return noUpdate; }
-      var request = {meetingId: meetingId, order: order || "newest",
+      var request = {meetingId: meetingId, order: order || "newest", state: state,
                      known: (ticked && known !== null && known !== undefined) ? known : -1};
       if (feedPoll.running) {
         if (request.known === -1) { feedPoll.next = request; }
@@ -106,6 +116,18 @@
       }
       runFeedPoll(request);
       return noUpdate;
+    },
+
+    /* The projector shows its top questions a page at a time: each tick shows the next page
+       (all are drawn by the server; this only hides all but one). */
+    rotateProjector: function (ticks, ids) {
+      var count = (ids || []).length;
+      var noUpdate = window.dash_clientside.no_update;
+      if (count < 2) { return [(ids || []).map(function () { return noUpdate; }), noUpdate]; }
+      var shown = (ticks || 0) % count;
+      var total = document.querySelectorAll(".projector-feed > li").length;
+      return [ids.map(function (_id, i) { return i !== shown; }),
+              "Page " + (shown + 1) + " of " + count + " of the top " + total];
     },
 
     /* After a chart point is clicked, bring the ask form into view with the text box focused. */

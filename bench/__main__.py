@@ -19,8 +19,9 @@ from bench.scale import parse_scale
 from bench.server import PROJECT_ROOT, Gunicorn
 from bench.wrk import wrk_available
 
-SCENARIOS = ("g", "e", "d", "f", "a", "b", "c")  # imports first: they need no server running
+SCENARIOS = ("g", "e", "d", "f", "a", "b", "c", "h")  # imports first: they need no server running
 UNSERVED = ("g", "e")
+OWN_SERVERS = ("h",)  # starts its own app instances, after the shared one has stopped
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Context:
     log_dir: Path
     ask_path: str | None = None
     scale: int | None = None
+    redis_url: str | None = None
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -45,8 +47,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                              "of its own there. Default: a temporary SQLite file.")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL"),
                         help="REDIS_URL for the app under test (default: none)")
-    parser.add_argument("--only", default=",".join(sorted(SCENARIOS)),
-                        help="scenarios to run, e.g. a,b (default: all)")
+    parser.add_argument("--only", default=None,
+                        help="scenarios to run, e.g. a,b (default: all but g; with --scale, g)")
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--attendees", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=None,
@@ -71,10 +73,12 @@ def _scenario_module(key: str):
         import_311,
         measure_callback,
         question_burst,
+        two_instances,
     )
 
     return {"a": feed_check, "b": approval_latency, "c": question_burst, "d": measure_callback,
-            "e": import_311, "f": ask_page, "g": citywide_scale}[key]
+            "e": import_311, "f": ask_page, "g": citywide_scale,
+            "h": two_instances}[key]
 
 
 def _run_one(key: str, context) -> object:
@@ -101,11 +105,10 @@ def _gunicorn_settings(workers: int | None) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    chosen = [key for key in SCENARIOS if key in args.only.split(",")]
-    if args.scale and "g" not in args.only.split(","):
-        chosen = ["g"]  # --scale alone: the citywide scenario only
-    elif not args.scale:
-        chosen = [key for key in chosen if key != "g"]
+    if args.only:
+        chosen = [key for key in SCENARIOS if key in args.only.split(",")]
+    else:
+        chosen = ["g"] if args.scale else [key for key in SCENARIOS if key != "g"]
     if not wrk_available() and set(chosen) & {"a", "d"}:
         print("wrk is needed (apt-get install wrk)", file=sys.stderr)
         return 2
@@ -114,23 +117,26 @@ def main(argv: list[str] | None = None) -> int:
     database = BenchDatabase.create(args.database_url)
     results = []
     try:
-        meeting_id = prepare(database)
+        # The served scenarios need the sample and a live meeting; the imports make their own.
+        meeting_id = prepare(database) if set(chosen) - set(UNSERVED) else 0
         context = Context(args.database_url, database, meeting_id, None, args.seconds,
                           args.attendees, args.workers, args.repeats, log_dir, args.ask_path,
-                          parse_scale(args.scale) if args.scale else None)
+                          parse_scale(args.scale) if args.scale else None, args.redis_url)
         description = machine.describe(database.version())
         env = {"DATABASE_URL": database.url}
         if args.redis_url:
             env["REDIS_URL"] = args.redis_url
         for key in [k for k in chosen if k in UNSERVED]:
             results.append(_run_one(key, context))
-        served = [k for k in chosen if k not in UNSERVED]
+        served = [k for k in chosen if k not in UNSERVED + OWN_SERVERS]
         if served:
             with Gunicorn("kcstat_dash.web.wsgi:server", env=env, workers=args.workers,
                           log=log_dir / "gunicorn-app.log") as app:
                 context.app = app
                 for key in served:
                     results.append(_run_one(key, context))
+        for key in [k for k in chosen if k in OWN_SERVERS]:
+            results.append(_run_one(key, context))
     finally:
         database.drop()
     load = " / ".join(f"{value:.2f}" for value in machine.load_average())
@@ -145,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report.text_table(results))
     if not args.no_write:
         body = report.markdown(results, description, settings, backend)
-        section = backend.lower() + ("-citywide-scale" if args.scale else "")
+        section = ("postgresql" if args.database_url else "sqlite") + (
+            "-citywide-scale" if args.scale else "")
         report.write_section(args.output, section, body)
         print(f"\nWritten to {args.output} (gunicorn logs in {log_dir}).")
     return 0

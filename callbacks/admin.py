@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import DomainError, message_for
 from kcstat_dash.services import accounts, audit
 from kcstat_dash.services.accounts import ADMIN
 from kcstat_dash.web.auth import require_role
@@ -84,7 +85,7 @@ def register(app: dash.Dash) -> None:
                 "account": account, "role": role, "reset_password": reset_password}
         try:
             text = change_account(button, form, user.id)
-        except accounts.AccountError as error:
-            return message(str(error), ok=False), no_update, no_update, no_update
+        except DomainError as error:
+            return message(message_for(error), ok=False), no_update, no_update, no_update
         # The password fields are emptied once used: they are not kept in the page.
         return message(text), (refresh or 0) + 1, "", ""

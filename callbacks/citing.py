@@ -5,13 +5,13 @@ from __future__ import annotations
 import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, no_update
 
-from kcstat_dash.services import citations, measures, rate_limits
+from callbacks.errors import DomainError, message_for
+from kcstat_dash.services import citations
 from kcstat_dash.services.formatting import is_period
 from kcstat_dash.web import asking
-from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
 from layouts.charts import clicked_period
-from layouts.citing import citation_created, cite_error
+from layouts.citing import citation_created, cite_error, flag_citation_created
 
 COPY_JS = """
 function(clicks, id) {
@@ -31,15 +31,9 @@ function(clicks, id) {
 def cite(slug, period) -> object:
     """Create the citation (one transaction) and render it, or say why not."""
     try:
-        citation = asking.cite(db.session, slug, period)
-    except rate_limits.RateLimited as error:
-        return cite_error(error.message)
-    except citations.CitationInputError as error:
-        return cite_error(str(error))
-    except measures.UnknownMeasure:
-        return cite_error("That measure no longer exists.")
-    except citations.NothingToCite as error:
-        return cite_error(f"{error}.")
+        citation = asking.cite(slug, period)
+    except DomainError as error:
+        return cite_error(message_for(error))
     return citation_created(citations.public_view(citation, public_base_url()))
 
 
@@ -84,21 +78,19 @@ def register(app: dash.Dash) -> None:
         packet = citations.packet_ids(packet)
         return f"({len(packet)})" if packet else ""
 
-    @app.callback(Output("cite-navigate", "href"),
+    @app.callback(Output("cite-flag-status", "children"),
                   Input({"type": "cite-flag", "question": ALL, "measure": ALL, "period": ALL},
                         "n_clicks"), prevent_initial_call=True)
     def cite_flagged(clicks):
         # The measure and period come from the button's id, so the service validates them as
-        # it would any caller's; a failure leaves the page where it is.
+        # it would any caller's. The meeting page stays: the citation is offered in a new tab.
         if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
             return no_update
         try:
-            citation = asking.cite(db.session, ctx.triggered_id.get("measure"),
-                                   ctx.triggered_id.get("period"))
-        except (citations.CitationInputError, measures.UnknownMeasure, citations.NothingToCite,
-                rate_limits.RateLimited):
-            return no_update
-        return f"/cite/{citation.id}"
+            citation = asking.cite(ctx.triggered_id.get("measure"), ctx.triggered_id.get("period"))
+        except DomainError as error:
+            return cite_error(message_for(error) or "That statistic cannot be cited.")
+        return flag_citation_created(citations.public_view(citation, public_base_url()))
 
     app.clientside_callback(COPY_JS, Output({"type": "copy-status", "target": MATCH}, "children"),
                             Input({"type": "copy-button", "target": MATCH}, "n_clicks"),

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 
-from kcstat_dash.services import measures, questions
+from callbacks.errors import DomainError, message_for
+from kcstat_dash.services import measures, meeting_page, questions
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.services.meetings import MeetingNotFound, MeetingStatus
 from kcstat_dash.services.public_input import record_id
+from kcstat_dash.services.question_status import is_public
 from kcstat_dash.web import asking
 from kcstat_dash.web.extensions import db
+from layouts.ask import FLAG_HINT
 from layouts.charts import clicked_period
-from layouts.meeting import LATEST_PERIOD, NO_MEASURE, NO_PERIODS, period_options
+from layouts.meeting import (
+    LATEST_PERIOD,
+    NO_MEASURE,
+    NO_PERIODS,
+    ask_form_body,
+    own_questions_list,
+    period_options,
+)
+from layouts.meetings import meeting_status_badge
 
 # The question ids a browser remembers having said "me too" to (its latest votes).
 MY_VOTES_KEPT = 500
+# ... and the ids of the questions it asked (services/own_questions.py reads the latest).
+MY_QUESTIONS_KEPT = 50
 
 
-def choose_flag(measure_slug, _clicks, current_period):
-    """Keep the measure and period pickers in step with each other and with chart clicks."""
+def choose_flag(measure_slug, _clicks, _month_clicks, current_period):
+    """Keep the measure and period pickers and the hint in step with each other, with chart
+    clicks and with the "now discussing" measure's month buttons."""
     period = current_period if isinstance(current_period, str) else LATEST_PERIOD
     triggered = ctx.triggered_id
     if isinstance(triggered, dict) and triggered.get("type") == "meeting-chart":
@@ -26,6 +43,13 @@ def choose_flag(measure_slug, _clicks, current_period):
         if not clicked:
             return no_update, no_update, no_update, no_update
         measure_slug, period = triggered.get("slug"), clicked
+    elif isinstance(triggered, dict) and triggered.get("type") == "flag-month":
+        # A button newly drawn also "triggers" with no clicks; only a real tap flags.
+        if not any(t["value"] for t in ctx.triggered):
+            return no_update, no_update, no_update, no_update
+        measure_slug, period = triggered.get("measure"), triggered.get("period")
+        if not isinstance(period, str):
+            return no_update, no_update, no_update, no_update
     nothing = NO_MEASURE, NO_PERIODS, LATEST_PERIOD, ""
     if not measure_slug or measure_slug == NO_MEASURE:
         return nothing
@@ -37,31 +61,84 @@ def choose_flag(measure_slug, _clicks, current_period):
     if triggered == "ask-measure" or period not in {p["period"] for p in points}:
         period = LATEST_PERIOD
     hint = (f"Flagged: {measure.name}, {period_label(period)}." if period != LATEST_PERIOD
-            else f"Flagged: {measure.name}, its latest value. Pick a period to flag another.")
+            else f"Flagged: {measure.name}, its latest value "
+                 f"({period_label(points[-1]['period'])}). Pick a month to flag another."
+            if points else f"Flagged: {measure.name}.")
     return measure_slug, period_options(points, measure.unit, measure.kind), period, hint
 
 
-def submit(_clicks, text, display_name, measure_slug, period, meeting_id):
-    """Ask through the same service as the API; show what happened in the status region.
+def _sent_words(question) -> str:
+    flag = question.flag_snapshot
+    words = f"Sent: “{shorten(question.text, 120)}”"
+    if flag:
+        words += f", flagging {flag['measure_name']}, {period_label(flag['period'])}"
+    return words + "."
+
+
+def remember_question(known, question_id: int) -> list[int]:
+    kept = [v for v in (known or []) if isinstance(v, int) and v != question_id]
+    return (kept + [question_id])[-MY_QUESTIONS_KEPT:]
+
+
+def submit(_clicks, text, display_name, measure_slug, period, meeting_id, my_questions):
+    """Ask through the same service as the API; say what was sent, and clear the text and the
+    flag so the next question does not carry this one's statistic unawares.
 
     The browser is recognised by the signed id in its cookie (kcstat_dash/web/browser_ids.py).
     """
+    unchanged = (no_update,) * 3
     try:
-        question = asking.ask(db.session, meeting_id=meeting_id,
+        question = asking.ask(meeting_id=meeting_id,
                               text=text, display_name=display_name,
                               measure=None if measure_slug in (None, "", NO_MEASURE)
                               else measure_slug,
                               period=None if period in (None, "", LATEST_PERIOD) else period)
-    except questions.QuestionRejected as rejected:
-        return html.Div(rejected.message, className="alert alert-danger ask-error"), no_update
-    if question.status in questions.PUBLIC_STATUSES:
+    except DomainError as rejected:
+        return (html.Div(message_for(rejected), className="alert alert-danger ask-error"),
+                *unchanged)
+    if is_public(question.status):
         message = "Thank you. Your question is on the feed."
     elif question.held_reason:
         message = ("Thank you. Your question is waiting for a moderator, who will check its "
                    "wording before it is shown.")
     else:
         message = "Thank you. Your question will appear once a moderator approves it."
-    return html.Div(message, className="alert alert-success ask-sent"), ""
+    return (html.Div([html.P(_sent_words(question), className="mb-1 ask-sent-what"),
+                      html.P(message, className="mb-0")],
+                     className="alert alert-success ask-sent"),
+            "", NO_MEASURE, remember_question(my_questions, question.id))
+
+
+def meeting_state(state, meeting_id):
+    """Redraw the form, the status badge and the open/closed note when the poll brings a new
+    state: the state is read again here, never taken from the browser."""
+    try:
+        data = meeting_page.ask_page(db.session, record_id(meeting_id))
+    except (MeetingNotFound, TypeError):
+        return no_update, no_update, no_update, no_update
+    summary = data["meeting"]
+    return (ask_form_body(summary, data["measures"], hint=FLAG_HINT, room=data["room"]),
+            meeting_status_badge(summary),
+            "Questions open" if summary["open_for_questions"] else "Questions closed",
+            summary["status"] == MeetingStatus.ENDED)
+
+
+def my_questions(known, _ticks, _withdraw_clicks, meeting_id):
+    """This browser's questions at this meeting with their status; a tap on "Withdraw"
+    withdraws one (only the browser that asked it can: asking.withdraw checks)."""
+    message = None
+    triggered = ctx.triggered_id
+    if isinstance(triggered, dict) and triggered.get("type") == "withdraw":
+        if not any(t["value"] for t in ctx.triggered):
+            return no_update, no_update
+        try:
+            asking.withdraw(triggered.get("id"))
+            message = "Your question was withdrawn."
+        except DomainError as refused:
+            message = message_for(refused)
+    own = asking.own(known, meeting_id)
+    waiting = any(q["can_withdraw"] for q in own)
+    return own_questions_list(own, message), not waiting
 
 
 def vote(_clicks, my_votes):
@@ -73,9 +150,9 @@ def vote(_clicks, my_votes):
     if question_id is None:
         return questions.NOT_PUBLIC_MESSAGE, no_update
     try:
-        _count, added = asking.upvote(db.session, question_id)
-    except questions.QuestionRejected as rejected:
-        return rejected.message, no_update
+        _count, added = asking.upvote(question_id)
+    except DomainError as rejected:
+        return message_for(rejected), no_update
     # A change of this store makes the page fetch the feed (assets/meeting_live.js).
     kept = [v for v in (my_votes or []) if isinstance(v, int) and v != question_id]
     remembered = (kept + [question_id])[-MY_VOTES_KEPT:]
@@ -92,13 +169,15 @@ def register(app: dash.Dash) -> None:
         Input("feed-poll", "n_intervals"), Input("feed-order", "value"),
         Input("my-votes", "data"),
         State("meeting-id", "data"), State("feed-version", "data"),
+        State("meeting-state", "data"),
     )
     app.callback(
         Output("ask-measure", "value"), Output("ask-period", "options"),
         Output("ask-period", "value"), Output("flag-hint", "children"),
         Input("ask-measure", "value"),
         Input({"type": "meeting-chart", "slug": ALL}, "clickData"),
-        State("ask-period", "value"),
+        Input({"type": "flag-month", "measure": ALL, "period": ALL}, "n_clicks"),
+        Input("ask-period", "value"),
         prevent_initial_call=True,
     )(choose_flag)
     app.clientside_callback(
@@ -109,11 +188,30 @@ def register(app: dash.Dash) -> None:
     )
     app.callback(
         Output("ask-status", "children"), Output("ask-text", "value"),
+        Output("ask-measure", "value", allow_duplicate=True),
+        Output("my-questions", "data"),
         Input("ask-submit", "n_clicks"),
         State("ask-text", "value"), State("ask-name", "value"), State("ask-measure", "value"),
         State("ask-period", "value"), State("meeting-id", "data"),
+        State("my-questions", "data"),
         prevent_initial_call=True,
     )(submit)
+    app.callback(
+        Output("ask-region", "children"), Output("meeting-badge", "children"),
+        Output("questions-state", "children"), Output("feed-poll", "disabled"),
+        Input("meeting-state", "data"), State("meeting-id", "data"),
+        prevent_initial_call=True,
+    )(meeting_state)
+    app.callback(
+        Output("my-questions-list", "children"), Output("my-questions-poll", "disabled"),
+        # Not on every feed version (each "me too" moves it, for every attendee at once): the
+        # list is read when this browser asks or withdraws, and while one of its questions
+        # waits, every few seconds. A browser that has asked nothing sends nothing.
+        Input("my-questions", "data"), Input("my-questions-poll", "n_intervals"),
+        Input({"type": "withdraw", "id": ALL}, "n_clicks"),
+        State("meeting-id", "data"),
+        prevent_initial_call=True,
+    )(my_questions)
     app.callback(
         Output("vote-status", "children"), Output("my-votes", "data"),
         Input({"type": "upvote", "id": ALL}, "n_clicks"),

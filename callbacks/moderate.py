@@ -13,6 +13,7 @@ from typing import Any
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import DomainError, message_for
 from callbacks.wiring import Callbacks
 from kcstat_dash.services import meeting_control, moderation
 from kcstat_dash.services.accounts import MODERATE
@@ -102,7 +103,7 @@ TICKED = {"values": State(ids.select_box(ALL), "value"), "ids": State(ids.select
 
 def run(action: Action, target, form: dict, user_id: int) -> str:
     """Call the action's service in one transaction (the change, its audit entry and the feed's
-    bump commit together); returns what happened, in words. Refusals are ModerationError."""
+    bump commit together); returns what happened, in words. Refusals are DomainErrors."""
     if not target and action.target in CHOOSE_FIRST:
         raise moderation.ModerationError(CHOOSE_FIRST[action.target])
     if action.missing and not form[action.field]:
@@ -223,8 +224,8 @@ def act(clicks, current, form, meeting_id, ticked, refresh):
               SELECTION: _ticked(ticked)}[action.target]
     try:
         text = run(action, target, form, user.id)
-    except moderation.ModerationError as error:
-        return {"message": message(str(error), ok=False), "refresh": no_update}
+    except DomainError as error:
+        return {"message": message(message_for(error), ok=False), "refresh": no_update}
     return {"message": message(text), "refresh": (refresh or 0) + 1}
 
 
@@ -295,6 +296,6 @@ def control_meeting(clicks, meeting_id, now_measure, pending, version):
                     "yes": yes}
     try:
         text = run(step, meeting_id, {"now_measure": _chosen(now_measure)}, user.id)
-    except moderation.ModerationError as error:
-        return {**unchanged, "message": message(str(error), ok=False)}
+    except DomainError as error:
+        return {**unchanged, "message": message(message_for(error), ok=False)}
     return {**unchanged, "message": message(text), "version": (version or 0) + 1}

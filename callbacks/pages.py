@@ -56,8 +56,9 @@ def meeting(meeting_id: str | None = None, **_query) -> html.Div:
 
 
 def projector(meeting_id: str | None = None, **_query) -> html.Div:
-    return layouts.projector.render(page_data.meeting_view(
-        db.session, meeting_id, order="top", limit=layouts.projector.PROJECTOR_QUESTIONS))
+    data = page_data.meeting_view(db.session, meeting_id, order="top",
+                                  limit=layouts.projector.PROJECTOR_QUESTIONS)
+    return layouts.projector.render(data and {**data, "public_url": public_base_url()})
 
 
 def ask(meeting_id: str | None = None, **_query) -> html.Div:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, no_update
 
 from kcstat_dash.services.meeting_page import meeting_page
 from kcstat_dash.services.meetings import MeetingNotFound
@@ -32,6 +32,15 @@ def register(app: dash.Dash) -> None:
         Input("projector-poll", "n_intervals"),
         State("projector-meeting-id", "data"),
         State("projector-version", "data"),
+    )
+    # Every few seconds the next page of questions (layouts/projector.py draws them all).
+    app.clientside_callback(
+        ClientsideFunction(namespace="kcstat", function_name="rotateProjector"),
+        Output({"type": "projector-page", "index": ALL}, "hidden"),
+        Output("projector-page-note", "children"),
+        Input("projector-rotate", "n_intervals"),
+        State({"type": "projector-page", "index": ALL}, "id"),
+        prevent_initial_call=True,
     )
     app.callback(
         Output("projector-body", "children"),

@@ -23,10 +23,11 @@ from collections import OrderedDict
 
 from plotly.io.json import to_json_plotly
 
-from kcstat_dash.services import questions
+from kcstat_dash.services import meeting_page, questions
+from kcstat_dash.services.meetings import get_meeting
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.live_feed.poll import FeedBody
-from layouts.qa_feed import feed_items, feed_summary, upvote_button
+from layouts.qa_feed import feed_items, feed_summary, room_panel, upvote_button
 
 # A few meetings times two orders, and the last versions of each: old ones are never asked for.
 MAX_ENTRIES = 64
@@ -38,12 +39,17 @@ _entries: OrderedDict[tuple[str, int, str, int], FeedBody] = OrderedDict()
 def feed_payload(session, meeting_id: int, order: str, version: int) -> dict:
     """The poll's answer with the feed as Dash component data; raises MeetingNotFound."""
     feed = questions.public_feed(session, meeting_id, order=order)
-    return {"meeting_id": meeting_id, "version": version, "feed": {
-        "order": order,
-        "children": feed_items(feed, set()),
-        "summary": feed_summary(feed, order),
-        "voted": {str(q["id"]): upvote_button(q, voted=True) for q in feed["questions"]},
-    }}
+    room = meeting_page.room(session, get_meeting(session, meeting_id))
+    return {"meeting_id": meeting_id, "version": version,
+            "status": room["status"], "open": room["open"], "feed": {
+                "order": order,
+                "children": feed_items(feed, set()),
+                "summary": feed_summary(feed, order),
+                "voted": {str(q["id"]): upvote_button(q, voted=True)
+                          for q in feed["questions"]},
+                # The pinned question and the measure "now discussing", above the feed.
+                "room": room_panel(room),
+            }}
 
 
 def poll_body(meeting_id: int, order: str, version: int) -> FeedBody:

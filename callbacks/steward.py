@@ -6,9 +6,9 @@ import dash
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import DomainError, message_for
 from kcstat_dash.services import measures, stewardship
 from kcstat_dash.services.accounts import STEWARD
-from kcstat_dash.services.moderation import ModerationError
 from kcstat_dash.web.auth import require_role
 from kcstat_dash.web.extensions import db
 from layouts import steward as view
@@ -84,6 +84,6 @@ def register(app: dash.Dash) -> None:
                 "peer_url": peer_url}
         try:
             text = save(button, slug, form, user.id)
-        except ModerationError as error:
-            return message(str(error), ok=False), no_update
+        except DomainError as error:
+            return message(message_for(error), ok=False), no_update
         return message(text), (refresh or 0) + 1

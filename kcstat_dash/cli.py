@@ -12,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from kcstat_dash.db import db
+from kcstat_dash.services.accounts import Role
 from kcstat_dash.settings import Settings, SettingsError
 
 
@@ -311,7 +312,8 @@ def _recompute_if_older(database) -> None:
 @click.argument("period")
 def cite(measure: str, period: str) -> None:
     """Cite a measure's value for a period (YYYY-MM or FY####); prints the id and texts."""
-    from kcstat_dash.services import citations, measures
+    from kcstat_dash.services import citations
+    from kcstat_dash.services.errors import DomainError
 
     settings = settings_from_env()
     database = migrated_database(settings)
@@ -320,11 +322,9 @@ def cite(measure: str, period: str) -> None:
             citation = citations.create_citation(session, measure, period)
             view = citations.public_view(citation, settings.public_url)
     except citations.CitationInputError as error:
-        raise click.BadParameter(str(error)) from error
-    except measures.UnknownMeasure as error:
-        raise click.ClickException(f"no measure with slug {measure!r}") from error
-    except citations.NothingToCite as error:
-        raise click.ClickException(str(error)) from error
+        raise click.BadParameter(error.message) from error
+    except DomainError as error:  # no such measure, or no value for that period
+        raise click.ClickException(error.message) from error
     click.echo(f"Citation {view['id']} (SHA-256 {view['content_hash']})")
     click.echo(view["text"]["short"])
     click.echo(view["text"]["full"])
@@ -342,7 +342,7 @@ def verify_citation(citation_id: str) -> None:
         try:
             citation = citations.get_citation(session, citation_id)
         except citations.UnknownCitation as error:
-            raise click.ClickException(f"no citation with id {citation_id!r}") from error
+            raise click.ClickException(error.message) from error
         result = citations.verify(session, citation)
     click.echo(f"{result['label']}. {result['summary']}")
     for difference in result["differences"]:
@@ -373,7 +373,8 @@ def export_open_data(fmt: str, output) -> None:
 
 @main.command("create-moderator")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["moderator", "analyst", "admin"]), default="moderator",
+@click.option("--role", type=click.Choice([role.value for role in Role]),
+              default=Role.MODERATOR.value,
               show_default=True, help="moderator: the queue and meetings; analyst: measures; "
               "admin: everything, and accounts.")
 @click.password_option(help="Prompted for (twice) when not given.")

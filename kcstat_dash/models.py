@@ -20,6 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from kcstat_dash.services.question_status import QuestionStatus
+
 # Named constraints, so that Alembic migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -345,6 +347,8 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTC_DT, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTC_DT, nullable=True)
+    # Where the meeting is held (a street address), shown on its page and in the calendar feed.
+    location: Mapped[str | None] = mapped_column(String(200), nullable=True)
     livestream_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     recording_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | live | ended
@@ -378,7 +382,7 @@ class Question(Base):
     display_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")  # web | x | ...
     # pending | approved | answered | hidden | rejected | merged
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.PENDING.value)
     held_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     reject_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -427,7 +431,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(20), default="moderator")  # moderator|analyst|admin
+    role: Mapped[str] = mapped_column(String(20), default="moderator")  # services.accounts.Role
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of every session and remember cookie (auth.StaffUser.get_id): raising it on sign-out,
     # a password change or reset and deactivation ends every session made before.

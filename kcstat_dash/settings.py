@@ -59,6 +59,12 @@ DEFAULT_CITATION_LIMITS = RateLimit(per_client="20/minute;200/hour", per_address
 # Browser ids issued to one address: enough for a full venue behind one Wi-Fi address, and the
 # most votes a stuffing client can cast on one question from one address (docs/SECURITY.md).
 DEFAULT_BROWSER_ID_LIMITS = "300/hour;1000/day"
+# Staff forms: sign-in and password-change posts per address (the routes' limiter), and wrong
+# passwords for one e-mail from one address before that pair waits out the window
+# (services/accounts.py).
+SIGN_IN_POST_LIMIT = "20 per minute"
+PASSWORD_CHANGE_POST_LIMIT = "10 per minute"
+SIGN_IN_FAILURE_LIMIT = "5 per 15 minutes"
 # Where local runs (debug, tests, `kcstat demo`) link to when KCSTAT_PUBLIC_URL is unset.
 LOCAL_PUBLIC_URL = "http://127.0.0.1:8050"
 

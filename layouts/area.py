@@ -7,7 +7,9 @@ from dash import html
 
 from kcstat_dash.services.areas import AREAS
 from layouts.components import empty_state, first_coverage, scope_notice
-from layouts.overview import measures_table, summary_counts
+from layouts.live_banner import live_banner
+from layouts.overview import summary_counts
+from layouts.source_groups import group_section, grouped
 
 
 def render(area: dict | None) -> html.Div:
@@ -15,18 +17,18 @@ def render(area: dict | None) -> html.Div:
     if area is None:
         return empty_state("Area not found", "There is no goal area at this address.",
                            html.A("See all six areas", href="/"))
-    from_311 = [m for m in area["measures"] if m["kind"] == "311"]
-    other = [m for m in area["measures"] if m["kind"] != "311"]
     sections = [html.H1(area["name"]), html.P(area["description"], className="lead"),
                 scope_notice(first_coverage(area["measures"])),
                 summary_counts(area["measures"]) if area["measures"] else None]
-    sections.append(html.H2("From 311 service requests", className="h4"))
-    sections.append(measures_table(from_311, "Measures from 311 data") if from_311 else html.P(
-        "The 311 data has no requests that measure this area's work; the measures below come "
-        "from the resident survey.", className="no-311-data"))
-    if other:
-        sections += [html.H2("From the resident satisfaction survey", className="h4"),
-                     measures_table(other, "Survey measures")]
+    sections.insert(1, live_banner(area.get("live_meetings")))
+    if not any(m["kind"] == "311" for m in area["measures"]):
+        sections.append(html.P(
+            "The 311 data has no requests that measure this area's work; "
+            + ("the measures below come from other sources, each under a heading that names it."
+               if area["measures"] else "no other source has been loaded for it yet."),
+            className="no-311-data"))
+    # Grouped by source, so police counts never stand under a survey heading.
+    sections += [group_section(group, members) for group, members in grouped(area["measures"])]
     return html.Div([s for s in sections if s is not None])
 
 

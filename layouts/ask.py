@@ -29,8 +29,10 @@ def render(data: dict | None) -> html.Div:
         return meeting_not_found()
     summary = data["meeting"]
     feed = data["feed"]
-    return html.Div([header(summary), ask_form(summary, data["measures"], hint=FLAG_HINT),
-                     feed_section(summary, feed)], className="ask-page")
+    room = data.get("room")
+    return html.Div([header(summary),
+                     ask_form(summary, data["measures"], hint=FLAG_HINT, room=room),
+                     feed_section(summary, feed, room)], className="ask-page")
 
 
 def register(layout) -> None:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from kcstat_dash.services import verdicts
-from kcstat_dash.services.formatting import format_value, n_text
+from kcstat_dash.services.formatting import (
+    MONTH_PERIOD,
+    N_NOUNS,
+    YEAR_PERIOD,
+    counted,
+    format_value,
+    n_text,
+    period_label,
+)
 from kcstat_dash.services.neighborhoods import outlines
+from layouts.components import value_with_margin
 
 # Colours chosen for contrast on white (WCAG AA for the line against the background).
 LINE_COLOUR = "#0b5394"
@@ -20,16 +30,51 @@ TOO_FEW_COLOUR = "#6c757d"
 MAP_COLOURS = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 NO_DATA_COLOUR = "#eeeeee"
 UNIT_TITLES = {"percent": "Percent", "days": "Days", "count": "Requests"}
+BREAK_COLOUR = "#333333"
+# Survey waves are few: each value is written beside its point with its margin.
+MAX_LABELLED_POINTS = 12
+
+
+def axis_title(unit: str, kind: str = "311") -> str:
+    """The y axis: a count in the words of what it counts (reports, offenses, requests)."""
+    if unit == "count" and kind in N_NOUNS:
+        return N_NOUNS[kind][1].capitalize()
+    return UNIT_TITLES.get(unit, unit)
+
+
+def segments(points: list[dict]) -> list[list[dict]]:
+    """The points split where the series breaks (``segment`` changes): no line, trend or change
+    is drawn or claimed from one segment to the next."""
+    parts: list[list[dict]] = []
+    for point in points:
+        if not parts or point.get("segment", 0) != parts[-1][-1].get("segment", 0):
+            parts.append([])
+        parts[-1].append(point)
+    return parts
+
+
+def break_position(series_break: str, periods: list[str]) -> str | float | None:
+    """Where the break's marker stands on the x axis: half way between the last period before
+    it and the first after (a month's axis is dates, a year's is numbers)."""
+    if MONTH_PERIOD.match(series_break):
+        first = date(int(series_break[:4]), int(series_break[5:7]), 1)
+        return (first - timedelta(days=15)).isoformat()
+    if YEAR_PERIOD.match(series_break):
+        return int(series_break) - 0.5
+    return None
 
 
 def point_hover(point: dict, unit: str, kind: str = "311") -> str:
     """A point's hover text: its value, n, and what it may claim."""
     # It starts "YYYY-MM:" as before: the citing journey test waits for its point by that.
-    text = f"{point['period']}: {format_value(point['value'], unit)} ({n_text(point['n'], kind)})"
+    value = value_with_margin(point["value"], point.get("margin_of_error"), unit)
+    text = f"{point['period']}: {value} ({n_text(point['n'], kind)})"
+    if point.get("margin_of_error") is not None:
+        text += "<br>95% margin of error"
     status = verdicts.canonical_status(point["status"])
     if status in (verdicts.PARTIAL, verdicts.TOO_FEW):
         text += f"<br>{verdicts.STATUS_LABELS[status].lower()}, not judged"
-    elif verdicts.is_verdict(status):
+    elif verdicts.is_verdict(status) or status == verdicts.WITHIN_MARGIN:
         text += f"<br>{verdicts.STATUS_LABELS[status].lower()}"
     if point.get("provisional"):
         text += "<br>provisional"
@@ -52,17 +97,51 @@ def _legend_key(name: str, marker: dict) -> go.Scatter:
 
 def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.Figure:
     """The measure's values over time with the target in force at each period as a step line;
-    partial months hollow, values on too few requests grey, n in every hover text."""
+    partial months hollow, values on too few requests grey, n in every hover text.
+
+    A survey's values carry their 95% margin of error as error bars and in words beside each
+    point. A series with a break (KCPD's 2019 records-system change) is drawn as separate
+    lines with a marked, annotated gap between them: no line crosses the break.
+    """
     points = detail["observations"]
     periods = [p["period"] for p in points]
     unit = detail["unit"]
-    hover = [point_hover(p, unit, detail.get("kind", "311")) for p in points]
+    kind = detail.get("kind", "311")
+    hover = [point_hover(p, unit, kind) for p in points]
+    parts = segments(points)
+    margins = [p.get("margin_of_error") for p in points]
+    with_margin = any(m is not None for m in margins)
+    labelled = with_margin and len(points) <= MAX_LABELLED_POINTS
+    mode = "lines+markers" if len(parts) <= 1 else "markers"
     figure = go.Figure()
-    # The values stay the first trace: chart clicks and tests read it as data[0].
+    # The values stay the first trace: chart clicks and tests read it as data[0], one entry per
+    # observation.
     figure.add_trace(go.Scatter(
-        x=periods, y=[p["value"] for p in points], mode="lines+markers", name=detail["name"],
+        x=periods, y=[p["value"] for p in points], mode=mode, name=detail["name"],
         line={"color": LINE_COLOUR, "width": 2}, marker=_marker(points),
-        customdata=periods, hovertext=hover, hoverinfo="text"))
+        customdata=periods, hovertext=hover, hoverinfo="text",
+        error_y={"type": "data", "array": [m or 0 for m in margins], "visible": True,
+                 "color": LINE_COLOUR, "thickness": 1.5, "width": 8} if with_margin else None))
+    if labelled:
+        # Each wave's value and margin written above its error bar.
+        for point in points:
+            figure.add_annotation(
+                x=point["period"], y=(point["value"] or 0) + (point.get("margin_of_error") or 0),
+                yanchor="bottom", showarrow=False, name="value-with-margin",
+                text=value_with_margin(point["value"], point.get("margin_of_error"), unit),
+                font={"size": 12, "color": LINE_COLOUR})
+    if len(parts) > 1:
+        # One line per side of the break, drawn under no hover: the points above carry it.
+        for part in parts:
+            figure.add_trace(go.Scatter(
+                x=[p["period"] for p in part], y=[p["value"] for p in part], mode="lines",
+                line={"color": LINE_COLOUR, "width": 2}, hoverinfo="skip", showlegend=False,
+                name=f"{detail['name']} from {part[0]['period']} to {part[-1]['period']}"))
+    if with_margin:
+        figure.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name="Bars: 95% margin of error",
+            marker={"size": 6, "color": LINE_COLOUR}, hoverinfo="skip",
+            error_y={"type": "constant", "value": 1, "visible": True, "color": LINE_COLOUR}))
     if any(p["status"] == verdicts.TOO_FEW for p in points):
         figure.add_trace(_legend_key(f"{verdicts.STATUS_LABELS[verdicts.TOO_FEW]} "
                                      f"(n under {verdicts.min_n()})",
@@ -83,14 +162,36 @@ def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.
             textposition="top center", marker={"size": 14, "symbol": "circle-open",
                                                "color": "#6f1d78"},
             customdata=[p["period"] for p in flagged], hoverinfo="skip"))
+    xaxis: dict = {"type": "category" if periods and periods[0].startswith("FY") else None}
+    if periods and YEAR_PERIOD.match(periods[0]):
+        xaxis = {"type": "linear", "tickformat": "d"}
+    if labelled:
+        # A few survey waves: one place each, named by its label month.
+        xaxis = {"type": "category", "tickvals": periods,
+                 "ticktext": [period_label(p) for p in periods]}
     figure.update_layout(
-        margin={"l": 40, "r": 10, "t": 10, "b": 40}, height=340, template="plotly_white",
-        legend={"orientation": "h", "y": -0.2}, hovermode="closest",
-        yaxis={"title": UNIT_TITLES.get(unit, unit),
-               "rangemode": "tozero"},
-        xaxis={"type": "category" if periods and periods[0].startswith("FY") else None},
+        margin={"l": 40, "r": 10, "t": 30 if len(parts) > 1 or labelled else 10, "b": 40},
+        height=340,
+        template="plotly_white", legend={"orientation": "h", "y": -0.2}, hovermode="closest",
+        yaxis={"title": axis_title(unit, kind), "rangemode": "tozero"}, xaxis=xaxis,
     )
+    if len(parts) > 1 and detail.get("series_break"):
+        _mark_break(figure, detail["series_break"], periods)
     return figure
+
+
+def _mark_break(figure: go.Figure, series_break: str, periods: list[str]) -> None:
+    """A dotted vertical line where the series breaks, with the reason written at its top."""
+    where = break_position(series_break, periods)
+    if where is None:
+        return
+    figure.add_shape(type="line", x0=where, x1=where, yref="paper", y0=0, y1=1,
+                     line={"color": BREAK_COLOUR, "width": 2, "dash": "dot"}, name="series-break")
+    figure.add_annotation(
+        x=where, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
+        name="series-break", font={"size": 12, "color": BREAK_COLOUR},
+        text=f"Break: records system changed in {series_break[:4]}; "
+             "no trend across this line")
 
 
 def _bounds(shapes: list[tuple[list, list]], margin: float = 0.15) -> tuple[list, list]:
@@ -119,6 +220,8 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
     if not rows:
         return None
     unit = detail["unit"]
+    kind = detail.get("kind", "311")
+    nothing = f"no {N_NOUNS.get(kind, N_NOUNS['311'])[1]}"
     values = [r["value"] for r in rows]
     low, high = min(values), max(values)
     spread = (high - low) or 1.0
@@ -136,7 +239,7 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
             traces.append(dict(
                 type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=NO_DATA_COLOUR,
                 line={"color": "#b0b0b0", "width": 0.5}, hoveron="fills", showlegend=False,
-                name=f"{name}: no requests" if name else "Outside the neighborhoods"))
+                name=f"{name}: {nothing}" if name else "Outside the neighborhoods"))
     for row, colour in zip(rows, colours, strict=True):
         xs, ys = shapes[row["neighborhood"]]
         traces.append(dict(
@@ -144,12 +247,12 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
             line={"color": "#333333", "width": 1}, hoveron="fills", showlegend=False,
             # With hoveron="fills" Plotly shows the trace name, so the name carries the value.
             name=(f"{row['neighborhood']}: {format_value(row['value'], unit)} "
-                  f"({row['request_count']:,} requests)")))
+                  f"({counted(row['request_count'], kind)})")))
     # An invisible marker carries the colour bar for the fills above.
     traces.append(dict(
         type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"colorscale": MAP_COLOURS, "cmin": low, "cmax": high, "color": [low],
-                "showscale": True, "colorbar": {"title": {"text": UNIT_TITLES.get(unit, unit)},
+                "showscale": True, "colorbar": {"title": {"text": axis_title(unit, kind)},
                                                 "thickness": 12, "len": 0.8}}))
     middle_latitude = (y_range[0] + y_range[1]) / 2
     layout = dict(

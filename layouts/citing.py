@@ -150,10 +150,25 @@ def snapshot_list(view: dict, cited_at_local: str, imported_at_local: str | None
 
 
 def cite_flag_button(question_id: int, flag: dict) -> html.Button:
-    """"Cite this" beside a question's flagged statistic: cites that measure and period."""
+    """"Cite this" beside a question's flagged statistic: cites that measure and period.
+
+    Its name starts with the words it shows (WCAG 2.5.3: a voice user says "Cite this"); what
+    it cites follows, for screen readers only. The citation opens in a new tab from the page's
+    status line (callbacks/citing.py), so a tap never leaves the live meeting.
+    """
     return html.Button(
-        "Cite this", type="button", className="btn btn-link btn-sm p-0 ms-2 align-baseline",
+        ["Cite this", html.Span(f": {flag.get('measure_name', flag['measure'])}, "
+                                f"{period_label(flag['period'])}", className="visually-hidden")],
+        type="button", className="btn btn-link btn-sm ms-1 cite-flag",
         id={"type": "cite-flag", "question": question_id, "measure": flag["measure"],
-            "period": flag["period"]},
-        **{"aria-label": f"Cite {flag.get('measure_name', flag['measure'])}, "
-                         f"{period_label(flag['period'])}"})
+            "period": flag["period"]})
+
+
+def flag_citation_created(view: dict) -> html.P:
+    """A flagged statistic just cited, from a meeting's feed: its page opens in a new tab."""
+    return html.P([
+        f"Citation created: {view['snapshot']['measure']['name']}, "
+        f"{view['snapshot']['period_label']}. ",
+        html.A("Open the citation (new tab)", href=f"/cite/{view['id']}", target="_blank",
+               rel="noopener", className="flag-citation-link"),
+    ], className="alert alert-light border mb-2 flag-citation")

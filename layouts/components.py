@@ -43,13 +43,24 @@ def judged_class(status: str) -> str:
     return "value-too-few" if verdicts.canonical_status(status) == verdicts.TOO_FEW else ""
 
 
+def margin_text(margin: float | None, unit: str) -> str:
+    """A survey value's 95% margin of error as written beside it: " ± 3.2 points"."""
+    if margin is None:
+        return ""
+    return f" ± {margin:.1f} points" if unit == "percent" else f" ± {margin:g}"
+
+
+def value_with_margin(value: float | None, margin: float | None, unit: str) -> str:
+    """"47.9% ± 3.2 points" (a value with no margin reads as format_value alone)."""
+    text = format_value(value, unit)
+    return text + margin_text(margin, unit) if value is not None else text
+
+
 def headline_value(summary: dict, class_name: str) -> html.Span:
     """A measure's headline value, greyed when it rests on too few requests to judge; a survey
     value carries its 95% margin of error ("48% ± 3.2 points")."""
-    text = format_value(summary["latest_value"], summary["unit"])
-    margin = summary.get("margin_of_error")
-    if margin is not None and summary["latest_value"] is not None:
-        text += f" ± {margin:.1f} points" if summary["unit"] == "percent" else f" ± {margin:g}"
+    text = value_with_margin(summary["latest_value"], summary.get("margin_of_error"),
+                             summary["unit"])
     return html.Span(text, className=f"{class_name} {judged_class(summary['status'])}".strip())
 
 
@@ -59,15 +70,82 @@ def provisional_note(eligible: int | None, unknown: int | None) -> html.Span:
                      className="provisional-note")
 
 
+def _points(value: float) -> str:
+    return f"{value:.1f} point{'' if round(abs(value), 1) == 1 else 's'}"
+
+
+def verdict_words(summary: dict) -> str | None:
+    """A survey value within its margin of error of the target, said in words: the gap and the
+    margin, and that the sample cannot tell met from missed."""
+    if verdicts.canonical_status(summary["status"]) != verdicts.WITHIN_MARGIN:
+        return None
+    value, target, margin = (summary["latest_value"], summary["target"],
+                             summary.get("margin_of_error"))
+    if value is None or target is None or margin is None:
+        return None
+    unit = summary["unit"]
+    gap = abs(value - target)
+    distance = _points(gap) if unit == "percent" else format_value(gap, unit)
+    return (f"Within the margin of error: {format_value(value, unit)} is {distance} from the "
+            f"target of {format_value(target, unit)}, no more than its 95% margin of error "
+            f"({margin_text(margin, unit).strip()}), so the survey cannot tell "
+            "whether the target was met.")
+
+
+def change_words(summary: dict) -> str | None:
+    """A survey value's change since the wave before, judged against the margin of error of
+    the difference (``verdicts.change_margin``): "Since December 2021: −0.3 points, no change
+    beyond the margin of error (± 4.5 points)". Said only for values with a margin: a count's
+    month-to-month change is not a finding."""
+    change, before = summary.get("change"), summary.get("previous_value")
+    if (not change or before is None or summary["latest_value"] is None
+            or summary.get("margin_of_error") is None):
+        return None
+    since = f"Since {period_label(summary['previous_period'])}"
+    if change == verdicts.ACROSS_BREAK:
+        return f"{since}: {verdicts.change_label(change).lower()}."
+    unit = summary["unit"]
+    difference = summary["latest_value"] - before
+    margin = verdicts.change_margin(summary.get("previous_margin_of_error"),
+                                    summary.get("margin_of_error"))
+    moved = (f"{'+' if difference > 0 else '−' if difference < 0 else '±'}"
+             + (_points(abs(difference)) if unit == "percent"
+                else format_value(abs(difference), unit)))
+    words = {verdicts.NO_CLEAR_CHANGE: "no change beyond the margin of error",
+             verdicts.IMPROVED: "better, beyond the margin of error",
+             verdicts.WORSENED: "worse, beyond the margin of error"}.get(change)
+    if words is None:
+        return None
+    return f"{since}: {moved}, {words}" + (f" ({margin_text(margin, unit).strip()})."
+                                           if margin else ".")
+
+
 def headline_facts(summary: dict) -> list:
     """What stands beside every headline value: its n, the day the data runs through, and
-    whether it is provisional (with the reason)."""
+    whether it is provisional (with the reason); for a survey value, that it is unweighted with
+    a 95% margin of error, and its change since the wave before against that margin."""
     facts = [html.Span(n_text(summary["n"], summary["kind"]), className="headline-n")]
+    if summary.get("margin_of_error") is not None:
+        facts += [" · ", html.Span("95% margin of error, unweighted sample",
+                                   className="survey-caveat")]
+    share = summary.get("coverage_share")
+    if share is not None and share < 1:
+        # Police counts of reports placed on the map: how many reports had a location.
+        located = format_value(share * 100, "percent")
+        facts += [" · ", html.Span(f"location known for {located} of reports",
+                                   className="coverage-share")]
+    elif share is None and summary["kind"] == "kcpd" and summary.get("latest_period"):
+        # The year's share is computed from its total, which a year in progress lacks.
+        facts += [" · ", html.Span("share of reports with a location not known yet",
+                                   className="coverage-share")]
     if summary["data_through"]:
         facts += [" · ", html.Span(f"data through {day_label(summary['data_through'])}",
                                    className="data-through")]
     if summary["provisional"]:
         facts += [" · ", provisional_note(summary.get("eligible"), summary.get("unknown"))]
+    change = change_words(summary)
+    if change:
+        facts += [html.Span(change, className="change-words d-block")]
     return facts
 
 

@@ -7,8 +7,16 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.services import verdicts
-from kcstat_dash.services.formatting import day_label, format_value, n_text, period_label
-from layouts.charts import neighborhood_map, trend_figure
+from kcstat_dash.services.formatting import (
+    N_NOUNS,
+    counted,
+    day_label,
+    format_value,
+    n_text,
+    period_label,
+)
+from kcstat_dash.services.neighborhoods import outlines
+from layouts.charts import neighborhood_map, segments, trend_figure
 from layouts.citing import cite_section
 from layouts.components import (
     empty_state,
@@ -21,57 +29,101 @@ from layouts.components import (
     scope_notice,
     status_badge,
     target_text,
+    value_with_margin,
+    verdict_words,
 )
 
 
+def _period_cell(point: dict, series_break: str | None) -> list:
+    cell = [period_label(point["period"])]
+    if series_break and point["period"] == series_break:
+        cell.append(html.Div("Records system changed: not comparable with earlier periods",
+                             className="small series-break-note"))
+    return cell
+
+
 def data_table(detail: dict, recent: int = 24) -> html.Details:
-    """The chart's text alternative: the values themselves with their n, newest first."""
+    """The chart's text alternative: the values themselves with their n, newest first; a
+    survey's values with their margin of error and their change since the wave before."""
     points = list(reversed(detail["observations"]))[:recent]
     unit = detail["unit"]
+    survey = any(p.get("margin_of_error") is not None for p in points)
+    # Police counts of reports placed on the map: the share of the year's reports with one.
+    placed = detail["kind"] == "kcpd" and any(
+        p.get("coverage_share") is not None and p["coverage_share"] < 1 for p in points)
+    headings = ["Period", "Value", "n", "Target", "Status"] + (
+        ["Change since the wave before"] if survey else []) + (
+        ["Reports with a location"] if placed else [])
     return html.Details([
         html.Summary(f"Data table (latest {len(points)} periods)"),
         dbc.Table([
-            html.Thead(html.Tr([html.Th("Period", scope="col"), html.Th("Value", scope="col"),
-                                html.Th("n", scope="col"), html.Th("Target", scope="col"),
-                                html.Th("Status", scope="col")])),
+            html.Thead(html.Tr([html.Th(heading, scope="col") for heading in headings])),
             html.Tbody([html.Tr([
-                html.Td(period_label(p["period"])), html.Td(format_value(p["value"], unit)),
+                html.Td(_period_cell(p, detail.get("series_break"))),
+                html.Td(value_with_margin(p["value"], p.get("margin_of_error"), unit)),
                 # The column is headed n; the number alone keeps the table on a phone's width.
                 html.Td(f"{p['n']:,}" if p["n"] is not None else "not published", className="num"),
                 html.Td(format_value(p["target"], unit) if p["target"] is not None else "—"),
                 html.Td([status_badge(p["status"]),
                          html.Div(provisional_note(p["eligible"], p["unknown"]), className="small")
                          if p["provisional"] else None]),
+                html.Td(verdicts.change_label(p["change"]) if p.get("change") else "—")
+                if survey else None,
+                html.Td(format_value(p["coverage_share"] * 100, "percent")
+                        if p.get("coverage_share") is not None
+                        else "not known yet", className="num") if placed else None,
             ], className=judged_class(p["status"]) and "row-too-few") for p in points]),
         ], size="sm", responsive=True),
     ], className="data-table")
 
 
+def _span_text(points: list[dict], detail: dict) -> str:
+    """One stretch of a series in words: its periods, lowest, highest and latest value."""
+    unit = detail["unit"]
+    values = [p["value"] for p in points]
+    latest = points[-1]
+    latest_value = value_with_margin(latest["value"], latest.get("margin_of_error"), unit)
+    return (f"{len(points)} complete period{'' if len(points) == 1 else 's'} from "
+            f"{period_label(points[0]['period'])} to {period_label(latest['period'])}; lowest "
+            f"{format_value(min(values), unit)}, highest {format_value(max(values), unit)}, "
+            f"latest {latest_value} ({n_text(latest['n'], detail['kind'])}).")
+
+
 def chart_summary(detail: dict) -> str:
     """The chart in words. Met is counted only among the periods judged (a partial month, a
-    value on too few requests or one with no target is not)."""
+    value on too few requests or one with no target is not). A series with a break is
+    described one side at a time: nothing is compared across it."""
     points = detail["observations"]
     if not points:
         return "No values yet."
-    unit = detail["unit"]
     complete = [p for p in points if not p["partial"]] or points
-    values = [p["value"] for p in complete]
-    latest = complete[-1]
-    text = (f"{len(complete)} complete periods from {period_label(complete[0]['period'])} to "
-            f"{period_label(latest['period'])}; lowest {format_value(min(values), unit)}, "
-            f"highest {format_value(max(values), unit)}, latest "
-            f"{format_value(latest['value'], unit)} ({n_text(latest['n'], detail['kind'])}).")
+    parts = segments(complete)
+    if len(parts) > 1:
+        text = (f"The series breaks at {period_label(parts[1][0]['period'])} (the records "
+                "system changed), marked on the chart; the two sides are not compared. "
+                f"Before: {_span_text(parts[0], detail)} From then: "
+                f"{_span_text(parts[-1], detail)}")
+    else:
+        text = _span_text(complete, detail)
+    if any(p.get("margin_of_error") is not None for p in points):
+        text += (" Bars show each value's 95% margin of error (unweighted sample); a change "
+                 "within the margins is not a real difference.")
     partial = [p for p in points if p["partial"]]
     if partial:
         text += (f" {period_label(partial[-1]['period'])} is a partial month (data through "
                  f"{day_label(detail['data_through'])}) and is not judged.")
     met = sum(p["status"] == verdicts.MET for p in points)
     judged = sum(verdicts.is_verdict(p["status"]) for p in points)
+    within = sum(p["status"] == verdicts.WITHIN_MARGIN for p in points)
     too_few = sum(p["status"] == verdicts.TOO_FEW for p in points)
     if judged:
         text += f" The target was met in {met} of the {judged} periods judged against a target."
+    if within:
+        text += (f" {within} period{'' if within == 1 else 's'} came within the margin of "
+                 "error of the target: neither met nor missed.")
     if too_few:
-        text += (f" {too_few} period{'' if too_few == 1 else 's'} had too few requests to "
+        noun = N_NOUNS.get(detail["kind"], N_NOUNS["311"])[1]
+        text += (f" {too_few} period{'' if too_few == 1 else 's'} had too few {noun} to "
                  f"judge (fewer than {verdicts.min_n()}).")
     return text
 
@@ -111,25 +163,74 @@ def peers_section(detail: dict) -> html.Section | None:
     ], className="mb-4 peers")
 
 
+def districts_section(detail: dict) -> html.Section | None:
+    """A survey measure by council district: each wave's value with its margin of error and n.
+    District samples are small (margins about ±7–8 points), so the caption says what a gap
+    between districts may mean."""
+    rows = detail.get("districts") or []
+    if not rows:
+        return None
+    unit = detail["unit"]
+    waves = sorted({r["period"] for r in rows})
+    districts = sorted({r["district"] for r in rows}, key=lambda d: (len(d), d))
+    cell = {(r["district"], r["period"]): r for r in rows}
+
+    def value_cell(district: str, period: str) -> html.Td:
+        row = cell.get((district, period))
+        if row is None:
+            return html.Td("no answers", className="num")
+        return html.Td([value_with_margin(row["value"], row["margin_of_error"], unit),
+                        html.Div(n_text(row["n"], detail["kind"]), className="small")],
+                       className="num")
+
+    return html.Section([
+        html.H2("By council district", className="h4"),
+        dbc.Table([
+            html.Caption(
+                f"{detail['name']}, by council district and survey wave: percent with its 95% "
+                "margin of error and n (respondents who answered). Unweighted. District samples "
+                "are small, so a gap between districts no larger than their margins is not a "
+                "real difference.", className="small text-muted"),
+            html.Thead(html.Tr([html.Th("Council district", scope="col")]
+                               + [html.Th(period_label(w), scope="col") for w in waves])),
+            html.Tbody([html.Tr([html.Th(f"District {d}", scope="row")]
+                                + [value_cell(d, w) for w in waves]) for d in districts]),
+        ], size="sm", responsive=True, className="districts-table"),
+        html.P(["Source: ", html.A(detail["source"], href=detail["source_url"])
+                if detail["source_url"] else detail["source"], "."],
+               className="small source-credit"),
+    ], className="mb-4 districts")
+
+
 def neighborhoods_section(detail: dict) -> html.Section | None:
     rows = detail["neighborhoods"]
     if not rows:
         return None
-    unit = detail["unit"]
+    unit, kind = detail["unit"], detail["kind"]
+    nothing = N_NOUNS.get(kind, N_NOUNS["311"])[1]
     figure = neighborhood_map(detail)
     chart = html.Figure([
         dcc.Graph(figure=figure, config={"displayModeBar": False, "responsive": True},
                   className="neighborhood-map"),
-        html.Figcaption("Map of the neighborhoods with data, darker for higher values; grey "
-                        "neighborhoods have none. The table below lists the same values.",
+        html.Figcaption(f"Map of the neighborhoods with data, darker for higher values; grey "
+                        f"neighborhoods have no {nothing}. The table below lists the same values.",
                         className="small text-muted"),
     ], className="mb-3") if figure is not None else None
+    # Names the boundary file does not have are listed, with their count, never dropped.
+    shapes = outlines()
+    off_map = [r for r in rows if r["neighborhood"] not in shapes]
+    not_on_map = html.P(
+        f"Not on the map ({len(off_map)} name{'' if len(off_map) == 1 else 's'} the boundary "
+        f"file does not have, {counted(sum(r['request_count'] or 0 for r in off_map), kind)}): "
+        + ", ".join(r["neighborhood"] for r in off_map) + ". They are in the table.",
+        className="small not-on-map") if off_map and figure is not None else None
     few = [verdicts.is_too_few(r["request_count"], detail["judged_on_n"]) for r in rows]
-    note = (f"Grey rows rest on fewer than {verdicts.min_n()} requests: too few to judge."
+    note = (f"Grey rows rest on fewer than {verdicts.min_n()} {nothing}: too few to judge."
             if any(few) else None)
     return html.Section([
         html.H2(f"By neighborhood, {rows[0]['window']}", className="h4"),
         chart,
+        not_on_map,
         dbc.Table([
             html.Caption(note, className="small text-muted") if note else None,
             html.Thead(html.Tr([html.Th("Neighborhood", scope="col"), html.Th("Value", scope="col"),
@@ -138,7 +239,7 @@ def neighborhoods_section(detail: dict) -> html.Section | None:
                 html.Td(r["neighborhood"]),
                 html.Td([format_value(r["value"], unit),
                          html.Span(" (too few to judge)", className="small") if too_few else None]),
-                html.Td(n_text(r["request_count"], detail["kind"]).removeprefix("n = "))],
+                html.Td(n_text(r["request_count"], kind).removeprefix("n = "))],
                 className="row-too-few" if too_few else None)
                 for r, too_few in zip(rows, few, strict=True)]),
         ], size="sm", responsive=True),
@@ -166,6 +267,8 @@ def render(detail: dict | None, slug: str | None = None) -> html.Div:
             headline_value(detail, "big-number"),
             html.Span(f" in {period_text(detail['latest_period'])} ", className="period"),
             status_badge(detail["status"]),
+            html.P(verdict_words(detail), className="verdict-words mb-1")
+            if verdict_words(detail) else None,
             html.Div(headline_facts(detail), className="headline-facts"),
             html.Div(target_text(detail["target"], unit, detail["direction"]),
                      className="text-muted"),
@@ -185,7 +288,7 @@ def render(detail: dict | None, slug: str | None = None) -> html.Div:
                      if detail["source_url"] else detail["source"]], className="source")
     cite = cite_section(detail) if detail["observations"] else None
     sections = [header, chart, cite, narrative_section(detail), peers_section(detail),
-                neighborhoods_section(detail), source]
+                districts_section(detail), neighborhoods_section(detail), source]
     return html.Div([s for s in sections if s is not None], className="measure-page")
 
 

@@ -27,9 +27,11 @@ from layouts.meetings import (
     meeting_status_badge,
     when,
 )
-from layouts.qa_feed import feed_items, feed_summary
+from layouts.qa_feed import feed_items, feed_summary, local_time, room_panel
 
 POLL_MILLISECONDS = 1000
+# A browser with a question still waiting asks now and then what became of it.
+MY_QUESTIONS_MILLISECONDS = 15_000
 CHART_HEIGHT = 260
 
 
@@ -92,14 +94,69 @@ def period_options(points: list[dict], unit: str, kind: str = "311") -> list[dic
          "value": p["period"]} for p in reversed(points)]
 
 
+MONTHS_OPEN = 2  # years of the "now discussing" measure's months shown at once; older fold away
+
+
+def closed_words(status: str) -> str:
+    """Why the form is closed, as the form says it (and says it again when a poll closes it)."""
+    if status == "ended":
+        return "This meeting has ended, so it takes no more questions. Its questions and " \
+               "answers are kept here."
+    if status == "live":
+        return "Questions are closed for this meeting: it takes no more questions."
+    return "Questions open when the meeting starts."
+
+
+def month_button(slug: str, point: dict) -> html.Button:
+    """One month of the measure on screen: a tap flags it (measure and month together)."""
+    label = period_label(point["period"])
+    month, _, year = label.rpartition(" ")
+    return html.Button(
+        [month or label, html.Span(f" {year}" if month else "", className="visually-hidden"),
+         html.Span(f" ({PARTIAL_WORDS})" if point.get("partial") else "",
+                   className="small")],
+        type="button", className="btn btn-outline-primary month-chip",
+        id={"type": "flag-month", "measure": slug, "period": point["period"]})
+
+
+def month_picker(discussing: dict | None) -> html.Div | None:
+    """The months of the measure "now discussing", newest first and grouped by year: the one
+    tap that flags the statistic the room is looking at."""
+    if not discussing or not discussing.get("points"):
+        return None
+    years: dict[str, list[dict]] = {}
+    for point in reversed(discussing["points"]):
+        years.setdefault(point["period"][:4] if not point["period"].startswith("FY")
+                         else point["period"], []).append(point)
+    groups = [html.Div([html.Span(year, className="month-year fw-semibold"),
+                        html.Div([month_button(discussing["slug"], p) for p in points],
+                                 className="month-chips")],
+                       className="month-group", role="group", **{"aria-label": year})
+              for year, points in years.items()]
+    older = groups[MONTHS_OPEN:]
+    return html.Div([
+        html.P([html.Span("Now discussing: ", className="fw-semibold"), discussing["name"],
+                ". Tap a month to flag it:"], className="small mb-1"),
+        *groups[:MONTHS_OPEN],
+        html.Details([html.Summary("Earlier years"), *older], className="month-older")
+        if older else None,
+    ], className="month-picker mb-2", id="month-picker")
+
+
 def ask_form(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a month "
-             "here, or click a point on a chart.") -> html.Section:
+             "here, or click a point on a chart.", room: dict | None = None) -> html.Div:
+    """The form, or why there is none, in a region the live poll redraws when the meeting's
+    state changes (callbacks/meeting.py)."""
+    return html.Div(ask_form_body(summary, flaggable, hint, room), id="ask-region")
+
+
+def ask_form_body(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a "
+                  "month here, or click a point on a chart.", room: dict | None = None
+                  ) -> html.Section:
     if not summary["open_for_questions"]:
-        message = ("This meeting has ended; its questions and answers are kept here."
-                   if summary["status"] == "ended" else
-                   "Questions open when the meeting starts.")
-        return html.Section([html.H2("Ask a question", className="h4"),
-                             html.P(message, className="questions-closed")],
+        return html.Section([html.H2("Ask a question", className="h4", id="ask-heading"),
+                             html.P(closed_words(summary["status"]),
+                                    className="questions-closed alert alert-secondary")],
                             className="ask-form mb-4", **{"aria-labelledby": "ask-heading"})
     return html.Section([
         html.H2("Ask a question", className="h4", id="ask-heading"),
@@ -115,6 +172,7 @@ def ask_form(summary: dict, flaggable: list[dict], hint: str = "Pick a measure a
                   className="mb-2"),
         html.Fieldset([
             html.Legend("Flag a statistic (optional)", className="fs-6 fw-semibold mb-1"),
+            month_picker((room or {}).get("discussing")),
             html.P(hint, className="small text-muted mb-1"),
             dbc.Label("Measure", html_for="ask-measure", className="small"),
             dbc.Select(id="ask-measure", options=measure_options(flaggable),
@@ -129,9 +187,45 @@ def ask_form(summary: dict, flaggable: list[dict], hint: str = "Pick a measure a
     ], className="ask-form card card-body mb-4", id="ask", **{"aria-labelledby": "ask-heading"})
 
 
-def feed_section(summary: dict, feed: dict) -> html.Section:
+def own_question_item(question: dict) -> html.Li:
+    """One of the resident's own questions, with what became of it."""
+    children: list = [
+        html.P([html.Span(question["status_words"],
+                          className=f"badge own-status own-status-{question['status']}"),
+                " ", local_time(question["created_at"]),
+                " · edited by a moderator" if question.get("edited") else ""],
+               className="small mb-1"),
+        html.P(question["text"], className="question-text mb-1"),
+    ]
+    if question["answer"]:
+        children.append(html.Div([html.Strong("Answer: "), html.Span(question["answer"])],
+                                 className="question-answer"))
+    if question["reason"]:
+        children.append(html.P(f"Reason given: {question['reason']}.",
+                               className="small mb-1 own-reason"))
+    if question["can_withdraw"]:
+        children.append(html.Button("Withdraw", type="button",
+                                    id={"type": "withdraw", "id": question["id"]},
+                                    className="btn btn-outline-danger btn-sm withdraw",
+                                    **{"aria-label": f"Withdraw this question: "
+                                                     f"{question['text'][:60]}"}))
+    return html.Li(children, className="own-question", id=f"own-question-{question['id']}")
+
+
+def own_questions_list(own: list[dict], message: str | None = None) -> list:
+    """The resident's own questions at this meeting (newest first); nothing before they ask."""
+    if not own:
+        return [html.P(message, className="small")] if message else []
+    return [html.H2("Your questions", className="h5", id="my-questions-heading"),
+            html.P(message, className="small", role="status") if message else None,
+            html.Ol([own_question_item(q) for q in own], className="list-unstyled own-list")]
+
+
+def feed_section(summary: dict, feed: dict, room: dict | None = None) -> html.Section:
     """The feed as it stands at page load; the browser's votes are marked by the first update."""
     return html.Section([
+        html.Div(own_questions_list([]), id="my-questions-list", className="my-questions"),
+        html.Div(room_panel(room), id="room-panel", className="room-panel"),
         html.H2("Questions", className="h4", id="feed-heading"),
         html.Fieldset([
             html.Legend("Sort", className="fs-6 d-inline me-2 float-none w-auto"),
@@ -143,8 +237,15 @@ def feed_section(summary: dict, feed: dict) -> html.Section:
         html.P(feed_summary(feed, "newest"), id="feed-summary", className="small text-muted",
                role="status", **{"aria-live": "polite"}),
         html.Div(id="vote-status", role="status", className="small"),
+        html.Div(id="cite-flag-status", role="status", className="small"),
         html.Ol(feed_items(feed, set()), id="feed", className="feed list-unstyled"),
         dcc.Store(id="meeting-id", data=summary["id"]),
+        # The state the page shows; the poll brings the meeting's, and a change redraws the form.
+        dcc.Store(id="meeting-state", data={"status": summary["status"],
+                                            "open": summary["open_for_questions"]}),
+        # The ids of the questions this browser sent (the server checks each was its own).
+        dcc.Store(id="my-questions", storage_type="local"),
+        dcc.Interval(id="my-questions-poll", interval=MY_QUESTIONS_MILLISECONDS, disabled=True),
         dcc.Store(id="feed-version", data=summary["feed_version"]),
         # The questions this browser said "me too" to, marked on each feed it is sent.
         dcc.Store(id="my-votes", storage_type="local"),
@@ -172,8 +273,7 @@ def header(summary: dict) -> html.Div:
                                    className="qa-record-json",
                                    **{"aria-label": "Download the Q&A record as JSON"})]))
     links.append(html.A("All meetings", href="/meetings"))
-    return meeting_heading(summary, links, [
-        " · ", "Questions open" if summary["open_for_questions"] else "Questions closed"],
+    return meeting_heading(summary, links, None,
         html.A("Skip to the questions", href="#ask" if summary["open_for_questions"]
                else "#feed-heading", className="d-lg-none small"))
 
@@ -185,8 +285,13 @@ def meeting_heading(summary: dict, links: list, when_note: list | None = None,
         html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),
                className="eyebrow"),
         html.H1(summary["title"]),
-        html.P([meeting_status_badge(summary), " ", when(summary), " (Kansas City time)",
-                *(when_note or [])], className="meeting-when"),
+        html.P([html.Span(meeting_status_badge(summary), id="meeting-badge"), " ", when(summary),
+                " (Kansas City time)", *(when_note or []), " · ",
+                html.Span("Questions open" if summary["open_for_questions"]
+                          else "Questions closed", id="questions-state")],
+               className="meeting-when"),
+        html.P(["Where: ", html.Span(summary["location"], className="meeting-location")],
+               className="meeting-where") if summary.get("location") else None,
         html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],
                          className="list-inline"), **{"aria-label": "Meeting links"}),
         after,
@@ -209,7 +314,9 @@ def render(data: dict | None) -> html.Div:
         **{"aria-labelledby": "measures-heading"})
     feed = data["feed"]
     flaggable = [d for d in details if d["observations"]]
-    qa_column = html.Div([ask_form(summary, flaggable), feed_section(summary, feed)])
+    room = data.get("room")
+    qa_column = html.Div([ask_form(summary, flaggable, room=room),
+                          feed_section(summary, feed, room)])
     return html.Div([
         header(summary),
         stale_alert(data["data_freshness"]),

@@ -7,11 +7,14 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from kcstat_dash.services import moderation
+from kcstat_dash.services.question_status import QuestionStatus
 from layouts.components import empty_state
 
-OUTCOME_LABELS = {"pending": "Waiting for a moderator", "approved": "Published",
-                  "answered": "Answered", "hidden": "Hidden after publishing",
-                  "rejected": "Not published", "merged": "Merged into a similar question"}
+OUTCOME_LABELS = {QuestionStatus.PENDING: "Waiting for a moderator",
+                  QuestionStatus.APPROVED: "Published", QuestionStatus.ANSWERED: "Answered",
+                  QuestionStatus.HIDDEN: "Hidden after publishing",
+                  QuestionStatus.REJECTED: "Not published",
+                  QuestionStatus.MERGED: "Merged into a similar question"}
 
 
 def counts_table(caption: str, heading: str, rows: list[tuple[str, int]]) -> dbc.Table:

@@ -19,6 +19,7 @@ from layouts.components import (
     status_sentence,
     target_text,
 )
+from layouts.live_banner import live_banner
 
 
 def measure_row(summary: dict) -> html.Tr:
@@ -73,6 +74,7 @@ def render(data: dict) -> html.Div:
     all_measures = [m for a in areas for m in a["measures"]]
     return html.Div([
         html.H1("KCStat performance measures"),
+        live_banner(data.get("live_meetings")),
         scope_notice(first_coverage(all_measures)),
         summary_counts(all_measures),
         *[area_card(a) for a in areas],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import dash
+import segno
 from dash import dcc, html
 
 from layouts.components import (
@@ -18,10 +21,43 @@ from layouts.components import (
 )
 from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart
-from layouts.meetings import meeting_not_found
-from layouts.qa_feed import feed_items
+from layouts.meetings import ask_path, meeting_not_found
+from layouts.qa_feed import feed_items, question_item
 
-PROJECTOR_QUESTIONS = 6
+# The top questions the projector cycles through, a page of them at a time: a page fits a
+# 1920x1080 screen beside the measure and the join code (long text is cut to a few lines).
+PROJECTOR_QUESTIONS = 12
+PER_PAGE = 3
+ROTATE_MILLISECONDS = 12_000
+
+
+def join_urls(public_url: str, meeting_id: int) -> tuple[str, str]:
+    """The ask page's absolute address (in the QR code) and the short one to type, shown
+    without its scheme (``kcstat.example.org/j/7``)."""
+    base = public_url.rstrip("/")
+    short = f"{base}/j/{meeting_id}"
+    parts = urlsplit(short)
+    return f"{base}{ask_path(meeting_id)}", f"{parts.netloc}{parts.path}"
+
+
+def qr_image(url: str) -> html.Img:
+    """A QR code of ``url`` drawn as SVG in the page (segno; no network, no file)."""
+    code = segno.make(url, error="m")
+    return html.Img(src=code.svg_data_uri(scale=10, border=4), className="projector-qr",
+                    alt="QR code: scan it to open the page for asking a question")
+
+
+def join_panel(summary: dict, public_url: str | None) -> html.Aside | None:
+    """How to join: the short address and a QR code large enough for the back of the room."""
+    if not public_url or summary["status"] == "ended":
+        return None
+    ask_url, short = join_urls(public_url, summary["id"])
+    return html.Aside([
+        html.P("Ask a question", className="projector-join-heading"),
+        qr_image(ask_url),
+        html.P("or go to", className="projector-join-or"),
+        html.P(short, className="projector-join-url"),
+    ], className="projector-join", id="projector-join", **{"aria-label": "How to ask"})
 
 
 def discussing_panel(detail: dict | None) -> html.Section:
@@ -46,21 +82,44 @@ def discussing_panel(detail: dict | None) -> html.Section:
     ], className="projector-measure")
 
 
-def projector_questions(feed: dict) -> list:
-    if not feed["questions"]:
-        return [html.P("Questions will appear here once a moderator approves them.",
-                       className="lead")]
-    return [html.Ol(feed_items(feed, set(), with_votes=False),
-                    className="feed projector-feed list-unstyled")]
+def pinned_panel(pinned: dict | None) -> html.Section | None:
+    if pinned is None:
+        return None
+    return html.Section([html.P("Now discussing this question", className="pinned-label"),
+                         html.Ol(question_item(pinned, with_votes=False, id_prefix="pinned-"),
+                                 className="feed list-unstyled mb-0")],
+                        className="projector-pinned pinned-question")
+
+
+def projector_questions(feed: dict, pinned: dict | None = None) -> list:
+    """The top questions (the pinned one apart), a page at a time: every page is drawn, and
+    the projector's clientside rotation shows one and hides the rest."""
+    rest = [q for q in feed["questions"] if pinned is None or q["id"] != pinned["id"]]
+    if not rest:
+        return [html.P("Questions will appear here once a moderator approves them."
+                       if pinned is None else "No other questions yet.", className="lead"),
+                html.P(id="projector-page-note", className="projector-page-note")]
+    pages = [rest[i:i + PER_PAGE] for i in range(0, len(rest), PER_PAGE)]
+    drawn = [html.Ol(feed_items({"questions": page}, set(), with_votes=False),
+                     id={"type": "projector-page", "index": i}, hidden=i != 0,
+                     className="feed projector-feed list-unstyled")
+             for i, page in enumerate(pages)]
+    note = (f"Page 1 of {len(pages)} of the top {len(rest)}" if len(pages) > 1 else "")
+    return [*drawn, html.P(note, id="projector-page-note", className="projector-page-note")]
 
 
 def projector_body(data: dict, feed: dict) -> list:
     """Both panels; re-rendered whole whenever the feed's version changes."""
     discussing = next((d for d in data["measures"] if d["now_discussing"]), None)
+    pinned = (data.get("room") or {}).get("pinned")
     return [
-        html.Div(discussing_panel(discussing), className="projector-left"),
+        # The data's caveats sit with the measure, so the questions' column starts at the top.
+        html.Div([stale_alert(data["data_freshness"]),
+                  scope_notice(first_coverage(data["measures"])),
+                  discussing_panel(discussing)], className="projector-left"),
         html.Section([html.H2("Questions", className="projector-heading"),
-                      *projector_questions(feed)], className="projector-right"),
+                      pinned_panel(pinned), *projector_questions(feed, pinned)],
+                     className="projector-right"),
     ]
 
 
@@ -72,10 +131,13 @@ def render(data: dict | None) -> html.Div:
     summary = data["meeting"]
     feed = data["feed"]
     return html.Div([
-        html.H1(summary["title"], className="projector-title"),
-        stale_alert(data["data_freshness"]),
-        scope_notice(first_coverage(data["measures"])),
-        html.Div(projector_body(data, feed), id="projector-body", className="projector-body"),
+        html.Div([
+            html.H1(summary["title"], className="projector-title"),
+            html.Div(projector_body(data, feed), id="projector-body",
+                     className="projector-body"),
+        ], className="projector-main"),
+        join_panel(summary, data.get("public_url")),
+        dcc.Interval(id="projector-rotate", interval=ROTATE_MILLISECONDS),
         dcc.Store(id="projector-meeting-id", data=summary["id"]),
         dcc.Store(id="projector-version", data=summary["feed_version"]),
         dcc.Interval(id="projector-poll", interval=POLL_MILLISECONDS,

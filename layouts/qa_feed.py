@@ -9,6 +9,7 @@ from dash import html
 
 from kcstat_dash.services.formatting import format_value, period_label
 from kcstat_dash.services.meetings import safe_url
+from kcstat_dash.services.question_status import QuestionStatus
 from kcstat_dash.timezone import format_local
 from layouts.citing import cite_flag_button
 from layouts.components import status_badge
@@ -45,7 +46,11 @@ def author_line(question: dict) -> html.Div:
         link = safe_url(question.get("external_url"))
         via = f"via {question['channel'].upper()}" + (f" @{handle}" if handle else "")
         parts += [" · ", html.A(via, href=link) if link else via]
-    if question["status"] == "answered":
+    if question.get("edited"):
+        parts += [" · ", html.Span("edited by a moderator", className="edited-note",
+                                   title="A moderator fixed the wording; the meaning is the "
+                                         "asker's.")]
+    if question["status"] == QuestionStatus.ANSWERED:
         parts += [" ", dbc.Badge([html.Span("✓", **{"aria-hidden": "true"}), " Answered"],
                                  color="success", className="answered-badge")]
     return html.Div(parts, className="question-meta small")
@@ -63,7 +68,8 @@ def upvote_button(question: dict, voted: bool) -> html.Button:
                                "answered" + (" (you already said so)" if voted else "")})
 
 
-def question_item(question: dict, voted: bool = False, with_votes: bool = True) -> html.Li:
+def question_item(question: dict, voted: bool = False, with_votes: bool = True,
+                  id_prefix: str = "") -> html.Li:
     children = [author_line(question),
                 html.P(question["text"], className="question-text"),
                 flag_line(question["flag"], question["id"] if with_votes else None)]
@@ -73,7 +79,28 @@ def question_item(question: dict, voted: bool = False, with_votes: bool = True) 
     if with_votes:
         children.append(upvote_button(question, voted))
     return html.Li(html.Article([c for c in children if c is not None], className="question"),
-                   className="question-item", id=f"question-{question['id']}")
+                   className="question-item", id=f"{id_prefix}question-{question['id']}")
+
+
+def room_panel(room: dict | None) -> list:
+    """What the room is on now, above the feed: the measure "now discussing" and the question
+    a moderator pinned. Redrawn with every feed a poll brings."""
+    room = room or {}
+    children: list = []
+    discussing = room.get("discussing")
+    if discussing:
+        children.append(html.P([html.Span("Now discussing: ", className="fw-semibold"),
+                                html.A(discussing["name"], href=f"/measures/{discussing['slug']}",
+                                       target="_blank", rel="noopener")],
+                               className="now-discussing mb-2"))
+    pinned = room.get("pinned")
+    if pinned:
+        children.append(html.Section([
+            html.H3("The question being discussed now", className="h6 pinned-label"),
+            html.Ol(question_item(pinned, with_votes=False, id_prefix="pinned-"),
+                    className="feed list-unstyled mb-0"),
+        ], className="pinned-question"))
+    return children
 
 
 def feed_summary(feed: dict, order: str) -> str:

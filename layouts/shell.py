@@ -78,6 +78,4 @@ def app_shell() -> html.Div:
         ], fluid="lg"), className="site-footer", role="contentinfo"),
         # The testimony packet's citation ids: kept in this browser, no account needed.
         dcc.Store(id="packet-ids", storage_type="local"),
-        # "Cite this" on a flagged question opens the new citation's page through this.
-        dcc.Location(id="cite-navigate", refresh="callback-nav"),
     ])

@@ -17,7 +17,7 @@ def _ask(app, meeting_id: int, browser: int, address: str):
     with app.server.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
         try:
             # Each browser holds an id the server issued (issuance allows a venue's worth).
-            return asking.ask(db.session, browser_id=browser_ids.issue(),
+            return asking.ask(browser_id=browser_ids.issue(),
                               meeting_id=meeting_id, text=f"Question {browser}")
         finally:
             db.remove()

@@ -41,10 +41,10 @@ def test_cite_then_verify_then_a_changed_target_is_reported(cli):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["cite", "no-such-measure", "2019-03"], "no measure with slug 'no-such-measure'"),
+    (["cite", "no-such-measure", "2019-03"], "There is no measure 'no-such-measure'."),
     (["cite", "pothole-on-time-rate", "2019-3"], "YYYY-MM"),
     (["cite", "pothole-on-time-rate", "1999-01"], "no value for January 1999"),
-    (["verify-citation", "../x"], "no citation with id '../x'"),
+    (["verify-citation", "../x"], "There is no citation '../x'."),
 ])
 def test_cli_refuses_bad_input_with_a_clear_message(cli, args, message):
     result = cli.invoke(main, args)

@@ -48,7 +48,8 @@ def test_the_poll_brings_the_feed_only_when_the_version_changed(client, app):
     meeting = _live(client)
     known = meeting["feed_version"]
     same = client.get(_version_path(meeting, f"known={known}"))
-    assert same.get_json() == {"meeting_id": meeting["id"], "version": known}
+    assert same.get_json() == {"meeting_id": meeting["id"], "version": known, "status": "live",
+                               "open": True}
     with db.transaction() as session:
         session.add(Question(meeting_id=meeting["id"], text="Is the backlog shrinking?",
                              status="approved"))
@@ -83,7 +84,8 @@ def test_the_feed_is_gzipped_for_browsers_that_accept_it(client, app):
 def test_a_malformed_poll_is_refused_with_a_message(client, app, query, message):
     response = client.get(_version_path(_live(client), query))
     assert response.status_code == 400
-    assert response.get_json() == {"error": {"status": 400, "message": message}}
+    assert response.get_json() == {"error": {"status": 400, "code": "malformed",
+                                             "message": message, "field": None}}
 
 
 def test_only_get_is_answered_and_an_unknown_meeting_is_a_404(client, app):
@@ -91,7 +93,9 @@ def test_only_get_is_answered_and_an_unknown_meeting_is_a_404(client, app):
     assert client.post(_version_path(meeting)).status_code == 405
     missing = client.get("/api/meetings/987654/version?known=0")
     assert missing.status_code == 404
-    assert missing.get_json()["error"]["message"] == "there is no meeting 987654"
+    assert missing.get_json()["error"] == {"status": 404, "code": "meeting_not_found",
+                                           "message": "There is no meeting 987654.",
+                                           "field": None}
 
 
 def test_a_dropped_connection_is_replaced_and_the_poll_still_answers(client, app):

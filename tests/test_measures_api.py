@@ -98,3 +98,18 @@ def test_unknown_slug_is_a_json_404(client):
 def test_healthz_reports_the_database(client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok"
+
+
+def test_survey_observations_carry_their_margin_of_error_and_numerator(client):
+    """Each wave of a resident-survey measure, as the API gives it, against the city's survey
+    file shipped with the app (kc_resident_survey_quarterly.csv, question q2_01)."""
+    import csv
+
+    with open(SAMPLE_DIR / "kc_resident_survey_quarterly.csv", newline="") as handle:
+        waves = [r for r in csv.DictReader(handle) if r["question_id"] == "q2_01"]
+    points = client.get("/api/measures/survey-quality-of-services/observations").get_json()
+    assert len(points) == len(waves) == 3
+    got = sorted((p["n"], p["numerator"], p["margin_of_error"], p["value"]) for p in points)
+    assert got == sorted((int(w["n_valid"]), int(w["numerator"]), float(w["moe95_pct"]),
+                          round(100 * int(w["numerator"]) / int(w["n_valid"]), 1))
+                         for w in waves)

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from kcstat_dash.db import db
 from kcstat_dash.models import Meeting
 from kcstat_dash.services import meetings
 from kcstat_dash.services.areas import AREAS
@@ -70,9 +71,29 @@ def test_the_api_lists_meetings(client):
 def test_the_version_endpoint_answers_the_feed_version(client, app):
     live = [m for m in client.get("/api/meetings").get_json() if m["status"] == "live"][0]
     response = client.get(f"/api/meetings/{live['id']}/version")
-    assert response.get_json() == {"meeting_id": live["id"], "version": live["feed_version"]}
+    assert response.get_json() == {"meeting_id": live["id"], "version": live["feed_version"],
+                                   "status": "live", "open": True}
     assert response.headers["Cache-Control"] == "no-store"
     assert client.get("/api/meetings/99999/version").status_code == 404
+
+
+def test_the_poll_carries_the_meetings_state_as_it_changes(client, app):
+    from kcstat_dash.services import meeting_control
+
+    live = [m for m in client.get("/api/meetings").get_json() if m["status"] == "live"][0]
+    path = f"/api/meetings/{live['id']}/version"
+    with db.transaction() as session:
+        meeting_control.set_accepting_questions(session, live["id"], False, None)
+    closed = client.get(path).get_json()
+    assert (closed["status"], closed["open"]) == ("live", False)
+    assert closed["version"] == live["feed_version"] + 1
+    with db.transaction() as session:
+        meeting_control.end(session, live["id"], None)
+    assert client.get(path).get_json()["status"] == "ended"
+    refused = client.post("/api/questions", json={"meeting_id": live["id"], "text": "Still?"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["message"] == (
+        "This meeting has ended, so it cannot take questions.")
 
 
 def test_the_ical_feed_is_valid_icalendar(client):
@@ -104,7 +125,8 @@ def test_the_ical_feed_is_valid_icalendar(client):
 def test_ical_text_is_escaped_and_folded_so_it_reads_back_exactly(title):
     start = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
     meeting = {"id": 7, "title": title, "area": "Finance and Governance",
-               "starts_at": start.isoformat(), "ends_at": None, "livestream_url": None}
+               "starts_at": start.isoformat(), "ends_at": None, "status": "scheduled",
+               "livestream_url": None}
     body = calendar([meeting], "https://kcstat.example/", "kcstat.example")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
@@ -115,3 +137,25 @@ def test_ical_text_is_escaped_and_folded_so_it_reads_back_exactly(title):
 
 def test_escape_text_follows_rfc_5545():
     assert escape_text("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
+
+
+def test_meetings_carry_their_location_and_livestream_into_the_calendar():
+    start = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)
+    meeting = {"id": 7, "title": "KCStat", "area": "Infrastructure", "status": "scheduled",
+               "starts_at": start.isoformat(), "ends_at": None,
+               "location": meetings.CITY_HALL, "livestream_url": "https://example.org/live"}
+    event = icalendar.Calendar.from_ical(
+        calendar([meeting], "https://kcstat.example/", "kcstat.example")).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == "City Hall, 414 E 12th St, Kansas City, MO 64106"
+    assert str(event["URL"]) == "https://example.org/live"
+    assert "https://kcstat.example/meetings/7" in str(event["DESCRIPTION"])
+    without = calendar([{**meeting, "location": None, "livestream_url": None}],
+                       "https://kcstat.example/", "kcstat.example")
+    assert "LOCATION" not in without and "URL:https://kcstat.example/meetings/7" in without
+
+
+def test_the_demo_meetings_are_at_city_hall(client):
+    listed = client.get("/api/meetings").get_json()
+    assert {m["location"] for m in listed} == {meetings.CITY_HALL}
+    # The city's livestream page is not referenced anywhere in the project: no made-up link.
+    assert {m["livestream_url"] for m in listed} == {None}

@@ -344,8 +344,9 @@ def test_public_summary_counts_outcomes_and_reasons_and_never_text(world):
         make_question(session, meeting, text=text, status=status, reject_reason=reason)
     summary = moderation.moderation_summary(session, meeting.id)
     assert summary["total"] == 7
+    # A resident's withdrawn question is an outcome like any other (none here).
     assert summary["outcomes"] == {"pending": 1, "approved": 1, "answered": 1, "hidden": 1,
-                                   "rejected": 3, "merged": 0}
+                                   "rejected": 3, "merged": 0, "withdrawn": 0}
     assert summary["reject_reasons"] == {"off-topic": 0, "duplicate": 0, "abusive": 1,
                                          "spam": 2, "other": 0}
     assert "Elm" not in repr(summary)

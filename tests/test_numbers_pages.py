@@ -167,10 +167,12 @@ def live_meeting_id() -> int:
 
 def test_the_scope_is_stated_near_the_top_of_every_page_with_311_numbers(app):
     meeting_id = str(live_meeting_id())
-    shown = {"overview": pages.overview(), "area": pages.area(slug="infrastructure"),
-             "measure": pages.measure(slug="pothole-on-time-rate"),
-             "meeting": pages.meeting(meeting_id=meeting_id),
-             "projector": pages.projector(meeting_id=meeting_id)}
+    # As Dash Pages calls them, in a request (the projector links to the public address).
+    with app.server.test_request_context():
+        shown = {"overview": pages.overview(), "area": pages.area(slug="infrastructure"),
+                 "measure": pages.measure(slug="pothole-on-time-rate"),
+                 "meeting": pages.meeting(meeting_id=meeting_id),
+                 "projector": pages.projector(meeting_id=meeting_id)}
     for name, page in shown.items():
         notices = find_class(page, "scope-notice")
         assert len(notices) == 1, name
@@ -188,18 +190,19 @@ def set_data_through(day: date) -> None:
 
 @pytest.mark.parametrize("page", [pages.meeting, pages.projector])
 def test_a_live_meeting_warns_when_the_data_is_more_than_60_days_old(app, page):
-    meeting_id = str(live_meeting_id())
-    today = datetime.now(ZoneInfo("America/Chicago")).date()
+    with app.server.test_request_context():
+        meeting_id = str(live_meeting_id())
+        today = datetime.now(ZoneInfo("America/Chicago")).date()
 
-    set_data_through(today - timedelta(days=61))
-    alert = find_class(page(meeting_id=meeting_id), "stale-data")
-    assert len(alert) == 1
-    assert (f"Data last updated {day_words(today - timedelta(days=61))}: more than 60 days "
-            "before this meeting") in text_of(alert)
+        set_data_through(today - timedelta(days=61))
+        alert = find_class(page(meeting_id=meeting_id), "stale-data")
+        assert len(alert) == 1
+        assert (f"Data last updated {day_words(today - timedelta(days=61))}: more than 60 days "
+                "before this meeting") in text_of(alert)
 
-    for fresh in (today - timedelta(days=10), today - timedelta(days=60)):
-        set_data_through(fresh)
-        assert not find_class(page(meeting_id=meeting_id), "stale-data")
+        for fresh in (today - timedelta(days=10), today - timedelta(days=60)):
+            set_data_through(fresh)
+            assert not find_class(page(meeting_id=meeting_id), "stale-data")
 
 
 def test_a_meeting_not_yet_live_is_not_warned(app):

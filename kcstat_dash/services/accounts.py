@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from enum import StrEnum
 
 from limits import parse
 from limits.strategies import RateLimiter
@@ -13,21 +14,32 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kcstat_dash.models import User
 from kcstat_dash.services import audit
+from kcstat_dash.services.errors import DomainError
+from kcstat_dash.settings import SIGN_IN_FAILURE_LIMIT
 
-ROLES = ("moderator", "analyst", "admin")
+
+class Role(StrEnum):
+    """A staff account's role, as stored in ``user.role``: the one list of them."""
+
+    MODERATOR = "moderator"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+ROLES: tuple[Role, ...] = tuple(Role)
 
 # The permissions the app checks, as the roles that hold them. Admins hold every permission;
 # moderators triage questions and run meetings; analysts look after measures.
-MODERATE = ("moderator", "admin")
-STEWARD = ("analyst", "admin")
-ADMIN = ("admin",)
+MODERATE = (Role.MODERATOR, Role.ADMIN)
+STEWARD = (Role.ANALYST, Role.ADMIN)
+ADMIN = (Role.ADMIN,)
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 # Wrong passwords from one address for one e-mail (known or not) within the window: then that
 # address may not try that e-mail until the window has passed. Counted per account and address
 # together, so a stranger hammering a moderator's account from elsewhere never locks its owner out.
-SIGN_IN_FAILURES = parse("5 per 15 minutes")
+SIGN_IN_FAILURES = parse(SIGN_IN_FAILURE_LIMIT)
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 # Checked when no real hash is, so that every refusal costs one scrypt check: an unknown
 # e-mail, a locked one and a deactivated account take as long as a wrong password.
@@ -53,12 +65,17 @@ _RUNS = ("01234567890123456789", "98765432109876543210", "qwertyuiopasdfghjklzxc
          "abcdefghijklmnopqrstuvwxyz")
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """An account cannot be created or changed as asked; the message says why."""
 
+    code = "account_refused"
 
-class LoginRefused(Exception):
+
+class LoginRefused(DomainError):
     """Signing in failed; the message is safe to show (it never says which part was wrong)."""
+
+    status = 401
+    code = "login_refused"
 
 
 def hash_password(password: str) -> str:
@@ -95,7 +112,7 @@ def check_password_rules(password: str, email: str) -> None:
         raise AccountError("That password is one of the most common; choose another.")
 
 
-def create_user(session: Session, email: str, password: str, role: str = "moderator",
+def create_user(session: Session, email: str, password: str, role: str = Role.MODERATOR,
                 by_user_id: int | None = None) -> User:
     """Create a staff account; refuses a bad e-mail, a weak password, an unknown role or a twin."""
     email = normalise_email(email)
@@ -130,10 +147,10 @@ def sign_out(session: Session, user_id: int) -> None:
 
 def _keep_an_admin(session: Session, user: User, role: str, active: bool) -> None:
     """Refuse a change that would leave no active admin (who else could manage accounts?)."""
-    if user.role != "admin" or not user.active or (role == "admin" and active):
+    if user.role != Role.ADMIN or not user.active or (role == Role.ADMIN and active):
         return
     # Locked rows on PostgreSQL: two admins demoting each other at once cannot both succeed.
-    admins = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))
+    admins = session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))
                              .with_for_update()).all()
     if set(admins) <= {user.id}:
         raise AccountError(f"{user.email} is the last active admin: make another admin first.")

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from kcstat_dash.models import Citation
 from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.coverage import coverage_311
+from kcstat_dash.services.errors import DomainError, NotFound
 from kcstat_dash.services.formatting import format_value, is_period, period_label
 from kcstat_dash.settings import publisher_from_env
 from kcstat_dash.timezone import format_local, to_local
@@ -48,16 +49,27 @@ SERIES_LENGTH = 12  # periods of context kept with a citation, for its chart
 MAX_SLUG_LENGTH = 80
 
 
-class UnknownCitation(LookupError):
+class UnknownCitation(NotFound):
     """No citation has that id (or the id is not even well formed)."""
 
+    code = "citation_not_found"
 
-class CitationInputError(ValueError):
+    def __init__(self, citation_id: object):
+        super().__init__(f"There is no citation {citation_id!r}.")
+        self.citation_id = citation_id
+
+
+class CitationInputError(DomainError, ValueError):
     """The request to cite is malformed: says which field and why."""
 
+    code = "malformed"
 
-class NothingToCite(LookupError):
+
+class NothingToCite(DomainError, LookupError):
     """The measure exists but has no value for that period."""
+
+    status = 422
+    code = "nothing_to_cite"
 
 
 # --- Canonical JSON and the hash ----------------------------------------------------------
@@ -146,7 +158,7 @@ def published_now(session: Session, slug: str, period: str, cache: dict | None =
     measure, narratives, points, scope = _measure_data(session, slug, cache)
     point = next((p for p in points if p["period"] == period), None)
     if point is None:
-        raise NothingToCite(f"{measure.name} has no value for {period_label(period)}")
+        raise NothingToCite(f"{measure.name} has no value for {period_label(period)}.")
     observation = next(o for o in measure.observations if o.period == period)
     run = observation.import_run
     series = [p for p in points if p["period"] <= period]

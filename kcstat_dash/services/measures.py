@@ -29,6 +29,7 @@ from kcstat_dash.services.coverage import (
     dataset_url,
     refresh_311_coverage,
 )
+from kcstat_dash.services.errors import NotFound
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
 from kcstat_dash.services.own_scope import OWN_SCOPE_KINDS, district_points, own_scope
 from kcstat_dash.services.public_input import is_clean_text
@@ -47,8 +48,14 @@ SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no s
                 "so n is not known)")
 
 
-class UnknownMeasure(LookupError):
+class UnknownMeasure(NotFound):
     """No measure has that slug."""
+
+    code = "measure_not_found"
+
+    def __init__(self, slug: object):
+        super().__init__(f"There is no measure {slug!r}.")
+        self.slug = slug
 
 
 def slugify(text: str) -> str:
@@ -446,6 +453,7 @@ def measure_summary(measure: Measure, narratives: dict[tuple[int, str], str],
         "caveat": measure.caveat, "series_break": measure.series_break,
         "previous_period": before.period if before else None,
         "previous_value": before.value if before else None,
+        "previous_margin_of_error": before.margin_of_error if before else None,
         "change": point_change(measure, before, latest),
         **measure_scope(measure, coverage),
         "narrative": narrative,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kcstat_dash.services.meetings import MEETING_LENGTH
+from kcstat_dash.services.meetings import MEETING_LENGTH, meeting_end
 
 PRODID = "-//Kansas City KCStat//KCStat Dash//EN"
 
@@ -43,13 +43,18 @@ def calendar(meetings: list[dict], base_url: str, host: str, now: datetime | Non
              "METHOD:PUBLISH", "X-WR-CALNAME:KCStat meetings", "X-WR-TIMEZONE:America/Chicago"]
     for meeting in meetings:
         starts = datetime.fromisoformat(meeting["starts_at"])
-        ends = (datetime.fromisoformat(meeting["ends_at"]) if meeting["ends_at"]
-                else starts + MEETING_LENGTH)
+        ends = meeting_end(starts, datetime.fromisoformat(meeting["ends_at"])
+                           if meeting["ends_at"] else None, meeting["status"])
+        # A live meeting with no end set runs until staff end it; a calendar needs an end, so
+        # it shows the usual length until then.
+        ends = ends or starts + MEETING_LENGTH
         url = f"{base_url}/meetings/{meeting['id']}"
         description = f"KCStat meeting on {meeting['area']}. Ask questions and follow the " \
                       f"Q&A at {url}"
-        if meeting["livestream_url"]:
-            description += f"\nLivestream: {meeting['livestream_url']}"
+        livestream = meeting.get("livestream_url")
+        if livestream:
+            description += f"\nLivestream: {livestream}"
+        location = meeting.get("location")
         lines += [
             "BEGIN:VEVENT",
             f"UID:kcstat-meeting-{meeting['id']}@{host}",
@@ -58,7 +63,10 @@ def calendar(meetings: list[dict], base_url: str, host: str, now: datetime | Non
             f"DTEND:{utc_stamp(ends)}",
             f"SUMMARY:{escape_text(meeting['title'])}",
             f"DESCRIPTION:{escape_text(description)}",
-            f"URL:{url}",
+            *([f"LOCATION:{escape_text(location)}"] if location else []),
+            # Where to watch when there is a livestream (the page is in the description);
+            # otherwise the meeting's page, where residents ask.
+            f"URL:{livestream or url}",
             "STATUS:CONFIRMED",
             "END:VEVENT",
         ]

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import Measure, Meeting, utcnow
 from kcstat_dash.services import audit, feed_version
-from kcstat_dash.services.moderation import ModerationError
+from kcstat_dash.services.errors import MeetingNotFound, ModerationError
+from kcstat_dash.services.meetings import MeetingStatus
 from kcstat_dash.services.public_input import record_id
 
 
@@ -28,9 +29,9 @@ def allowed_steps(status: str, accepting_questions: bool) -> set[str]:
     """The steps a meeting in this state allows: the same rules its functions below enforce
     (a scheduled meeting goes live; an ended one neither reopens nor ends again)."""
     steps = {NOW_DISCUSSING}
-    if status == "scheduled":
+    if status == MeetingStatus.SCHEDULED:
         steps.add(GO_LIVE)
-    if status != "ended":
+    if status != MeetingStatus.ENDED:
         steps.add(END)
         steps.add(CLOSE if accepting_questions else OPEN)
     return steps
@@ -58,7 +59,7 @@ def get_meeting(session: Session, meeting_id) -> Meeting:
     meeting = (session.get(Meeting, number, with_for_update=True) if number is not None
                else None)
     if meeting is None:
-        raise ModerationError(f"There is no meeting #{meeting_id}.")
+        raise MeetingNotFound(meeting_id)
     return meeting
 
 
@@ -75,7 +76,7 @@ def set_accepting_questions(session: Session, meeting_id, accepting: bool,
                             user_id: int | None) -> Meeting:
     """Open (or close) the meeting's question form; an ended meeting cannot be reopened."""
     meeting = get_meeting(session, meeting_id)
-    if accepting and meeting.status == "ended":
+    if accepting and meeting.status == MeetingStatus.ENDED:
         raise ModerationError("This meeting has ended; it cannot take questions again.")
     if meeting.accepting_questions == accepting:
         raise ModerationError("Questions are already " + ("open." if accepting else "closed."))
@@ -87,21 +88,21 @@ def set_accepting_questions(session: Session, meeting_id, accepting: bool,
 def go_live(session: Session, meeting_id, user_id: int | None) -> Meeting:
     """Start the meeting: it is live and takes questions."""
     meeting = get_meeting(session, meeting_id)
-    if meeting.status != "scheduled":
+    if meeting.status != MeetingStatus.SCHEDULED:
         raise ModerationError("Only a scheduled meeting can go live; "
                               f"this one is {meeting.status}.")
     before = meeting_state(meeting)
-    meeting.status, meeting.accepting_questions = "live", True
+    meeting.status, meeting.accepting_questions = MeetingStatus.LIVE, True
     return _changed(session, meeting, user_id, "go_live", before)
 
 
 def end(session: Session, meeting_id, user_id: int | None) -> Meeting:
     """End the meeting: questions close and its Q&A stays as the public archive."""
     meeting = get_meeting(session, meeting_id)
-    if meeting.status == "ended":
+    if meeting.status == MeetingStatus.ENDED:
         raise ModerationError("This meeting has already ended.")
     before = meeting_state(meeting)
-    meeting.status, meeting.accepting_questions = "ended", False
+    meeting.status, meeting.accepting_questions = MeetingStatus.ENDED, False
     meeting.ends_at = meeting.ends_at or utcnow()
     return _changed(session, meeting, user_id, "end", before)
 

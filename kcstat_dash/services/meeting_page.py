@@ -7,12 +7,18 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kcstat_dash.models import Measure, Observation
+from kcstat_dash.models import Measure, Meeting, Observation, Question
 from kcstat_dash.services import verdicts
 from kcstat_dash.services.coverage import coverage_311, data_through_date
-from kcstat_dash.services.measures import measure_summary, narratives_by_period, observation_points
-from kcstat_dash.services.meetings import get_meeting, meeting_summary
-from kcstat_dash.services.questions import flag_counts
+from kcstat_dash.services.measures import (
+    get_measure,
+    measure_summary,
+    narratives_by_period,
+    observation_points,
+)
+from kcstat_dash.services.meetings import get_meeting, is_open, meeting_summary
+from kcstat_dash.services.question_status import is_public
+from kcstat_dash.services.questions import flag_counts, question_summary
 from kcstat_dash.timezone import to_local
 
 
@@ -41,12 +47,33 @@ def area_measures(session: Session, area_id: int, first: int | None = None) -> l
     return details
 
 
+def room(session: Session, meeting: Meeting) -> dict:
+    """What the room is on now, for every attendee's screen: the meeting's state, the question
+    a moderator pinned (only while it is public) and the measure "now discussing", with its
+    months for flagging."""
+    pinned = None
+    if meeting.pinned_question_id is not None:
+        question = session.get(Question, meeting.pinned_question_id)
+        if question is not None and is_public(question.status):
+            pinned = question_summary(question)
+    discussing = None
+    if meeting.now_discussing is not None:
+        measure = get_measure(session, meeting.now_discussing.slug)
+        discussing = {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
+                      "kind": measure.kind,
+                      "points": [{"period": p["period"], "value": p["value"], "n": p["n"],
+                                  "partial": p["partial"]} for p in observation_points(measure)]}
+    return {"status": meeting.status, "open": is_open(meeting), "pinned": pinned,
+            "discussing": discussing}
+
+
 def meeting_page(session: Session, meeting_id: int) -> dict:
     """The meeting and its area's measures ("now discussing" first)."""
     meeting = get_meeting(session, meeting_id)
     return {"meeting": meeting_summary(meeting),
             "measures": area_measures(session, meeting.area_id, meeting.now_discussing_measure_id),
-            "data_freshness": data_freshness(session, meeting.status)}
+            "data_freshness": data_freshness(session, meeting.status),
+            "room": room(session, meeting)}
 
 
 def data_freshness(session: Session, meeting_status: str, today: date | None = None) -> dict:
@@ -77,4 +104,5 @@ def ask_page(session: Session, meeting_id: int) -> dict:
     measures = [{"slug": slug, "name": name, "now_discussing": measure_id == first}
                 for measure_id, slug, name in rows]
     measures.sort(key=lambda m: not m["now_discussing"])
-    return {"meeting": meeting_summary(meeting), "measures": measures}
+    return {"meeting": meeting_summary(meeting), "measures": measures,
+            "room": room(session, meeting)}

@@ -14,23 +14,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Meeting, Question
+from kcstat_dash.services.errors import MeetingNotFound
 from kcstat_dash.services.formatting import format_value
 from kcstat_dash.services.meetings import safe_url
 from kcstat_dash.services.public_input import record_id
-from kcstat_dash.services.questions import PUBLIC_STATUSES
+from kcstat_dash.services.question_status import PUBLIC, QuestionStatus
 from kcstat_dash.services.tabular import csv_text
 
-OUTCOMES = {"approved": "published", "answered": "answered", "hidden": "hidden by moderators",
-            "rejected": "rejected by moderators", "merged": "merged into another question",
-            "pending": "not moderated"}
+OUTCOMES = {QuestionStatus.APPROVED: "published", QuestionStatus.ANSWERED: "answered",
+            QuestionStatus.HIDDEN: "hidden by moderators",
+            QuestionStatus.REJECTED: "rejected by moderators",
+            QuestionStatus.MERGED: "merged into another question",
+            QuestionStatus.PENDING: "not moderated",
+            QuestionStatus.WITHDRAWN: "withdrawn by the asker"}
 COLUMNS = ["question_id", "asked_at", "channel", "display_name", "author_handle", "external_url",
-           "text", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
+           "text", "edited", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
            "measure", "period", "flagged_value", "flagged_target", "flagged_status", "answer",
            "answered_at"]
-
-
-class UnknownMeeting(LookupError):
-    """No meeting has that id."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -38,12 +38,14 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _question_row(question: Question) -> dict:
-    public = question.status in PUBLIC_STATUSES
+    public = question.status in PUBLIC
     flag = question.flag_snapshot or {}
     unit = flag.get("unit") or (question.measure.unit if question.measure else "")
     row = {
         "question_id": question.id, "asked_at": _iso(question.posted_at or question.created_at),
         "channel": question.channel, "upvotes": question.upvotes,
+        # A moderator fixed the wording of the text shown (the asker's own is not published).
+        "edited": question.original_text is not None,
         "outcome": OUTCOMES.get(question.status, question.status),
         # The reason code (e.g. "spam") is the outcome's; the text it was given for is not kept.
         "outcome_reason": (question.reject_reason or question.held_reason or "")
@@ -74,7 +76,7 @@ def meeting_record(session: Session, meeting_id: int) -> dict:
     """The meeting and every question asked at it, in the order asked."""
     meeting = session.get(Meeting, meeting_id) if record_id(meeting_id) is not None else None
     if meeting is None:
-        raise UnknownMeeting(meeting_id)
+        raise MeetingNotFound(meeting_id)
     questions = session.scalars(
         select(Question).options(selectinload(Question.measure))
         .where(Question.meeting_id == meeting_id).order_by(Question.created_at, Question.id))

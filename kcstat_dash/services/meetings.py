@@ -3,29 +3,52 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Area, Measure, Meeting, Observation
 from kcstat_dash.services.areas import AREAS
+from kcstat_dash.services.errors import MeetingNotFound
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.timezone import CITY_TZ
 
-STATUSES = ("scheduled", "live", "ended")
+
+class MeetingStatus(StrEnum):
+    """A meeting's stored ``status``."""
+
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
 # The live demo meeting is on the area whose measures the 311 sample covers best, so a new user
 # sees charts with many points to flag.
 DEMO_LIVE_AREA = "infrastructure"
 MEETING_LENGTH = timedelta(hours=1, minutes=30)
-
-
-class MeetingNotFound(LookupError):
-    """No meeting has that id."""
+# A scheduled meeting this close to its start is announced on the home and area pages.
+STARTING_SOON = timedelta(hours=1)
+# Where KCStat meets: Kansas City's City Hall (the demo's meetings are held there).
+CITY_HALL = "City Hall, 414 E 12th St, Kansas City, MO 64106"
 
 
 def is_open(meeting: Meeting) -> bool:
     """A meeting takes questions when staff opened it and it has not ended."""
-    return bool(meeting.accepting_questions) and meeting.status != "ended"
+    return bool(meeting.accepting_questions) and meeting.status != MeetingStatus.ENDED
+
+
+def meeting_end(starts_at: datetime, ends_at: datetime | None, status: str) -> datetime | None:
+    """When a meeting ends: the one rule for the schedule, social questions and the calendar.
+
+    Its end time when one is set. With none, a meeting marked live runs until staff end it
+    (None: no end yet); any other is taken to last the usual length (``MEETING_LENGTH``).
+    """
+    if ends_at is not None:
+        return ends_at
+    if status == MeetingStatus.LIVE:
+        return None
+    return starts_at + MEETING_LENGTH
 
 
 def safe_url(url: str | None) -> str | None:
@@ -48,6 +71,7 @@ def meeting_summary(meeting: Meeting) -> dict:
         "accepting_questions": bool(meeting.accepting_questions),
         "open_for_questions": is_open(meeting),
         "auto_publish": bool(meeting.auto_publish),
+        "location": meeting.location,
         "livestream_url": safe_url(meeting.livestream_url),
         "recording_url": safe_url(meeting.recording_url),
         "now_discussing": meeting.now_discussing.slug if meeting.now_discussing else None,
@@ -83,20 +107,47 @@ def schedule(session: Session, now: datetime | None = None) -> dict[str, list[di
     now = now or datetime.now(UTC)
     live, upcoming, past = [], [], []
     for summary in list_meetings(session):
-        if summary["status"] == "live":
+        end = meeting_end(datetime.fromisoformat(summary["starts_at"]),
+                          datetime.fromisoformat(summary["ends_at"]) if summary["ends_at"]
+                          else None, summary["status"])
+        if summary["status"] == MeetingStatus.LIVE:
             live.append(summary)
-        elif summary["status"] == "ended" or _end(summary) < now:
+        elif summary["status"] == MeetingStatus.ENDED or (end is not None and end < now):
             past.append(summary)
         else:
             upcoming.append(summary)
     return {"live": live, "upcoming": upcoming, "past": list(reversed(past))}
 
 
+def happening_now(session: Session, now: datetime | None = None,
+                  area_slug: str | None = None) -> list[dict]:
+    """The meetings a resident arriving now should be led to: live ones, and scheduled ones
+    starting within ``STARTING_SOON`` (not yet past their end), soonest first; ``area_slug``
+    keeps one area's."""
+    now = now or datetime.now(UTC)
+    near = or_(Meeting.status == MeetingStatus.LIVE,
+               and_(Meeting.status == MeetingStatus.SCHEDULED,
+                    Meeting.starts_at <= now + STARTING_SOON,
+                    Meeting.starts_at >= now - timedelta(days=1)))
+    found = []
+    for meeting in session.scalars(_query().where(near).order_by(Meeting.starts_at, Meeting.id)):
+        summary = meeting_summary(meeting)
+        if area_slug is not None and summary["area_slug"] != area_slug:
+            continue
+        starts = datetime.fromisoformat(summary["starts_at"])
+        if summary["status"] == MeetingStatus.LIVE or (
+                summary["status"] == MeetingStatus.SCHEDULED
+                and starts - STARTING_SOON <= now < _end(summary)):
+            found.append(summary)
+    found.sort(key=lambda m: (m["status"] != MeetingStatus.LIVE, m["starts_at"]))
+    return found
+
+
 def _end(summary: dict) -> datetime:
-    starts = datetime.fromisoformat(summary["starts_at"])
-    if summary["ends_at"]:
-        return datetime.fromisoformat(summary["ends_at"])
-    return starts + MEETING_LENGTH
+    # A scheduled meeting (the only kind asked about here) always has an end by meeting_end.
+    return meeting_end(datetime.fromisoformat(summary["starts_at"]),
+                       datetime.fromisoformat(summary["ends_at"]) if summary["ends_at"] else None,
+                       summary["status"])
 
 
 # --- The demo's meetings --------------------------------------------------------------------
@@ -138,7 +189,8 @@ def seed_demo_meetings(session: Session, now: datetime | None = None) -> int:
     live_start = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
     meetings = [Meeting(
         area=live_area, title=f"KCStat: {live_area.name}", starts_at=live_start,
-        ends_at=live_start + MEETING_LENGTH, status="live", accepting_questions=True,
+        ends_at=live_start + MEETING_LENGTH, status=MeetingStatus.LIVE, accepting_questions=True,
+        location=CITY_HALL,
         auto_publish=False, now_discussing=_discussing(session, live_area))]
     year, month = local_now.year, local_now.month
     start_index = [a.slug for a in AREAS].index(DEMO_LIVE_AREA) + 1
@@ -151,8 +203,8 @@ def seed_demo_meetings(session: Session, now: datetime | None = None) -> int:
         starts = _local(_second_thursday(year, month), time(9, 0))
         meetings.append(Meeting(
             area=area, title=f"KCStat: {area.name}", starts_at=starts,
-            ends_at=starts + MEETING_LENGTH, status="scheduled", accepting_questions=False,
-            auto_publish=False))
+            ends_at=starts + MEETING_LENGTH, status=MeetingStatus.SCHEDULED,
+            accepting_questions=False, auto_publish=False, location=CITY_HALL))
     session.add_all(meetings)
     session.flush()
     return len(meetings)

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote, utcnow
 from kcstat_dash.services import audit, feed_version
+from kcstat_dash.services.errors import MeetingNotFound, ModerationError
 from kcstat_dash.services.public_input import record_id
+from kcstat_dash.services.question_status import (
+    KEPT,
+    NOT_KEPT,
+    PUBLIC,
+    QuestionStatus,
+    check_transition,
+)
 
 REJECT_REASONS = {
     "off-topic": "Off-topic",
@@ -25,9 +33,6 @@ REJECT_REASONS = {
     "spam": "Spam",
     "other": "Other",
 }
-STATUSES = ("pending", "approved", "answered", "hidden", "rejected", "merged")
-# Statuses residents see in the meeting's feed.
-PUBLIC_STATUSES = ("approved", "answered")
 MAX_ANSWER_LENGTH = 4000
 MAX_QUESTION_LENGTH = 1000
 MAX_LABELS = 8
@@ -37,10 +42,6 @@ LABEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9 _-]*$")
 # Markup is refused rather than stored: text is always shown as text, and markup in an answer
 # would read as garbage (or, somewhere that forgot to escape it, as a script).
 MARKUP_PATTERN = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript\s*:", re.IGNORECASE)
-
-
-class ModerationError(ValueError):
-    """The action cannot be done as asked; the message says why, in words a moderator reads."""
 
 
 def snapshot(question: Question) -> dict:
@@ -77,9 +78,15 @@ def get_question(session: Session, question_id) -> Question:
 
 
 def _expect(question: Question, allowed: tuple[str, ...], action: str) -> None:
+    """For actions that keep the status (pin, edit): refuse a question in another status."""
     if question.status not in allowed:
         raise ModerationError(f"Question #{question.id} is {question.status}; only "
                               f"{' or '.join(allowed)} questions can be {action}.")
+
+
+def _move(question: Question, target: QuestionStatus) -> None:
+    check_transition(question.id, question.status, target)
+    question.status = target
 
 
 def _done(session: Session, question: Question, user_id: int | None, action: str,
@@ -96,9 +103,9 @@ def _done(session: Session, question: Question, user_id: int | None, action: str
 def approve(session: Session, question_id, user_id: int | None) -> Question:
     """Publish a pending question (or put a hidden or rejected one back) in the feed."""
     question = get_question(session, question_id)
-    _expect(question, ("pending", "hidden", "rejected"), "approved")
     before = snapshot(question)
-    question.status, question.reject_reason = "approved", None
+    _move(question, QuestionStatus.APPROVED)
+    question.reject_reason = None
     return _done(session, question, user_id, "approve", before, public=True)
 
 
@@ -107,18 +114,17 @@ def reject(session: Session, question_id, reason: str, user_id: int | None) -> Q
     if reason not in REJECT_REASONS:
         raise ModerationError(f"Choose a reason: {', '.join(REJECT_REASONS)}.")
     question = get_question(session, question_id)
-    _expect(question, ("pending",), "rejected")
     before = snapshot(question)
-    question.status, question.reject_reason = "rejected", reason
+    _move(question, QuestionStatus.REJECTED)
+    question.reject_reason = reason
     return _done(session, question, user_id, "reject", before, public=False)
 
 
 def hide(session: Session, question_id, user_id: int | None) -> Question:
     """Take a published question out of the feed (its text stays for the audit, never public)."""
     question = get_question(session, question_id)
-    _expect(question, PUBLIC_STATUSES, "hidden")
     before = snapshot(question)
-    question.status = "hidden"
+    _move(question, QuestionStatus.HIDDEN)
     _unpin_if_pinned(session, question)
     return _done(session, question, user_id, "hide", before, public=True)
 
@@ -128,9 +134,8 @@ def answer(session: Session, question_id, answer_text: str | None,
     """Mark a question answered, with an optional written answer shown publicly."""
     text = clean_text(answer_text, "answer", MAX_ANSWER_LENGTH, required=False)
     question = get_question(session, question_id)
-    _expect(question, ("pending", "approved", "answered"), "answered")
     before = snapshot(question)
-    question.status = "answered"
+    _move(question, QuestionStatus.ANSWERED)
     question.answer = text or None
     question.answered_at = utcnow()
     return _done(session, question, user_id, "answer", before, public=True)
@@ -145,7 +150,7 @@ def _unpin_if_pinned(session: Session, question: Question) -> None:
 def pin(session: Session, question_id, user_id: int | None) -> Question:
     """Pin a published question as "now discussing" at its meeting (one pinned at a time)."""
     question = get_question(session, question_id)
-    _expect(question, PUBLIC_STATUSES, "pinned")
+    _expect(question, PUBLIC, "pinned")
     meeting = session.get(Meeting, question.meeting_id)
     before = {"pinned_question_id": meeting.pinned_question_id}
     meeting.pinned_question_id = question.id
@@ -157,9 +162,10 @@ def pin(session: Session, question_id, user_id: int | None) -> Question:
 
 
 def unpin(session: Session, meeting_id, user_id: int | None) -> None:
-    meeting = session.get(Meeting, int(meeting_id))
+    number = record_id(meeting_id)
+    meeting = session.get(Meeting, number) if number is not None else None
     if meeting is None:
-        raise ModerationError(f"There is no meeting #{meeting_id}.")
+        raise MeetingNotFound(meeting_id)
     if meeting.pinned_question_id is None:
         raise ModerationError("No question is pinned.")
     before = {"pinned_question_id": meeting.pinned_question_id}
@@ -183,12 +189,12 @@ def merge(session: Session, duplicate_id, keep_id, user_id: int | None) -> Quest
     kept = get_question(session, keep_id)
     if duplicate.meeting_id != kept.meeting_id:
         raise ModerationError("Only questions of the same meeting can be merged.")
-    _expect(duplicate, ("pending", "approved", "answered", "hidden"), "merged")
-    if kept.status in ("merged", "rejected"):
+    check_transition(duplicate.id, duplicate.status, QuestionStatus.MERGED)
+    if kept.status in NOT_KEPT:
         raise ModerationError(f"Question #{kept.id} is {kept.status}; merge into a question "
                               "that is kept.")
     before_dup, before_kept = snapshot(duplicate), snapshot(kept)
-    was_public = duplicate.status in PUBLIC_STATUSES or kept.status in PUBLIC_STATUSES
+    was_public = duplicate.status in PUBLIC or kept.status in PUBLIC
 
     kept_voters = set(session.scalars(select(QuestionVote.voter_key)
                                       .where(QuestionVote.question_id == kept.id)))
@@ -219,8 +225,9 @@ def merge(session: Session, duplicate_id, keep_id, user_id: int | None) -> Quest
             kept.flag_snapshot = flags
     meeting = session.get(Meeting, duplicate.meeting_id)
     if meeting.pinned_question_id == duplicate.id:
-        meeting.pinned_question_id = kept.id if kept.status in PUBLIC_STATUSES else None
-    duplicate.status, duplicate.merged_into_id = "merged", kept.id
+        meeting.pinned_question_id = kept.id if kept.status in PUBLIC else None
+    _move(duplicate, QuestionStatus.MERGED)
+    duplicate.merged_into_id = kept.id
     kept.updated_at = utcnow()
     _done(session, duplicate, user_id, "merge", before_dup, public=was_public)
     audit.record(session, user_id, "question.merge_into", "question", kept.id, before_kept,
@@ -232,7 +239,7 @@ def edit_text(session: Session, question_id, new_text: str, user_id: int | None)
     """Fix a typo; the resident's original wording is kept in ``original_text``."""
     text = clean_text(new_text, "question", MAX_QUESTION_LENGTH)
     question = get_question(session, question_id)
-    _expect(question, ("pending", "approved", "answered", "hidden"), "edited")
+    _expect(question, KEPT, "edited")
     if text == question.text:
         raise ModerationError("The text is unchanged.")
     before = snapshot(question)
@@ -240,7 +247,7 @@ def edit_text(session: Session, question_id, new_text: str, user_id: int | None)
         question.original_text = question.text
     question.text = text
     return _done(session, question, user_id, "edit", before,
-                 public=question.status in PUBLIC_STATUSES)
+                 public=question.status in PUBLIC)
 
 
 def parse_labels(raw: str | list[str] | None) -> list[str]:
@@ -303,7 +310,7 @@ def _bulk(session: Session, question_ids, action) -> tuple[int, int]:
     done = 0
     # Another moderator may have handled some already: those are skipped, not an error.
     for question in questions:
-        if question.status == "pending":
+        if question.status == QuestionStatus.PENDING:
             action(question)
             done += 1
     return done, len(ids) - done
@@ -312,7 +319,7 @@ def _bulk(session: Session, question_ids, action) -> tuple[int, int]:
 # --- Reading the queue ---------------------------------------------------------------------
 
 
-def queue(session: Session, meeting_id=None, status: str | None = "pending",
+def queue(session: Session, meeting_id=None, status: str | None = QuestionStatus.PENDING,
           channel: str | None = None, measure_id=None, limit: int = 200) -> list[dict]:
     """Questions for the moderators' queue, oldest first, as plain data."""
     query = (select(Question).options(selectinload(Question.measure),
@@ -335,7 +342,8 @@ def _filtered(query, meeting_id, status, channel, measure_id):
     return query
 
 
-def queue_signature(session: Session, meeting_id=None, status: str | None = "pending",
+def queue_signature(session: Session, meeting_id=None,
+                    status: str | None = QuestionStatus.PENDING,
                     channel: str | None = None, measure_id=None) -> str:
     """Changes whenever the filtered queue does: lets a poll skip re-rendering an unchanged list."""
     query = _filtered(select(func.count(Question.id), func.max(Question.updated_at),
@@ -373,7 +381,7 @@ def merge_candidates(session: Session, question: dict) -> list[dict]:
     """The questions ``question`` (a queue row) may be merged into: its meeting's others that
     are still kept (neither merged nor rejected), as queue rows."""
     return [row for row in queue(session, meeting_id=question["meeting_id"], status=None)
-            if row["id"] != question["id"] and row["status"] not in ("merged", "rejected")]
+            if row["id"] != question["id"] and row["status"] in KEPT]
 
 
 def by_nearness(meetings: list[dict], now: datetime) -> list[dict]:
@@ -404,13 +412,14 @@ def moderation_summary(session: Session, meeting_id) -> dict:
     number = record_id(meeting_id)
     meeting = session.get(Meeting, number) if number is not None else None
     if meeting is None:
-        raise ModerationError(f"There is no meeting #{meeting_id}.")
+        raise MeetingNotFound(meeting_id)
     rows = session.execute(select(Question.status, Question.reject_reason)
                            .where(Question.meeting_id == meeting.id)).all()
     outcomes = Counter(status for status, _ in rows)
-    reasons = Counter(reason for status, reason in rows if status == "rejected" and reason)
+    reasons = Counter(reason for status, reason in rows
+                      if status == QuestionStatus.REJECTED and reason)
     return {
         "meeting_id": meeting.id, "title": meeting.title, "total": len(rows),
-        "outcomes": {status: outcomes.get(status, 0) for status in STATUSES},
+        "outcomes": {status.value: outcomes.get(status, 0) for status in QuestionStatus},
         "reject_reasons": {code: reasons.get(code, 0) for code in REJECT_REASONS},
     }

@@ -17,13 +17,19 @@ from kcstat_dash.services.meeting_page import ask_page, meeting_page
 
 
 def overview_page(session: Session) -> dict:
-    """The overview: every goal area with its measures' summaries."""
-    return {"areas": measures.list_areas(session)}
+    """The overview: every goal area with its measures' summaries, and the meetings live now
+    (or starting within the hour), which the page leads with."""
+    return {"areas": measures.list_areas(session),
+            "live_meetings": meetings.happening_now(session)}
 
 
 def area_page(session: Session, slug: str | None) -> dict | None:
-    """One goal area with its measures' summaries, or None when there is no such area."""
-    return next((a for a in measures.list_areas(session) if a["slug"] == slug), None)
+    """One goal area with its measures' summaries and its meetings live now (or starting
+    within the hour), or None when there is no such area."""
+    area = next((a for a in measures.list_areas(session) if a["slug"] == slug), None)
+    if area is None:
+        return None
+    return {**area, "live_meetings": meetings.happening_now(session, area_slug=slug)}
 
 
 def measure_page(session: Session, slug: str | None) -> dict | None:
@@ -90,7 +96,7 @@ def moderation_summary_page(session: Session, meeting_id: str | None) -> dict | 
     """How a meeting's questions were moderated (counts only), or None for no such meeting."""
     try:
         return moderation.moderation_summary(session, int(meeting_id or ""))
-    except (ValueError, moderation.ModerationError):
+    except (ValueError, meetings.MeetingNotFound):
         return None
 
 

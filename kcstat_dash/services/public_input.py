@@ -12,6 +12,8 @@ import json
 import math
 import re
 
+from kcstat_dash.services.errors import DomainError
+
 # Every id column is an INTEGER, which PostgreSQL holds in 4 bytes; SQLite's 8-byte range is
 # wider, so this one bound makes both databases agree on what cannot be an id.
 MAX_RECORD_ID = 2**31 - 1
@@ -24,12 +26,13 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
-class InvalidInput(ValueError):
+class InvalidInput(DomainError, ValueError):
     """A value no page or client of ours would send; ``field`` names it when known."""
 
+    code = "malformed"
+
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field=field)
 
 
 def record_id(value: object) -> int | None:

@@ -1,7 +1,8 @@
 """Residents' questions: asking (with a flagged statistic), the public feed, and "me too" votes.
 
 The web form, the JSON API and tests all ask through ``submit_question``; moderation (another
-module) moves questions between the statuses below and bumps the feed version when it does.
+module) moves questions between the statuses of ``question_status`` and bumps the feed version
+when it does.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote
 from kcstat_dash.services import feed_version
+from kcstat_dash.services.errors import DomainError, MeetingNotFound
 from kcstat_dash.services.formatting import is_period
 from kcstat_dash.services.measures import (
     UnknownMeasure,
@@ -24,14 +26,11 @@ from kcstat_dash.services.measures import (
     point_status,
     target_for,
 )
-from kcstat_dash.services.meetings import MeetingNotFound, get_meeting, is_open
+from kcstat_dash.services.meetings import MeetingStatus, get_meeting, is_open
 from kcstat_dash.services.profanity import contains_profanity
 from kcstat_dash.services.public_input import record_id, text_problem
+from kcstat_dash.services.question_status import PUBLIC, QuestionStatus
 
-# pending: waiting for a moderator; approved/answered: public; hidden: taken off the feed after
-# being public; rejected: never published; merged: folded into another question (merged_into_id).
-STATUSES = ("pending", "approved", "answered", "hidden", "rejected", "merged")
-PUBLIC_STATUSES = ("approved", "answered")
 MAX_LENGTH = 1000
 MAX_DISPLAY_NAME = 80
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -40,15 +39,14 @@ FEED_LIMIT = 50
 NOT_PUBLIC_MESSAGE = "That question is not on the public feed."
 
 
-class QuestionRejected(ValueError):
+class QuestionRejected(DomainError, ValueError):
     """A question (or vote) that cannot be accepted; ``message`` says why in plain words.
 
     ``code`` names the rule broken and ``status`` is the HTTP status the API answers with.
     """
 
     def __init__(self, code: str, message: str, status: int = 400, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.status, self.field = code, message, status, field
+        super().__init__(message, code=code, status=status, field=field)
 
 
 def normalise_for_duplicates(text_: str) -> str:
@@ -163,6 +161,15 @@ def _resolve_flag(session: Session, measure_slug: object, period: object
     return measure, period, flag_snapshot(measure, period)
 
 
+def closed_message(status: str) -> str:
+    """Why a meeting takes no question now, in the words every surface uses."""
+    if status == MeetingStatus.ENDED:
+        return "This meeting has ended, so it cannot take questions."
+    if status == MeetingStatus.LIVE:
+        return "Questions are closed for this meeting; it no longer takes questions."
+    return "This meeting is not taking questions yet; questions open when it starts."
+
+
 def _serialise_client(session: Session, meeting_id: int, client_key: str | None) -> None:
     """Make "same text from the same client within a minute" hold under concurrent requests.
 
@@ -196,12 +203,10 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
     try:
         meeting = get_meeting(session, meeting_id)
     except MeetingNotFound:
-        raise QuestionRejected("meeting_not_found", f"There is no meeting {meeting_id}.",
-                               status=404, field="meeting_id") from None
+        raise MeetingNotFound(meeting_id, field="meeting_id") from None
     if not is_open(meeting):
-        reason = "has ended" if meeting.status == "ended" else "is not taking questions yet"
-        raise QuestionRejected("meeting_closed", f"This meeting {reason}, so it cannot take "
-                               "questions.", status=409, field="meeting_id")
+        raise QuestionRejected("meeting_closed", closed_message(meeting.status),
+                               status=409, field="meeting_id")
     flagged_measure, flagged_period, snapshot = _resolve_flag(session, measure, period)
     digest = text_hash(text_)
     if client_key and session.scalar(
@@ -214,7 +219,8 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
     publish = meeting.auto_publish and not held
     question = Question(
         meeting_id=meeting.id, text=text_, display_name=name, channel="web",
-        status="approved" if publish else "pending", held_reason="profanity" if held else None,
+        status=QuestionStatus.APPROVED if publish else QuestionStatus.PENDING,
+        held_reason="profanity" if held else None,
         measure_id=flagged_measure.id if flagged_measure else None, period=flagged_period,
         flag_snapshot=snapshot, client_key=client_key, text_hash=digest, created_at=now,
         updated_at=now)
@@ -236,6 +242,8 @@ def question_summary(question: Question) -> dict:
         "channel": question.channel, "author_handle": question.author_handle,
         "created_at": question.created_at.isoformat(), "upvotes": question.upvotes,
         "flag": question.flag_snapshot, "answer": question.answer,
+        # A moderator fixed its wording (the resident's own is kept, not shown).
+        "edited": question.original_text is not None,
         "answered_at": question.answered_at.isoformat() if question.answered_at else None,
     }
 
@@ -254,7 +262,7 @@ def public_feed(session: Session, meeting_id: int, order: str = "newest",
     """
     if order not in FEED_ORDERS:
         order = "newest"
-    public = (Question.meeting_id == meeting_id, Question.status.in_(PUBLIC_STATUSES))
+    public = (Question.meeting_id == meeting_id, Question.status.in_(PUBLIC))
     ordering = ((Question.upvotes.desc(), Question.created_at.desc(), Question.id.desc())
                 if order == "top" else (Question.created_at.desc(), Question.id.desc()))
     version = feed_version.current(session, meeting_id)
@@ -272,7 +280,7 @@ def flag_counts(session: Session, measure_ids: list[int]) -> dict[int, dict[str,
         return counts
     rows = session.execute(
         select(Question.measure_id, Question.period, func.count(Question.id))
-        .where(Question.measure_id.in_(measure_ids), Question.status.in_(PUBLIC_STATUSES))
+        .where(Question.measure_id.in_(measure_ids), Question.status.in_(PUBLIC))
         .group_by(Question.measure_id, Question.period))
     for measure_id, period, count in rows:
         counts.setdefault(measure_id, {})[period] = count
@@ -286,7 +294,7 @@ def votable(session: Session, question_id: object) -> Question:
     """The question a "me too" is for; ``QuestionRejected`` (404) unless it is public."""
     question_id = record_id(question_id)
     question = session.get(Question, question_id) if question_id is not None else None
-    if question is None or question.status not in PUBLIC_STATUSES:
+    if question is None or question.status not in PUBLIC:
         raise QuestionRejected("not_public", NOT_PUBLIC_MESSAGE, status=404)
     return question
 

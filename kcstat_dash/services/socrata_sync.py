@@ -64,7 +64,8 @@ class SyncSummary:
         since = f"changes since {self.cursor_before}" if self.cursor_before else "first sync"
         return (f"{DOMAIN}/{self.dataset} ({since}): {self.rows_read} records read, "
                 f"{self.rows_added} added, {self.rows_updated} updated; "
-                f"{self.months_touched} months recomputed; data through "
+                f"{self.months_touched} month{'' if self.months_touched == 1 else 's'} "
+                f"touched; data through "
                 f"{self.data_through_before or 'nothing'} → {self.data_through_after or 'nothing'}")
 
 

@@ -16,6 +16,7 @@ from kcstat_dash.web.extensions import db, limiter, login_manager
 from kcstat_dash.web.live_feed.poll import LivePoll
 from kcstat_dash.web.page_router_guard import init_page_router_guard
 from kcstat_dash.web.routes import register_routes
+from kcstat_dash.web.routes.json_errors import init_error_handlers
 from kcstat_dash.web.security_headers import allow_inline_scripts, init_security_headers
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
@@ -75,6 +76,7 @@ def create_server(settings: Settings) -> Flask:
     import kcstat_dash.web.auth  # noqa: F401 - registers the user loader
     limiter.init_app(server)
     browser_ids.init_app(server)
+    init_error_handlers(server)  # a DomainError from any view answers as the one JSON error
     register_routes(server)
     enable_compression(server)
     return server

@@ -48,12 +48,18 @@ def sample_values(session, template: str, variable: str) -> list[str]:
     to cover the page's different shapes)."""
     if template.startswith("/areas/"):
         slugs = session.scalars(select(Area.slug).order_by(Area.id)).all()
-        return ["infrastructure" if "infrastructure" in slugs else slugs[0]]
+        # 311 measures; police, FBI and survey groups; survey measures alone.
+        return ["infrastructure" if "infrastructure" in slugs else slugs[0],
+                *[s for s in ("public-safety", "finance") if s in slugs]]
     if template.startswith("/measures/"):
-        # A 311 measure (trend, map, neighborhoods) and a survey measure (yearly, peers).
-        survey = session.scalar(select(Measure.slug).where(Measure.kind != "311")
+        # A 311 measure (trend, map, neighborhoods), a published survey figure (yearly,
+        # peers), a police count (the 2019 break, the neighborhood map) and a resident survey
+        # measure (error bars, council districts).
+        survey = session.scalar(select(Measure.slug).where(Measure.kind == "survey")
                                 .order_by(Measure.id))
-        return ["311-on-time-rate", survey]
+        others = session.scalars(select(Measure.slug).where(Measure.slug.in_(
+            ["kcpd-crimes-against-persons", "survey-police-services"]))).all()
+        return ["311-on-time-rate", *([survey] if survey else []), *sorted(others)]
     if variable == "meeting_id":
         live = session.scalar(select(Meeting.id).where(Meeting.status == "live"))
         scheduled = session.scalar(select(Meeting.id).where(Meeting.status == "scheduled")
@@ -202,3 +208,100 @@ def test_the_moderator_queue_with_a_question_in_each_status_passes_axe(live_serv
     expect(page.locator("#mod-step-confirm")).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+# --- Busy states (issue 16): pages as a meeting fills up, not only as they start ------------
+
+
+def _busy_meeting(session) -> dict:
+    """The live meeting with what a real one has: published, answered, flagged, edited and
+    pinned questions, and questions waiting, rejected and merged at the moderators'."""
+    from kcstat_dash.models import Question
+    from kcstat_dash.services import moderation
+    from kcstat_dash.services.questions import submit_question
+    from tests.staff import make_user
+
+    meeting = session.scalar(select(Meeting).where(Meeting.status == "live"))
+    made = [submit_question(session, meeting_id=meeting.id, text=text, measure=measure,
+                            period=period, display_name=name)
+            for text, measure, period, name in [
+                ("Why did pothole repairs slow in 2019?", "pothole-on-time-rate", "2019-03",
+                 "Jordan"),
+                ("Potholse on Troost?", None, None, None),
+                ("Are street lights fixed faster now?", "pothole-on-time-rate", None, "Sam"),
+                ("Off topic", None, None, None),
+                ("Still waiting", None, None, None),
+                ("Duplicate of the first", "pothole-on-time-rate", "2019-04", None)]]
+    first, edited, answered, rejected, _pending, duplicate = made
+    for question in (first, edited, answered):
+        moderation.approve(session, question.id, None)
+    moderation.edit_text(session, edited.id, "Potholes on Troost?", None)
+    moderation.answer(session, answered.id, "Yes: within three days on average.", None)
+    moderation.reject(session, rejected.id, "off-topic", None)
+    moderation.merge(session, duplicate.id, first.id, None)
+    moderation.pin(session, first.id, None)
+    make_user(session, "mod@example.org", "moderator")
+    session.commit()
+    assert session.get(Question, first.id).status == "approved"
+    return {"meeting": meeting.id}
+
+
+def test_busy_meeting_pages_have_no_serious_accessibility_violations(live_server, page):
+    from kcstat_dash.services import meeting_control
+    from tests.browser.test_moderation_pages import sign_in
+
+    session = db.new_session()
+    try:
+        ids = _busy_meeting(session)
+    finally:
+        session.close()
+    meeting = ids["meeting"]
+    busy = [f"/meetings/{meeting}", f"/meetings/{meeting}/ask", f"/meetings/{meeting}/projector",
+            "/", "/areas/infrastructure"]
+    for path in busy:
+        violations = scan(page, live_server.url + path)
+        assert not violations, f"{path} (busy):\n{describe(violations)}"
+    # The feed in its busy state really was there to scan.
+    page.goto(f"{live_server.url}/meetings/{meeting}")
+    expect(page.locator(".pinned-question")).to_contain_text("Why did pothole repairs slow")
+    expect(page.locator("#feed .question-flag").first).to_be_visible()
+    expect(page.locator("#feed .answered-badge")).to_have_count(1)
+    expect(page.get_by_text("edited by a moderator")).to_be_visible()
+    # A resident's own questions: sent, then listed with their status.
+    page.goto(f"{live_server.url}/meetings/{meeting}/ask")
+    page.get_by_label("Your question").fill("Mine, waiting")
+    page.get_by_role("button", name="Send question").click()
+    expect(page.locator("#my-questions-list .own-question")).to_have_count(1)
+    # "Cite this" is named by the words it shows (axe runs this rule only when asked).
+    expect(page.locator("#feed .cite-flag").first).to_be_visible()
+    violations = axe_violations(page, experimental=["label-content-name-mismatch"])
+    assert not violations, f"ask page with own questions:\n{describe(violations)}"
+
+    # The moderator's queue with each status, the pinned badge among them.
+    sign_in(page, live_server.url, "mod@example.org", next_path="/moderate")
+    page.wait_for_url("**/moderate")
+    page.locator("#mod-queue .queue-item").first.wait_for()
+    for status in ("pending", "approved", "answered", "rejected", "merged"):
+        select = page.get_by_label("Status", exact=True)
+        if select.count():
+            select.select_option(status)
+            page.wait_for_load_state("networkidle")
+        violations = axe_violations(page)
+        assert not violations, f"/moderate ({status}):\n{describe(violations)}"
+
+    # Closed: questions closed, then the meeting ended.
+    closing = db.new_session()
+    try:
+        meeting_control.set_accepting_questions(closing, meeting, False, None)
+        closing.commit()
+        for path in (f"/meetings/{meeting}", f"/meetings/{meeting}/ask"):
+            violations = scan(page, live_server.url + path)
+            assert not violations, f"{path} (questions closed):\n{describe(violations)}"
+        meeting_control.end(closing, meeting, None)
+        closing.commit()
+    finally:
+        closing.close()
+    for path in (f"/meetings/{meeting}", f"/meetings/{meeting}/ask",
+                 f"/meetings/{meeting}/projector"):
+        violations = scan(page, live_server.url + path)
+        assert not violations, f"{path} (ended):\n{describe(violations)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -200,13 +201,23 @@ def test_cite_a_flagged_question_and_download_the_meeting_record(live_server, pa
     item.wait_for()
     # The live feed re-renders its items (votes, polling); a click on an item being replaced
     # is lost, as it would be for a person, who clicks again.
+    link = page.locator("#cite-flag-status a.flag-citation-link")
     for _attempt in range(5):
-        item.get_by_role("button", name="Cite Pothole requests closed on time").click()
+        # Its accessible name starts with the words it shows (WCAG 2.5.3).
+        item.get_by_role("button", name=re.compile(
+            r"^Cite this\W+Pothole requests closed on time")).click()
         try:
-            page.wait_for_url("**/cite/*", timeout=6000)
+            link.wait_for(timeout=6000)
             break
         except PlaywrightTimeout:
             continue
+    # The meeting stays on screen; the citation opens in a tab of its own.
+    assert page.url.endswith(f"/meetings/{meeting_id}")
+    assert link.get_attribute("target") == "_blank"
+    meeting_page = page
+    with page.context.expect_page() as opened:
+        link.click()
+    page = opened.value
     page.wait_for_url("**/cite/*")
     citation_id = page.url.rsplit("/", 1)[1]
     cited = page.request.get(f"{live_server.url}/api/citations/{citation_id}").json()
@@ -214,6 +225,7 @@ def test_cite_a_flagged_question_and_download_the_meeting_record(live_server, pa
     assert cited["snapshot"]["value"] == pytest.approx(observations[-5]["value"])
     page.locator(".verification").wait_for()
     assert page.locator("#cite-short-text").input_value() == cited["text"]["short"]
+    assert meeting_page.url.endswith(f"/meetings/{meeting_id}")
 
     page.goto(f"{live_server.url}/meetings/{meeting_id}")
     with page.expect_download() as download:

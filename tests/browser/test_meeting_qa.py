@@ -49,6 +49,7 @@ def click_chart_point(page, slug: str, index_from_end: int) -> str:
     """Click a real point of a measure's chart with the mouse; returns the period clicked."""
     graph = page.locator(f"#measure-{slug} .js-plotly-plot")
     graph.locator(".main-svg").first.wait_for()
+    graph.scroll_into_view_if_needed()  # as a person scrolls to the chart before clicking it
     target = graph.evaluate("""(gd, back) => {
         const trace = gd.data[0], i = trace.x.length - back;
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;

@@ -1,7 +1,7 @@
 """The sync cursor: where the last ``kcstat sync`` of each portal dataset stopped.
 
 Revision ID: 1100
-Revises: 0900
+Revises: 1000
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1100"
-down_revision = "0900"
+down_revision = "1000"
 branch_labels = None
 depends_on = None
 

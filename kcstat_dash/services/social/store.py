@@ -12,15 +12,22 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.models import AuditEntry, Measure, Meeting, Question, utcnow
 from kcstat_dash.services import feed_version
+from kcstat_dash.services.errors import Conflict
 from kcstat_dash.services.measures import headline_observation
-from kcstat_dash.services.meetings import MEETING_LENGTH
+from kcstat_dash.services.meetings import meeting_end
 from kcstat_dash.services.profanity import contains_profanity
-from kcstat_dash.services.questions import MAX_LENGTH, PUBLIC_STATUSES, flag_snapshot, text_hash
+from kcstat_dash.services.question_status import PUBLIC, QuestionStatus, check_transition
+from kcstat_dash.services.questions import MAX_LENGTH, flag_snapshot, text_hash
 from kcstat_dash.services.social.source import Post, newer_id
 
 
-class NoMeeting(LookupError):
-    """No meeting exists to hold the questions; the page is not stored, so nothing is lost."""
+class NoMeeting(Conflict, LookupError):
+    """No meeting exists to hold the questions; the page is not stored, so nothing is lost.
+
+    Not ``MeetingNotFound``: no id was asked for, there is no meeting at all yet.
+    """
+
+    code = "no_meeting"
 
 
 @dataclass
@@ -44,7 +51,7 @@ def normalise_text(text: str) -> str:
 
 def meeting_for(meetings: list[Meeting], moment: datetime) -> Meeting | None:
     """The meeting live at ``moment``, else the next one scheduled, else the latest before it."""
-    live = [m for m in meetings if m.starts_at <= moment < _end(m)]
+    live = [m for m in meetings if m.starts_at <= moment and _before_end(m, moment)]
     if live:
         return max(live, key=lambda m: m.starts_at)
     # "Next" as of the posting time: a post from before a meeting belongs to it even if the
@@ -57,14 +64,9 @@ def meeting_for(meetings: list[Meeting], moment: datetime) -> Meeting | None:
     return max(past, key=lambda m: m.starts_at) if past else None
 
 
-def _end(meeting: Meeting) -> datetime:
-    if meeting.ends_at is not None:
-        return meeting.ends_at
-    # With no end set, a meeting marked live is live until it is ended; otherwise it is taken
-    # to last the usual length, so posts during it still land in its queue.
-    if meeting.status == "live":
-        return datetime.max.replace(tzinfo=meeting.starts_at.tzinfo)
-    return meeting.starts_at + MEETING_LENGTH
+def _before_end(meeting: Meeting, moment: datetime) -> bool:
+    end = meeting_end(meeting.starts_at, meeting.ends_at, meeting.status)
+    return end is None or moment < end
 
 
 def _measure_patterns(measures: list[Measure]) -> list[tuple[re.Pattern, Measure]]:
@@ -117,7 +119,7 @@ class QuestionWriter:
         # Social questions always wait for a moderator (auto-publish is for the web form, whose
         # askers chose this meeting); profanity is marked the same way the form marks it.
         values = dict(
-            meeting_id=meeting.id, text=text, channel=self.channel, status="pending",
+            meeting_id=meeting.id, text=text, channel=self.channel, status=QuestionStatus.PENDING,
             held_reason="profanity" if contains_profanity(text) else None,
             text_hash=text_hash(text),
             display_name=f"@{post.author_handle}" if post.author_handle else None,
@@ -153,13 +155,14 @@ class QuestionWriter:
                        external_url=post.url, updated_at=utcnow())
         if question.measure_id is None and measure is not None:
             changes.update(measure_id=measure.id, period=period, flag_snapshot=snapshot)
-        if question.status != "pending":
+        if question.status != QuestionStatus.PENDING:
             # Moderation judged the old words; the new ones go back to the queue.
-            changes.update(status="pending", held_reason="edited")
+            check_transition(question.id, question.status, QuestionStatus.PENDING)
+            changes.update(status=QuestionStatus.PENDING, held_reason="edited")
         elif contains_profanity(text):
             changes.update(held_reason="profanity")
         self.session.execute(update(Question).where(Question.id == question.id).values(**changes))
-        if question.status in PUBLIC_STATUSES:
+        if question.status in PUBLIC:
             feed_version.bump(self.session, question.meeting_id)
         self.session.add(AuditEntry(action="question.edited_at_source", entity="question",
                                     entity_id=str(question.id), before=before,

@@ -25,7 +25,8 @@ from kcstat_dash.db import Database
 
 
 class PlainReader:
-    """``reader.scalar(meeting_id=3)``: the statement's first column of its first row, or None."""
+    """``reader.scalar(meeting_id=3)``: the statement's first column of its first row, or None;
+    ``reader.first(meeting_id=3)``: that whole row (a tuple), or None."""
 
     def __init__(self, engine: Engine, statement: Select):
         self.engine = engine
@@ -59,6 +60,10 @@ class PlainReader:
             pass  # already broken: that is why it is being closed
 
     def scalar(self, **values: Any) -> Any:
+        row = self.first(**values)
+        return None if row is None else row[0]
+
+    def first(self, **values: Any) -> tuple | None:
         params = self._parameters(values)
         for attempt in (1, 2):
             generation = self._generation
@@ -82,7 +87,7 @@ class PlainReader:
                 self._idle.append(connection)
             else:  # closed while this read ran: do not keep a connection from before
                 self._close_quietly(connection)
-            return None if row is None else row[0]
+            return None if row is None else tuple(row)
         raise AssertionError("unreachable")
 
     def close(self) -> None:

@@ -1,6 +1,8 @@
 """The live feed's poll, answered in front of Flask: the request every attendee sends each second.
 
-``GET /api/meetings/<id>/version`` answers ``{"meeting_id", "version"}``. With ``?known=<n>``
+``GET /api/meetings/<id>/version`` answers ``{"meeting_id", "version", "status", "open"}``:
+the feed's version and the meeting's state (``scheduled``, ``live`` or ``ended``, and whether
+it takes questions), so that every page closes its form when questions close. With ``?known=<n>``
 (the version the page shows) and a version that differs, the answer also carries the rebuilt
 feed, so a change reaches a page in the poll that notices it rather than one request later,
 and a thousand pages noticing at once cost a thousand cache reads, not a thousand renders.
@@ -24,7 +26,7 @@ from urllib.parse import parse_qs
 from sqlalchemy import bindparam, select
 
 from kcstat_dash.models import Meeting
-from kcstat_dash.services.meetings import MeetingNotFound
+from kcstat_dash.services.errors import MeetingNotFound, error_body
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import FEED_ORDERS
 from kcstat_dash.web.extensions import db
@@ -33,8 +35,12 @@ from kcstat_dash.web.security_headers import PLAIN_HEADERS
 
 PATH = re.compile(r"/api/meetings/(\d{1,18})/version")
 
-# One primary-key read of one integer, on a plain connection kept for it (plain_reader.py).
-VERSION_QUERY = select(Meeting.feed_version).where(Meeting.id == bindparam("meeting_id"))
+# One primary-key read of one row, on a plain connection kept for it (plain_reader.py): the
+# version first, then the meeting's state (every change of state bumps the version too,
+# services/meeting_control.py, so a page learns it in the poll that notices the change).
+VERSION_QUERY = select(Meeting.feed_version, Meeting.status, Meeting.accepting_questions).where(
+    Meeting.id == bindparam("meeting_id"))
+STATUS_WORDS = ("scheduled", "live", "ended")
 
 
 @dataclass(frozen=True)
@@ -76,11 +82,16 @@ def _respond(start_response, status: str, body: bytes, extra: tuple = ()) -> lis
     return [body]
 
 
-def _error(start_response, status: str, message: str, extra: tuple = ()) -> list[bytes]:
-    # The shape every JSON API error has (routes/json_errors.py).
-    code = int(status.split()[0])
-    body = json.dumps({"error": {"status": code, "message": message}}).encode()
+def _error(start_response, status: str, message: str, code: str | None = None,
+           extra: tuple = ()) -> list[bytes]:
+    # The shape every JSON API error has (services.errors.error_body).
+    body = json.dumps(error_body(int(status.split()[0]), message, code)).encode()
     return _respond(start_response, status, body, extra)
+
+
+def _no_meeting(start_response, meeting_id: object) -> list[bytes]:
+    missing = MeetingNotFound(meeting_id)
+    return _error(start_response, "404 NOT FOUND", missing.message, missing.code)
 
 
 class LivePoll:
@@ -96,25 +107,29 @@ class LivePoll:
             return self.app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "GET":
             return _error(start_response, "405 METHOD NOT ALLOWED", "the poll is a GET",
-                          (("Allow", "GET"),))
+                          extra=(("Allow", "GET"),))
         meeting_id = record_id(match.group(1))
         if meeting_id is None:  # beyond any id: no meeting, and no query the database refuses
-            return _error(start_response, "404 NOT FOUND",
-                          f"there is no meeting {match.group(1)}")
+            return _no_meeting(start_response, match.group(1))
         try:
             known, order = _parse(environ.get("QUERY_STRING", ""))
         except BadPoll as error:
-            return _error(start_response, "400 BAD REQUEST", str(error))
-        version = reader(db, VERSION_QUERY).scalar(meeting_id=meeting_id)
-        if version is None:
-            return _error(start_response, "404 NOT FOUND", f"there is no meeting {meeting_id}")
+            return _error(start_response, "400 BAD REQUEST", str(error), "malformed")
+        row = reader(db, VERSION_QUERY).first(meeting_id=meeting_id)
+        if row is None:
+            return _no_meeting(start_response, meeting_id)
+        version, status, accepting = row
         if known is None or known == version or self.render_feed is None:
-            body = b'{"meeting_id":%d,"version":%d}' % (meeting_id, version)
+            # The same rule as services.meetings.is_open; the status is one of three words.
+            status = status if status in STATUS_WORDS else "scheduled"
+            is_open = bool(accepting) and status != "ended"
+            body = b'{"meeting_id":%d,"version":%d,"status":"%s","open":%s}' % (
+                meeting_id, version, status.encode(), b"true" if is_open else b"false")
             return _respond(start_response, "200 OK", body)
         try:
             feed = self.render_feed(meeting_id, order, version)
         except MeetingNotFound:  # deleted between the two reads
-            return _error(start_response, "404 NOT FOUND", f"there is no meeting {meeting_id}")
+            return _no_meeting(start_response, meeting_id)
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
             return _respond(start_response, "200 OK", feed.gzipped,
                             (("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")))

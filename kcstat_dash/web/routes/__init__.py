@@ -13,14 +13,13 @@ def register_routes(server: Flask) -> None:
         citations_api,
         exports,
         health,
-        json_errors,
+        join,
         measures_api,
         meetings_api,
         moderation_api,
         questions_api,
     )
 
-    json_errors.init_outage_handlers(server)
     for module in (health, measures_api, meetings_api, questions_api, citations_api, exports,
-                   auth, audit_export, moderation_api):
+                   auth, audit_export, moderation_api, join):
         server.register_blueprint(module.blueprint)

@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from kcstat_dash.services import accounts
 from kcstat_dash.services.areas import AREAS
+from kcstat_dash.settings import PASSWORD_CHANGE_POST_LIMIT, SIGN_IN_POST_LIMIT
 from kcstat_dash.web.auth import current_staff, signed_in
 from kcstat_dash.web.csrf import DASH_CSRF_COOKIE
 from kcstat_dash.web.extensions import db, limiter
@@ -21,7 +22,8 @@ blueprint = Blueprint("auth", __name__)
 SIGN_IN_FIRST = ("/moderate",)
 
 # Where staff land when no (safe) ``next`` was given, by role.
-HOME_BY_ROLE = {"moderator": "/moderate", "analyst": "/steward", "admin": "/moderate"}
+HOME_BY_ROLE = {accounts.Role.MODERATOR: "/moderate", accounts.Role.ANALYST: "/steward",
+                accounts.Role.ADMIN: "/moderate"}
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -147,7 +149,7 @@ def staff_pages_sign_in_first():
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(SIGN_IN_POST_LIMIT, methods=["POST"])
 def login():
     next_url = safe_next(request.args.get("next"))
     if request.method == "GET":
@@ -173,8 +175,8 @@ def logout():
         return _page("Sign out", "logout", email=staff.email)
     if staff is not None:
         # Every session and remember cookie of the account dies, here and wherever copied.
-        accounts.sign_out(db.session, staff.id)
-        db.session.commit()
+        with db.transaction() as session:
+            accounts.sign_out(session, staff.id)
     logout_user()
     flask_session.clear()
     response = redirect("/")
@@ -185,7 +187,7 @@ def logout():
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(PASSWORD_CHANGE_POST_LIMIT, methods=["POST"])
 def change_password():
     staff = current_staff()
     if staff is None:
@@ -198,12 +200,11 @@ def change_password():
     try:
         if new != request.form.get("repeat", "")[:257]:
             raise accounts.AccountError("The two new passwords do not match.")
-        user = accounts.change_password(db.session, staff.id,
-                                        request.form.get("current", "")[:256], new)
-        db.session.commit()
+        with db.transaction() as session:
+            user = accounts.change_password(session, staff.id,
+                                            request.form.get("current", "")[:256], new)
     except accounts.AccountError as error:
-        db.session.rollback()
-        return _page("Change your password", "password", str(error), 400, **values)
+        return _page("Change your password", "password", error.message, 400, **values)
     # Every other session ended with the old version; this browser signs in again, and keeps
     # its "keep me signed in" if it had one.
     _sign_in(user, remember=_remember_cookie() in request.cookies)

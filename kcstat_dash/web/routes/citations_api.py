@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from kcstat_dash.services import citations, measures, rate_limits
+from kcstat_dash.services import citations
 from kcstat_dash.web import asking
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
@@ -40,17 +40,8 @@ def create():
     if body is None:
         return json_error(400, "send a JSON object: {\"measure\": \"<slug>\", \"period\": "
                                "\"YYYY-MM\"}")
-    try:
-        # Only citations made count: a refused request (malformed, unknown) uses no slot.
-        citation = asking.cite(db.session, body.get("measure"), body.get("period"))
-    except rate_limits.RateLimited as error:
-        return json_error(429, error.message, code=error.code)
-    except citations.CitationInputError as error:
-        return json_error(400, str(error))
-    except measures.UnknownMeasure as error:
-        return json_error(404, f"no measure with slug {error.args[0]!r}")
-    except citations.NothingToCite as error:
-        return json_error(422, str(error))
+    # Only citations made count: a refused request (malformed, unknown) uses no slot.
+    citation = asking.cite(body.get("measure"), body.get("period"))
     view = citations.public_view(citation, public_base_url(),
                                  citations.verify(db.session, citation))
     return jsonify(view), 201, {"Location": view["json_url"]}
@@ -58,9 +49,6 @@ def create():
 
 @blueprint.get("/api/citations/<path:citation_id>")
 def show(citation_id: str):
-    try:
-        citation = citations.get_citation(db.session, citation_id)
-    except citations.UnknownCitation:
-        return json_error(404, "no citation with that id")
+    citation = citations.get_citation(db.session, citation_id)
     return jsonify(citations.public_view(citation, public_base_url(),
                                          citations.verify(db.session, citation)))

@@ -24,16 +24,10 @@ def _download(body, mimetype: str, filename: str) -> Response:
 
 def _packet_views():
     """The packet named by ``?ids=a,b,c``, or an error response."""
-    try:
-        ids = citations.parse_ids(request.args.get("ids"))
-    except citations.CitationInputError as error:
-        return None, json_error(400, str(error))
+    ids = citations.parse_ids(request.args.get("ids"))
     if not ids:
         return None, json_error(400, "ids: give one or more citation ids, e.g. ?ids=abc,def")
-    try:
-        return citations.packet_views(db.session, ids, public_base_url()), None
-    except citations.UnknownCitation as error:
-        return None, json_error(404, f"no citation with id {error.args[0]!r}")
+    return citations.packet_views(db.session, ids, public_base_url()), None
 
 
 def _stamp() -> str:
@@ -72,15 +66,12 @@ def packet_print():
 def meeting_questions(meeting_id: int, fmt: str):
     if fmt not in ("csv", "json"):
         return json_error(404, "a meeting's Q&A exports as .csv or .json")
-    try:
-        if fmt == "csv":
-            body = meeting_record.meeting_record_csv(db.session, meeting_id)
-            return _download(body, "text/csv; charset=utf-8", f"kcstat-meeting-{meeting_id}-qa.csv")
-        body = meeting_record.meeting_record_json(db.session, meeting_id)
-        return _download(body, "application/json; charset=utf-8",
-                         f"kcstat-meeting-{meeting_id}-qa.json")
-    except meeting_record.UnknownMeeting:
-        return json_error(404, f"no meeting with id {meeting_id}")
+    if fmt == "csv":
+        body = meeting_record.meeting_record_csv(db.session, meeting_id)
+        return _download(body, "text/csv; charset=utf-8", f"kcstat-meeting-{meeting_id}-qa.csv")
+    body = meeting_record.meeting_record_json(db.session, meeting_id)
+    return _download(body, "application/json; charset=utf-8",
+                     f"kcstat-meeting-{meeting_id}-qa.json")
 
 
 @blueprint.get("/exports/open-data.<fmt>")

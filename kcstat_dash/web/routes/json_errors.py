@@ -1,4 +1,10 @@
-"""JSON API plumbing: one shape for every error, and one way to read a posted object."""
+"""JSON API plumbing: one shape for every error, one handler for the domain's refusals, and one
+way to read a posted object.
+
+Every JSON error is ``services.errors.error_body``: ``{"error": {"status", "code", "message",
+"field"}}``. A view raises (or lets through) a ``DomainError`` and ``_domain_error`` answers it
+with its status; views never map exceptions to statuses themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import redis
 from flask import Flask, abort, jsonify, make_response, request
 from sqlalchemy.exc import DBAPIError
 
+from kcstat_dash.services.errors import DomainError, error_body
 from kcstat_dash.services.public_input import InvalidInput, parse_json
 from kcstat_dash.web.extensions import db
 
@@ -15,9 +22,15 @@ OUTAGES = (DBAPIError, redis.exceptions.ConnectionError, redis.exceptions.Timeou
 RETRY_AFTER_SECONDS = 5
 
 
-def json_error(status: int, message: str, **details):
-    body = {"error": {"status": status, "message": message, **details}}
-    return jsonify(body), status
+def json_error(status: int, message: str, code: str | None = None, field: str | None = None):
+    """A JSON error response in the one shape (for refusals that are the web's own)."""
+    return jsonify(error_body(status, message, code, field)), status
+
+
+def _domain_error(error: DomainError):
+    # Whatever the service refused, the client gets its status, code and message; the
+    # transaction it was in (``db.transaction()``) has already rolled back.
+    return jsonify(error.body()), error.status
 
 
 def posted_object() -> dict | None:
@@ -55,6 +68,8 @@ def _outage(error: Exception):
     return response
 
 
-def init_outage_handlers(server: Flask) -> None:
+def init_error_handlers(server: Flask) -> None:
+    """The app's handlers: a DomainError from any view as a JSON error, and store outages."""
+    server.register_error_handler(DomainError, _domain_error)
     for outage in OUTAGES:
         server.register_error_handler(outage, _outage)

@@ -6,16 +6,12 @@ from flask import Blueprint, jsonify
 
 from kcstat_dash.services import measures
 from kcstat_dash.web.extensions import db
-from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("measures_api", __name__, url_prefix="/api")
-# n: what the value is computed from; status: one of services.verdicts.STATUSES.
-OBSERVATION_FIELDS = ("period", "value", "n", "target", "partial", "provisional", "status")
-
-
-@blueprint.errorhandler(measures.UnknownMeasure)
-def _unknown_measure(error):
-    return json_error(404, f"no measure with slug {error.args[0]!r}")
+# n: what the value is computed from; status: one of services.verdicts.STATUSES; a survey
+# value's 95% margin of error (percentage points) and numerator (null for other measures).
+OBSERVATION_FIELDS = ("period", "value", "n", "target", "partial", "provisional", "status",
+                      "margin_of_error", "numerator")
 
 
 @blueprint.get("/areas")

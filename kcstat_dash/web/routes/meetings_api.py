@@ -9,17 +9,11 @@ from flask import Blueprint, Response, jsonify
 from kcstat_dash.services import meeting_calendar, meetings
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
-from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("meetings_api", __name__)
 
 # The live feed's version check, /api/meetings/<id>/version, is answered in front of Flask:
 # kcstat_dash/web/live_feed/poll.py.
-
-
-@blueprint.errorhandler(meetings.MeetingNotFound)
-def _not_found(error):
-    return json_error(404, f"there is no meeting {error.args[0]}")
 
 
 @blueprint.get("/api/meetings")

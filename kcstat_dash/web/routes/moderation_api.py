@@ -6,14 +6,10 @@ from flask import Blueprint, jsonify
 
 from kcstat_dash.services import moderation
 from kcstat_dash.web.extensions import db
-from kcstat_dash.web.routes.json_errors import json_error
 
 blueprint = Blueprint("moderation_api", __name__, url_prefix="/api")
 
 
 @blueprint.get("/meetings/<int:meeting_id>/moderation-summary")
 def moderation_summary(meeting_id: int):
-    try:
-        return jsonify(moderation.moderation_summary(db.session, meeting_id))
-    except moderation.ModerationError as error:
-        return json_error(404, str(error))
+    return jsonify(moderation.moderation_summary(db.session, meeting_id))

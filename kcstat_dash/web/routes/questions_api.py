@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from kcstat_dash.services import questions
-from kcstat_dash.services.meetings import MeetingNotFound
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.web import asking, browser_ids
 from kcstat_dash.web.extensions import db
@@ -17,11 +16,6 @@ from kcstat_dash.web.routes.json_errors import json_error, posted_object
 
 blueprint = Blueprint("questions_api", __name__, url_prefix="/api")
 FIELDS = ("meeting_id", "text", "display_name", "measure", "period", "browser_id")
-
-
-@blueprint.errorhandler(questions.QuestionRejected)
-def _rejected(error: questions.QuestionRejected):
-    return json_error(error.status, error.message, code=error.code, field=error.field)
 
 
 @blueprint.post("/questions")
@@ -33,7 +27,7 @@ def ask():
     unknown = sorted(set(body) - set(FIELDS))
     if unknown:
         return json_error(400, f"unknown field(s): {', '.join(unknown)}", code="malformed")
-    question = asking.ask(db.session, **{k: body.get(k) for k in FIELDS})
+    question = asking.ask(**{k: body.get(k) for k in FIELDS})
     return jsonify(questions.submitted_summary(question)), 201
 
 
@@ -44,7 +38,7 @@ def vote(question_id: str):
     if body is None or sorted(set(body) - {"browser_id"}):
         return json_error(400, 'send a JSON object, {} or {"browser_id": "<issued id>"}',
                           code="malformed")
-    upvotes, counted = asking.upvote(db.session, question_id, body.get("browser_id"))
+    upvotes, counted = asking.upvote(question_id, body.get("browser_id"))
     return jsonify({"question_id": record_id(question_id), "upvotes": upvotes,
                     "counted": counted}), 201 if counted else 200
 
@@ -68,9 +62,5 @@ def feed():
     if order not in questions.FEED_ORDERS:
         return json_error(400, f"order must be one of {', '.join(questions.FEED_ORDERS)}",
                           code="malformed")
-    try:
-        page = questions.public_feed(db.session, int(meeting), order=order,
-                                     limit=questions.FEED_LIMIT)
-    except MeetingNotFound:
-        return json_error(404, f"there is no meeting {meeting}")
-    return jsonify(page)
+    return jsonify(questions.public_feed(db.session, int(meeting), order=order,
+                                         limit=questions.FEED_LIMIT))

@@ -1,0 +1,114 @@
+"""An area's measures grouped by where their numbers come from, each group under a heading that
+names its source, so a police count never stands under a survey heading (or the reverse)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from kcstat_dash.services.formatting import day_label
+from layouts.components import (
+    headline_facts,
+    headline_value,
+    judged_class,
+    partial_line,
+    period_text,
+    status_badge,
+    target_text,
+    verdict_words,
+)
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    kind: str
+    heading: str
+    about: str  # what the numbers are, and what not to read into them
+
+
+GROUPS = (
+    SourceGroup("311", "From 311 service requests",
+                "Requests residents made to the city's 311 service; n is the number of requests "
+                "a value rests on."),
+    SourceGroup("kcpd", "From KCPD crime reports",
+                "Reports taken by the Kansas City Police Department, each report counted once "
+                "however many people it involved. A count is every report, not a sample: its n "
+                "is the count. KCPD changed its records system in 2019, so no trend is claimed "
+                "across that break."),
+    SourceGroup("fbi-ucr", "FBI Uniform Crime Reporting (historical, peer context)",
+                "Offenses KCPD reported to the FBI from 1985 to 2014, counted by the FBI's own "
+                "rules: a separate series that ends in 2014, never joined to the KCPD reports."),
+    SourceGroup("resident-survey", "From the resident satisfaction survey",
+                "A sample of residents each quarter. Each value carries its 95% margin of "
+                "error; a gap or change within it is not a real difference. Unweighted: "
+                "computed from the survey's response files, not weighted to the city's "
+                "population as the city's published results are."),
+    SourceGroup("survey", "Published survey figures",
+                "Figures the city published from its resident satisfaction survey. The "
+                "publisher gave no sample size, so n is not known."),
+)
+BY_KIND = {g.kind: g for g in GROUPS}
+
+
+def grouped(summaries: list[dict]) -> list[tuple[SourceGroup, list[dict]]]:
+    """The measures by source, in the groups' order (311 first); a kind this module does not
+    know gets a group of its own after them, never another source's heading."""
+    kinds = [g.kind for g in GROUPS]
+    kinds += sorted({s["kind"] for s in summaries} - set(kinds))
+    groups = []
+    for kind in kinds:
+        members = [s for s in summaries if s["kind"] == kind]
+        if members:
+            groups.append((BY_KIND.get(kind) or SourceGroup(kind, f"From {kind} data", ""),
+                           members))
+    return groups
+
+
+def source_line(members: list[dict]) -> html.P:
+    """The group's source (credited and linked) and how far its data runs."""
+    sources: dict[str, str | None] = {}
+    for summary in members:
+        sources.setdefault(summary["source"], summary["source_url"])
+    credits: list = ["Source: "]
+    for number, (name, url) in enumerate(sources.items()):
+        credits += ["; " if number else "", html.A(name, href=url) if url else name]
+    through = [s["data_through"] for s in members if s.get("data_through")]
+    credits.append(f". Data through {day_label(max(through))}." if through else ".")
+    return html.P(credits, className="small source-credit mb-2")
+
+
+def measure_row(summary: dict) -> html.Tr:
+    """A measure with its latest complete value, n, period, status and, for a survey value
+    within its margin of the target, why that is no verdict."""
+    words = verdict_words(summary)
+    return html.Tr([
+        html.Th(html.A(summary["name"], href=f"/measures/{summary['slug']}"), scope="row"),
+        html.Td([headline_value(summary, "headline"),
+                 html.Div(headline_facts(summary), className="small headline-facts")],
+                className="num"),
+        html.Td([period_text(summary["latest_period"]),
+                 partial_line(summary, "partial-month small text-muted mb-0")]),
+        html.Td([status_badge(summary["status"]),
+                 html.Div(words, className="small verdict-words") if words else None,
+                 html.Div(target_text(summary["target"], summary["unit"], summary["direction"]),
+                          className="small text-muted")]),
+    ], className=judged_class(summary["status"]) and "row-too-few")
+
+
+def group_section(group: SourceGroup, members: list[dict]) -> html.Section:
+    return html.Section([
+        html.H2(group.heading, className="h4"),
+        html.P(group.about, className="small text-muted mb-1 source-about") if group.about
+        else None,
+        source_line(members),
+        dbc.Table([
+            html.Caption(f"{group.heading}: latest complete value, n and status of each measure",
+                         className="visually-hidden"),
+            html.Thead(html.Tr([html.Th(heading, scope="col") for heading in (
+                "Measure", "Latest", "Latest complete period", "Status")])),
+            html.Tbody([measure_row(s) for s in members]),
+        ], responsive=True, className="measures-table align-middle"),
+    ], className=f"mb-4 source-group source-{group.kind}",
+        **{"data-kind": group.kind})
