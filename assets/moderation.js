@@ -11,16 +11,65 @@
      callback again for the new buttons; had it gone to the server, Dash would have dropped the
      click's answer still on its way in favour of the redraw's "no change", losing the click.
      Choosing only names a question: what the moderator may see of it, the detail, is still
-     checked and read on the server (callbacks/moderate.py). */
+     checked and read on the server (callbacks/moderate.py).
+     An answer typed but not saved is not dropped silently: the question to open waits, and the
+     page asks (its draft confirmation) until the moderator discards the draft or keeps it.
+     Returns [chosen question, waiting question, confirmation hidden, its question]. */
   window.dash_clientside = Object.assign({}, window.dash_clientside, {kcstatModeration: {
-    chooseQuestion: function () {
+    chooseQuestion: function (opens, discards, keeps, currentId, waiting, answer, saved) {
+      var no = window.dash_clientside.no_update;
+      var ids = pageIds() || {};
       var clicked = (window.dash_clientside.callback_context.triggered || [])
         .filter(function (t) { return t.value; })[0];
-      if (!clicked) { return window.dash_clientside.no_update; }
-      var id = JSON.parse(clicked.prop_id.slice(0, clicked.prop_id.lastIndexOf(".")));
-      return id.qid;
+      if (!clicked) { return [no, no, no, no]; }
+      var source = clicked.prop_id.slice(0, clicked.prop_id.lastIndexOf("."));
+      if (source === ids.keepDraft) {
+        mark(currentId);
+        return [no, null, true, no];
+      }
+      if (source === ids.discardDraft) {
+        if (waiting === null || waiting === undefined) { return [no, null, true, no]; }
+        mark(waiting);
+        return [waiting, null, true, no];
+      }
+      var qid = JSON.parse(source).qid;
+      if (qid === currentId) { return [no, null, true, no]; }
+      var draft = (answer || "").trim();
+      if (currentId !== null && currentId !== undefined && draft && draft !== (saved || "").trim()) {
+        mark(currentId);  // the question on screen stays the chosen one until answered
+        return [no, qid, false, "Your answer to #" + currentId + " is not saved. " +
+          "Discard it and open #" + qid + "?"];
+      }
+      return [qid, null, true, no];
     }
   }});
+
+  function mark(qid) {
+    chosenId = qid === null || qid === undefined ? null : String(qid);
+    items().forEach(function (el) {
+      el.classList.toggle("is-current", el.getAttribute("data-qid") === chosenId);
+    });
+  }
+
+  /* A confirmation (a draft about to be dropped, a meeting going live or ending) takes the
+     keyboard's focus when it appears, on its first button; Escape answers no. */
+  function watchConfirmations() {
+    var ids = pageIds();
+    if (!ids) { return; }
+    [ids.draftConfirm, ids.stepConfirm].forEach(function (id) {
+      var box = document.getElementById(id);
+      if (!box || box.getAttribute("data-watched")) { return; }
+      box.setAttribute("data-watched", "1");
+      new MutationObserver(function () {
+        if (!box.hidden) {
+          var first = box.querySelector("button");
+          if (first) { first.focus(); }
+        }
+      }).observe(box, {attributes: true, attributeFilter: ["hidden"]});
+    });
+  }
+  new MutationObserver(watchConfirmations).observe(document.documentElement,
+                                                   {childList: true, subtree: true});
 
   // The moderation page's ids by name ({approve, reject, hide, pin, answerText}), or null on
   // every other page (and on the sign-in prompt a visitor who may not moderate sees).
@@ -67,15 +116,21 @@
   document.addEventListener("click", function (event) {
     var open = event.target.closest && event.target.closest(".mod-open");
     if (!open) { return; }
-    var item = open.closest(".queue-item");
-    items().forEach(function (el) { el.classList.remove("is-current"); });
-    item.classList.add("is-current");
-    chosenId = item.getAttribute("data-qid");
+    mark(open.closest(".queue-item").getAttribute("data-qid"));
   });
 
   document.addEventListener("keydown", function (event) {
     var ids = pageIds();
     if (!ids) { return; }
+    if (event.key === "Escape") {
+      var asked = [[ids.draftConfirm, ids.keepDraft], [ids.stepConfirm, ids.cancelStep]]
+        .filter(function (pair) {
+          var box = document.getElementById(pair[0]);
+          return box && !box.hidden;
+        })[0];
+      if (asked) { event.preventDefault(); click(asked[1]); }
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var target = event.target;
     var tag = target && target.tagName;

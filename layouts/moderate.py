@@ -23,26 +23,33 @@ SHORTCUTS = [("j / k", "next / previous question"), ("a", "approve"),
              ("x", "select for a bulk action")]
 REASON_OPTIONS = [{"label": label, "value": code}
                   for code, label in moderation.REJECT_REASONS.items()]
+# No reason is chosen for the moderator: each question's (and each bulk rejection's) reason is
+# picked for it, so ``r`` never rejects with a reason meant for another question.
+CHOOSE_REASON = "Choose a reason"
+# The filters' "any" choice and the projector's "nothing": values of their own, never "" (which
+# dbc.Select keeps for its hidden placeholder option, so the select would look blank).
+ANY, NOTHING = "any", "none"
+BUTTON_CLASS = "me-1 mb-1"
 
 
 def filters(options: dict) -> html.Div:
-    meetings = [{"label": "All meetings", "value": ""}] + [
-        {"label": f"{m['title']} ({format_local(m['starts_at'], '%b %-d, %Y')}, {m['status']})",
-         "value": str(m["id"])} for m in options["meetings"]]
-    statuses = [{"label": "Any status", "value": ""}] + [
+    # Nearest to now first (services.moderation.filter_options orders them).
+    meetings = [{"label": "All meetings", "value": ANY}] + [
+        {"label": meeting_label(m), "value": str(m["id"])} for m in options["meetings"]]
+    statuses = [{"label": "Any status", "value": ANY}] + [
         {"label": label, "value": code} for code, label in STATUS_LABELS.items()]
-    channels = [{"label": "Every channel", "value": ""}] + [
+    channels = [{"label": "Every channel", "value": ANY}] + [
         {"label": c, "value": c} for c in options["channels"]]
-    measures = [{"label": "Any measure", "value": ""}] + [
+    measures = [{"label": "Any measure", "value": ANY}] + [
         {"label": m["name"], "value": str(m["id"])} for m in options["measures"]]
     live = [m for m in options["meetings"] if m["status"] == "live"]
     # One meeting live: start on it. Otherwise start on every meeting, so nothing is missed.
-    first = str(live[0]["id"]) if len(live) == 1 else ""
+    first = str(live[0]["id"]) if len(live) == 1 else ANY
     return html.Div(dbc.Row([
         dbc.Col(select(ids.FILTER_MEETING, "Meeting", meetings, first), md=6, lg=3),
         dbc.Col(select(ids.FILTER_STATUS, "Status", statuses, "pending"), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ""), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ""), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ANY), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ANY), md=6, lg=3),
     ]), className="mod-filters", role="search", **{"aria-label": "Filter the queue"})
 
 
@@ -52,7 +59,8 @@ def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:
             html.Span(STATUS_LABELS.get(row["status"], row["status"]), className="me-2"),
             html.Span(f"{row['upvotes']} votes", className="me-2")]
     if row["pinned"]:
-        meta.append(dbc.Badge("📌 Now discussing", color="info", className="me-1"))
+        meta.append(dbc.Badge("📌 Now discussing", color="info", text_color="dark",
+                              className="me-1"))
     if row["measure"]:
         period = f", {period_label(row['period'])}" if row["period"] else ""
         meta.append(html.Span(f"Flags: {row['measure']}{period}", className="me-2"))
@@ -108,16 +116,31 @@ def detail(row: dict | None) -> html.Div:
 
 
 def merge_options(candidates: list[dict]) -> list[dict]:
-    """The merge menu's choices: the questions (queue rows) the chosen one may be merged into."""
-    return [{"label": "Choose the question to keep", "value": ""}] + [
+    """The merge menu's choices: the questions (queue rows) the chosen one may be merged into
+    (none chosen: the menu's placeholder asks for one)."""
+    return [
         {"label": f"#{row['id']}: {row['text'][:70]}", "value": str(row["id"])}
         for row in candidates]
 
 
+def draft_confirm() -> html.Div:
+    """Asked before choosing another question would drop an answer not yet saved; shown (and
+    focused) by assets/moderation.js, answered with either button or Escape (keep)."""
+    return html.Div([
+        html.P(id=ids.DRAFT_TEXT, className="mb-2"),
+        dbc.Button("Keep editing", id=ids.KEEP_DRAFT, color="primary", n_clicks=0, size="sm",
+                   className="me-2"),
+        dbc.Button("Discard the answer and open it", id=ids.DISCARD_DRAFT, color="danger",
+                   outline=True, n_clicks=0, size="sm"),
+    ], id=ids.DRAFT_CONFIRM, hidden=True, role="group",
+        className="alert alert-warning mod-confirm", **{"aria-labelledby": ids.DRAFT_TEXT})
+
+
 def action_panel() -> html.Section:
-    button = dict(n_clicks=0, size="sm", className="me-1 mb-1")
+    button = dict(n_clicks=0, size="sm", className=BUTTON_CLASS)
     return html.Section([
         html.H2("Selected question", className="h5", id=ids.ACTIONS_TITLE),
+        draft_confirm(),
         html.Div(detail(None), id=ids.DETAIL),
         html.Div([
             dbc.Button("Approve (a)", id=ids.APPROVE, color="success", **button),
@@ -125,12 +148,13 @@ def action_panel() -> html.Section:
             dbc.Button("Pin as now discussing (p)", id=ids.PIN, color="info", **button),
             dbc.Button("Unpin", id=ids.UNPIN, color="light", **button),
         ], className="mb-2"),
-        select(ids.REASON, "Reason to reject", REASON_OPTIONS, "off-topic"),
+        select(ids.REASON, "Reason to reject", REASON_OPTIONS, "", placeholder=CHOOSE_REASON),
         dbc.Button("Reject (r)", id=ids.REJECT, color="danger", **button),
         textarea(ids.ANSWER_TEXT, "Written answer (optional, shown publicly)", rows=3,
                  maxLength=moderation.MAX_ANSWER_LENGTH),
         dbc.Button("Mark answered", id=ids.ANSWER, color="primary", **button),
-        select(ids.MERGE_TARGET, "Merge this duplicate into", []),
+        select(ids.MERGE_TARGET, "Merge this duplicate into", [], "",
+               placeholder="Choose the question to keep"),
         dbc.Button("Merge", id=ids.MERGE, color="warning", **button),
         textarea(ids.EDIT_TEXT, "Fix the wording (the original is kept)", rows=3,
                  maxLength=moderation.MAX_QUESTION_LENGTH),
@@ -144,7 +168,7 @@ def bulk_bar() -> html.Div:
     return html.Div([
         dbc.Button("Approve selected", id=ids.BULK_APPROVE, color="success", n_clicks=0,
                    size="sm", className="me-2"),
-        html.Div(select(ids.BULK_REASON, "Reason", REASON_OPTIONS, "spam"),
+        html.Div(select(ids.BULK_REASON, "Reason", REASON_OPTIONS, "", placeholder=CHOOSE_REASON),
                  className="d-inline-block me-2 mod-bulk-reason"),
         dbc.Button("Reject selected", id=ids.BULK_REJECT, color="danger", n_clicks=0,
                    size="sm"),
@@ -152,20 +176,43 @@ def bulk_bar() -> html.Div:
 
 
 def meeting_panel(options: dict) -> html.Section:
-    measures = [{"label": "(nothing on screen)", "value": ""}] + [
+    measures = [{"label": "(nothing on screen)", "value": NOTHING}] + [
         {"label": m["name"], "value": str(m["id"])} for m in options["all_measures"]]
-    button = dict(n_clicks=0, size="sm", className="me-1 mb-1")
+    # Shown only when the chosen meeting's state allows them (step_class).
+    button = dict(n_clicks=0, size="sm", className=step_class(False))
     return html.Section([
         html.H2("Meeting control", className="h5"),
         html.Div(id=ids.MEETING_STATE, children=html.P("Choose a meeting in the filter.")),
-        html.Div(id=ids.MEETING_MESSAGE, role="status"),
+        html.Div([
+            html.P(id=ids.STEP_TEXT, className="mb-2"),
+            dbc.Button("Yes", id=ids.CONFIRM_STEP, color="danger", n_clicks=0, size="sm",
+                       className="me-2"),
+            dbc.Button("Cancel", id=ids.CANCEL_STEP, color="secondary", n_clicks=0, size="sm"),
+        ], id=ids.STEP_CONFIRM, hidden=True, role="group",
+            className="alert alert-warning mod-confirm", **{"aria-labelledby": ids.STEP_TEXT}),
         dbc.Button("Go live", id=ids.GO_LIVE, color="success", **button),
         dbc.Button("Open for questions", id=ids.OPEN_QUESTIONS, color="primary", **button),
         dbc.Button("Close for questions", id=ids.CLOSE_QUESTIONS, color="secondary", **button),
         dbc.Button("End meeting", id=ids.END, color="danger", **button),
-        select(ids.NOW_MEASURE, "Now discussing (projector)", measures, ""),
-        dbc.Button("Show on screen", id=ids.SET_NOW, color="info", **button),
+        html.Div([
+            select(ids.NOW_MEASURE, "Now discussing (projector)", measures, NOTHING),
+            dbc.Button("Show on screen", id=ids.SET_NOW, color="info", n_clicks=0, size="sm",
+                       className=BUTTON_CLASS),
+        ]),
+        dcc.Store(id=ids.PENDING_STEP),
+        dcc.Store(id=ids.MEETING_VERSION, data=0),
     ], className="card card-body mb-3 mod-meeting")
+
+
+def step_class(allowed: bool) -> str:
+    """A meeting step's button is shown only when the meeting's state allows the step."""
+    return BUTTON_CLASS if allowed else BUTTON_CLASS + " d-none"
+
+
+def meeting_label(meeting: dict) -> str:
+    """A meeting as the picker and the confirmations name it: title, day, status."""
+    return (f"{meeting['title']} ({format_local(meeting['starts_at'], '%b %-d, %Y')}, "
+            f"{meeting['status']})")
 
 
 def meeting_state(meeting: dict | None) -> html.Div:
@@ -173,7 +220,7 @@ def meeting_state(meeting: dict | None) -> html.Div:
         return html.P("Choose a meeting in the filter to control it.")
     questions = "open" if meeting["accepting_questions"] else "closed"
     return html.Div([
-        html.P(html.Strong(meeting["title"])),
+        html.P(html.Strong(meeting_label(meeting))),
         html.P(f"Status: {meeting['status']}. Questions: {questions}. "
                f"Now discussing: {meeting['now_discussing'] or 'nothing'}.", className="small"),
         html.A("Public moderation summary", href=f"/meetings/{meeting['id']}/moderation",
@@ -199,6 +246,7 @@ def render(data: dict | None, signed_in: bool = False) -> html.Div:
         html.H1("Question queue"),
         html.P(["Every channel's questions in one list; it updates by itself. ",
                 *account_links()], className="small"),
+        # The page's one status line: each message replaces the one before.
         html.Div(id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
         dbc.Row([
             dbc.Col([filters(options), bulk_bar(), html.Div(id=ids.QUEUE)], lg=8),
@@ -207,6 +255,8 @@ def render(data: dict | None, signed_in: bool = False) -> html.Div:
         dcc.Interval(id=ids.POLL, interval=POLL_MS),
         dcc.Store(id=ids.SIGNATURE),
         dcc.Store(id=ids.CURRENT),
+        dcc.Store(id=ids.SAVED_ANSWER),
+        dcc.Store(id=ids.WAITING),
         dcc.Store(id=ids.REFRESH, data=0),
     ], className="moderate-page", **script_ids("moderation", ids.FOR_SCRIPT))
 

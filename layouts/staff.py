@@ -26,7 +26,10 @@ def account_links() -> list:
 
 
 def select(id_, label: str, options: list[dict], value=None, **kwargs) -> html.Div:
-    """A native <select> with a visible label (accessible to keyboards and screen readers)."""
+    """A native <select> with a visible label (accessible to keyboards and screen readers).
+
+    dbc.Select's first option is a hidden one of value "" showing ``placeholder``: a choice of
+    ours needs another value, or the select looks blank when it is chosen."""
     return html.Div([dbc.Label(label, html_for=id_),
                      dbc.Select(id=id_, options=options, value=value, **kwargs)],
                     className="mb-2")
@@ -47,5 +50,6 @@ def message(text: str | None, ok: bool = True):
     if not text:
         return None
     symbol = "✓" if ok else "✗"
-    return dbc.Alert([html.Span(symbol, **{"aria-hidden": "true"}), " ", text],
-                     color="success" if ok else "danger", className="py-2 mb-2")
+    # Not a dbc.Alert: its role="alert" would be a second live region inside the page's own.
+    return html.Div([html.Span(symbol, **{"aria-hidden": "true"}), " ", text],
+                    className="alert py-2 mb-2 " + ("alert-success" if ok else "alert-danger"))

@@ -360,3 +360,41 @@ def test_audit_entry_is_rolled_back_with_a_failed_action(world):
     assert session.scalar(select(func.count(AuditEntry.id))
                           .where(AuditEntry.entity == "question")) == 0
     assert session.get(Question, question.id).status == "pending"
+
+
+def test_the_meeting_picker_puts_live_then_the_nearest_meetings_first():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 29, 2, tzinfo=UTC)
+
+    def meeting(id_, year, month, day, status="scheduled"):
+        return {"id": id_, "status": status, "starts_at": datetime(year, month, day, tzinfo=UTC)}
+
+    meetings = [meeting(1, 2027, 6, 1), meeting(2, 2026, 12, 3), meeting(3, 2024, 1, 9, "ended"),
+                meeting(4, 2026, 11, 20, "ended"), meeting(5, 2026, 10, 1, "live")]
+    assert [m["id"] for m in moderation.by_nearness(meetings, now)] == [5, 2, 4, 1, 3]
+
+
+def test_filter_options_order_meetings_by_nearness_to_now(session):
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 11, 29, 2, tzinfo=UTC)
+    for title, days in [("Far", 400), ("Soon", 3), ("Last week", -7)]:
+        meeting = make_meeting(session, title=title, status="scheduled")
+        meeting.starts_at = now + timedelta(days=days)
+    session.commit()
+    titles = [m["title"] for m in moderation.filter_options(session, now=now)["meetings"]]
+    assert titles[:3] == ["Soon", "Last week", "Far"]
+
+
+@pytest.mark.parametrize("status, accepting, allowed", [
+    ("scheduled", False, {"go_live", "open", "end", "now_discussing"}),
+    ("scheduled", True, {"go_live", "close", "end", "now_discussing"}),
+    ("live", True, {"close", "end", "now_discussing"}),
+    ("live", False, {"open", "end", "now_discussing"}),
+    ("ended", False, {"now_discussing"}),
+])
+def test_allowed_steps_follow_the_meetings_state(status, accepting, allowed):
+    from kcstat_dash.services import meeting_control
+
+    assert meeting_control.allowed_steps(status, accepting) == allowed

@@ -168,9 +168,10 @@ def test_production_cookies_are_secure_httponly_samesite(database_url):
     db.engine.dispose()
 
 
-def test_moderate_page_asks_anonymous_visitors_to_sign_in(staff_client):
+def test_moderate_page_sends_anonymous_visitors_to_sign_in_and_back(staff_client):
     body = staff_client.get("/moderate")
-    assert body.status_code == 200
+    assert body.status_code == 302
+    assert body.headers["Location"] == "/login?next=/moderate"
     # The page shell is Dash's; the layout is fetched and must not list questions.
     layout = staff_client.get("/_dash-layout").get_data(as_text=True)
     assert "Why are potholes slower" not in layout
@@ -337,3 +338,17 @@ def test_an_admin_reads_the_audit_log(staff_app, staff_client):
     table = _audit_table(staff_app, staff_client)
     assert table.status_code == 200
     assert "account.create" in table.get_data(as_text=True)
+
+
+def test_moderate_page_loads_for_a_signed_in_moderator(staff_client):
+    login(staff_client)
+    assert staff_client.get("/moderate").status_code == 200
+
+
+def test_the_sign_in_page_has_the_sites_navigation(staff_client):
+    page = staff_client.get("/login").get_data(as_text=True)
+    nav = page[page.index('<nav'):page.index('</nav>')]
+    assert 'aria-label="Site"' in nav
+    for href in ['href="/"', 'href="/meetings"', 'href="/packet"', 'href="/areas/']:
+        assert href in nav, href
+    assert 'role="contentinfo"' in page

@@ -21,6 +21,22 @@ def meeting_state(meeting: Meeting) -> dict:
             "ends_at": meeting.ends_at}
 
 
+# The steps a moderator may take on a meeting, by name (the meeting panel's buttons).
+GO_LIVE, OPEN, CLOSE, END, NOW_DISCUSSING = "go_live", "open", "close", "end", "now_discussing"
+
+
+def allowed_steps(status: str, accepting_questions: bool) -> set[str]:
+    """The steps a meeting in this state allows: the same rules its functions below enforce
+    (a scheduled meeting goes live; an ended one neither reopens nor ends again)."""
+    steps = {NOW_DISCUSSING}
+    if status == MeetingStatus.SCHEDULED:
+        steps.add(GO_LIVE)
+    if status != MeetingStatus.ENDED:
+        steps.add(END)
+        steps.add(CLOSE if accepting_questions else OPEN)
+    return steps
+
+
 def summary(session: Session, meeting_id) -> dict | None:
     """What the moderators' meeting panel shows, read afresh (a change may have been committed
     in another session during this request); None when there is no such meeting."""
@@ -33,7 +49,9 @@ def summary(session: Session, meeting_id) -> dict | None:
         return None
     return {"id": meeting.id, "title": meeting.title, "status": meeting.status,
             "accepting_questions": meeting.accepting_questions,
-            "now_discussing": meeting.now_discussing.name if meeting.now_discussing else None}
+            "starts_at": meeting.starts_at,
+            "now_discussing": meeting.now_discussing.name if meeting.now_discussing else None,
+            "allowed": allowed_steps(meeting.status, meeting.accepting_questions)}
 
 
 def get_meeting(session: Session, meeting_id) -> Meeting:

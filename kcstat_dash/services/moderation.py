@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -383,10 +384,21 @@ def merge_candidates(session: Session, question: dict) -> list[dict]:
             if row["id"] != question["id"] and row["status"] in KEPT]
 
 
-def filter_options(session: Session) -> dict:
-    """The choices the queue's filters offer: meetings, channels in use, flagged measures."""
-    meetings = [{"id": m.id, "title": m.title, "starts_at": m.starts_at, "status": m.status}
-                for m in session.scalars(select(Meeting).order_by(Meeting.starts_at.desc()))]
+def by_nearness(meetings: list[dict], now: datetime) -> list[dict]:
+    """Meetings (dicts with ``status`` and ``starts_at``) in the order a moderator wants them:
+    the live ones first, then by how near their start is to ``now``, before or after (the
+    furthest meeting is never the first choice: a mis-click once made a 2027 meeting live)."""
+    return sorted(meetings, key=lambda m: (m["status"] != "live",
+                                           abs((m["starts_at"] - now).total_seconds()),
+                                           m["id"]))
+
+
+def filter_options(session: Session, now: datetime | None = None) -> dict:
+    """The choices the queue's filters offer: meetings (nearest to ``now`` first), channels in
+    use, flagged measures."""
+    meetings = by_nearness(
+        [{"id": m.id, "title": m.title, "starts_at": m.starts_at, "status": m.status}
+         for m in session.scalars(select(Meeting))], now or utcnow())
     channels = sorted(c for c in session.scalars(select(Question.channel).distinct()) if c)
     measures = [{"id": i, "name": n} for i, n in session.execute(
         select(Measure.id, Measure.name).where(

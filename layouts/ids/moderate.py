@@ -17,7 +17,7 @@ POLL = "mod-poll"
 SIGNATURE = "mod-signature"  # what the queue showed last, so an unchanged poll draws nothing
 CURRENT = "mod-current"  # the chosen question's id
 REFRESH = "mod-refresh"  # bumped by every action that succeeded
-MESSAGE = "mod-message"
+MESSAGE = "mod-message"  # the page's one status line: the latest thing done (or refused)
 
 # One of each per question in the queue: pattern-matching ids {"type": ..., "qid": ...}.
 SELECT = "mod-select"
@@ -40,6 +40,13 @@ EDIT_TEXT = "mod-edit-text"
 EDIT = "mod-edit"
 LABELS = "mod-labels"
 LABEL = "mod-label"
+SAVED_ANSWER = "mod-saved-answer"  # the chosen question's stored answer (is the box a draft?)
+# Asked before switching question drops an unsaved answer: the question waiting to open.
+DRAFT_CONFIRM = "mod-draft-confirm"
+DRAFT_TEXT = "mod-draft-text"
+DISCARD_DRAFT = "mod-discard-draft"
+KEEP_DRAFT = "mod-keep-draft"
+WAITING = "mod-waiting"
 
 # Actions on the questions ticked in the queue.
 BULK_APPROVE = "mod-bulk-approve"
@@ -48,17 +55,25 @@ BULK_REJECT = "mod-bulk-reject"
 
 # Meeting control.
 MEETING_STATE = "mod-meeting-state"
-MEETING_MESSAGE = "mod-meeting-message"
+MEETING_VERSION = "mod-meeting-version"  # bumped by every meeting step that succeeded
 GO_LIVE = "mod-go-live"
 OPEN_QUESTIONS = "mod-open-questions"
 CLOSE_QUESTIONS = "mod-close-questions"
 END = "mod-end"
 NOW_MEASURE = "mod-now-measure"
 SET_NOW = "mod-set-now"
+# Asked before a step that cannot be undone (go live, end): which step, on which meeting.
+STEP_CONFIRM = "mod-step-confirm"
+STEP_TEXT = "mod-step-text"
+CONFIRM_STEP = "mod-confirm-step"
+CANCEL_STEP = "mod-cancel-step"
+PENDING_STEP = "mod-pending-step"
 
 # What assets/moderation.js finds by id, under the names it uses.
 FOR_SCRIPT = {"approve": APPROVE, "reject": REJECT, "hide": HIDE, "pin": PIN,
-              "answerText": ANSWER_TEXT}
+              "answerText": ANSWER_TEXT, "discardDraft": DISCARD_DRAFT,
+              "keepDraft": KEEP_DRAFT, "draftConfirm": DRAFT_CONFIRM,
+              "stepConfirm": STEP_CONFIRM, "cancelStep": CANCEL_STEP}
 
 
 def select_box(qid) -> dict:

@@ -172,6 +172,44 @@ def test_flask_rendered_pages_have_no_serious_accessibility_violations(shared_li
         assert not violations, f"{path}:\n{describe(violations)}"
 
 
+def test_the_moderator_queue_with_a_question_in_each_status_passes_axe(live_server, page):
+    """The queue in its busy state: pending, published (approved, pinned), answered, hidden,
+    rejected with a reason, merged; one chosen, and a meeting's confirmation open."""
+    from tests.browser.test_moderation_pages import sign_in
+    from tests.staff import make_meeting, make_question, make_user
+
+    session = db.new_session()
+    make_user(session)
+    meeting = make_meeting(session, title="Busy KCStat")
+    measure = session.scalar(select(Measure).where(Measure.slug == "pothole-on-time-rate"))
+    kept = make_question(session, meeting, text="Approved and pinned", status="approved",
+                         measure_id=measure.id, period="2024-03", upvotes=4)
+    for text, values in [("Still pending", {}), ("Answered", {"status": "answered",
+                                                              "answer": "Crews are back."}),
+                         ("Hidden", {"status": "hidden"}),
+                         ("Rejected", {"status": "rejected", "reject_reason": "off-topic"}),
+                         ("Merged", {"status": "merged", "merged_into_id": kept.id}),
+                         ("Held", {"held_reason": "profanity"})]:
+        make_question(session, meeting, text=text, **values)
+    session.commit()
+    meeting_id = meeting.id
+    session.close()
+    sign_in(page, live_server.url)
+    page.wait_for_url("**/moderate")
+    page.get_by_label("Meeting", exact=True).select_option(str(meeting_id))
+    page.get_by_label("Status").select_option(label="Any status")
+    expect(page.locator("#mod-queue .queue-item")).to_have_count(7)
+    page.get_by_role("button", name=f"Open #{kept.id}").click()
+    page.locator("#mod-detail").get_by_text("Approved and pinned").wait_for()
+    page.get_by_role("button", name="Pin as now discussing (p)").click()
+    page.locator("#mod-message").get_by_text("pinned").wait_for()
+    page.locator("#mod-queue").get_by_text("Now discussing").wait_for()
+    page.locator(".mod-meeting").get_by_role("button", name="End meeting").click()
+    expect(page.locator("#mod-step-confirm")).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
 # --- Busy states (issue 16): pages as a meeting fills up, not only as they start ------------
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kcstat_dash.db import db
-from kcstat_dash.models import AuditEntry, Measure, Question
+from kcstat_dash.models import AuditEntry, Measure, Meeting, Question
 from tests.browser.conftest import axe_violations, describe, wait_until
 from tests.staff import PASSWORD, make_meeting, make_question, make_user
 
@@ -182,3 +185,182 @@ def test_staff_pages_have_no_serious_accessibility_violations(staffed, page, ema
         page.locator(".audit-table").wait_for()
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+# --- The moderator console (issue 16, items 10-12) ------------------------------------------
+
+def selected_text(page, selector: str) -> str:
+    """What a native select shows: its selected option's words."""
+    return page.eval_on_selector(selector, "el => el.selectedIndex < 0 ? '' : "
+                                           "el.options[el.selectedIndex].text")
+
+
+def open_question(page, question_id, words):
+    page.get_by_role("button", name=f"Open #{question_id}").click()
+    page.locator("#mod-detail").get_by_text(words).wait_for()
+
+
+def test_the_reject_reason_and_merge_target_do_not_carry_over_to_the_next_question(staffed,
+                                                                                   page):
+    server, ids = staffed
+    open_queue(page, server.url, ids["meeting"])
+    open_question(page, ids["first"], "Why did pothole repairs")
+    page.get_by_label("Reason to reject").select_option("spam")
+    page.get_by_label("Merge this duplicate into").select_option(str(ids["second"]))
+    open_question(page, ids["second"], "Are sidewalks next?")
+    wait_until(page, "() => document.getElementById('mod-reason').value === ''")
+    assert selected_text(page, "#mod-reason") == "Choose a reason"
+    assert page.locator("#mod-merge-target").input_value() == ""
+    # r now asks for this question's reason instead of reusing the last one.
+    page.locator("h1").click()
+    page.keyboard.press("r")
+    page.locator("#mod-message").get_by_text("Choose a reason to reject first.").wait_for()
+    assert _status(ids["second"]) == ("pending", None)
+
+
+def test_switching_question_asks_before_dropping_an_unsaved_answer(staffed, page):
+    server, ids = staffed
+    open_queue(page, server.url, ids["meeting"])
+    open_question(page, ids["first"], "Why did pothole repairs")
+    answer = page.get_by_label("Written answer (optional, shown publicly)")
+    answer.fill("Two crews were moved to snow removal.")
+    page.get_by_role("button", name=f"Open #{ids['second']}").click()
+    confirm = page.locator("#mod-draft-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text(f"Your answer to #{ids['first']} is not saved.")
+    # The confirmation takes the focus; Escape keeps the draft and the question.
+    wait_until(page, "() => document.activeElement && "
+                     "document.activeElement.id === 'mod-keep-draft'")
+    page.keyboard.press("Escape")
+    expect(confirm).to_be_hidden()
+    expect(answer).to_have_value("Two crews were moved to snow removal.")
+    expect(page.locator("#mod-detail")).to_contain_text("Why did pothole repairs")
+    # j asks too; discarding by keyboard opens the next question with an empty answer.
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    expect(confirm).to_be_visible()
+    wait_until(page, "() => document.activeElement && "
+                     "document.activeElement.id === 'mod-keep-draft'")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator("#mod-detail").get_by_text("Are sidewalks next?").wait_for()
+    expect(answer).to_have_value("")
+    expect(confirm).to_be_hidden()
+
+
+def test_a_saved_answer_switches_without_asking(staffed, page):
+    server, ids = staffed
+    open_queue(page, server.url, ids["meeting"])
+    open_question(page, ids["first"], "Why did pothole repairs")
+    page.get_by_role("button", name="Approve (a)").click()
+    page.locator("#mod-message").get_by_text(f"Question #{ids['first']} approved.").wait_for()
+    page.get_by_label("Written answer (optional, shown publicly)").fill("Crews are back.")
+    page.get_by_role("button", name="Mark answered").click()
+    page.locator("#mod-message").get_by_text("marked answered").wait_for()
+    page.get_by_label("Status").select_option(label="Any status")
+    open_question(page, ids["second"], "Are sidewalks next?")
+    expect(page.locator("#mod-draft-confirm")).to_be_hidden()
+
+
+def test_go_live_and_end_are_confirmed_and_only_allowed_steps_show(staffed, page):
+    server, ids = staffed
+    session = db.new_session()
+    scheduled = make_meeting(session, title="Finance KCStat", status="scheduled").id
+    session.close()
+    open_queue(page, server.url, scheduled)
+    panel = page.locator(".mod-meeting")
+    panel.get_by_text("Status: scheduled").wait_for()
+    expect(panel.get_by_role("button", name="Go live")).to_be_visible()
+    expect(panel.get_by_role("button", name="Close for questions")).to_be_hidden()
+    panel.get_by_role("button", name="Go live").click()
+    confirm = page.locator("#mod-step-confirm")
+    expect(confirm).to_contain_text("Make Finance KCStat")
+    with db.transaction() as s:
+        assert s.get(Meeting, scheduled).status == "scheduled"  # one click changes nothing
+    confirm.get_by_role("button", name="Yes, go live").click()
+    page.locator("#mod-message").get_by_text("The meeting is live.").wait_for()
+    with db.transaction() as s:
+        assert s.get(Meeting, scheduled).status == "live"
+    expect(panel.get_by_role("button", name="Go live")).to_be_hidden()
+    expect(panel.get_by_role("button", name="Close for questions")).to_be_visible()
+    panel.get_by_role("button", name="End meeting").click()
+    expect(confirm).to_contain_text("cannot be reopened")
+    confirm.get_by_role("button", name="Cancel").click()
+    page.locator("#mod-message").get_by_text("Nothing changed.").wait_for()
+    with db.transaction() as s:
+        assert s.get(Meeting, scheduled).status == "live"
+
+
+def test_the_meeting_picker_lists_the_live_and_nearest_meetings_first(staffed, page):
+    server, ids = staffed
+    now = datetime.now(UTC)
+    session = db.new_session()
+    for title, days in [("Far future KCStat", 420), ("Next week KCStat", 6),
+                        ("Long ago KCStat", -900)]:
+        meeting = make_meeting(session, title=title, status="scheduled")
+        meeting.starts_at = now + timedelta(days=days)
+    session.commit()
+    session.close()
+    sign_in(page, server.url)
+    page.wait_for_url("**/moderate")
+    page.locator("#mod-queue .queue-item").first.wait_for()
+    labels = page.eval_on_selector_all("#mod-filter-meeting option:not([hidden])",
+                                       "options => options.map(o => o.text)")
+    assert labels[0] == "All meetings"
+    labels = labels[1:]
+    live = [label for label in labels if label.endswith(", live)")]
+    assert live and labels[:len(live)] == live  # the live meetings first
+    position = {title: next(i for i, label in enumerate(labels) if label.startswith(title))
+                for title in ["Next week KCStat", "Far future KCStat", "Long ago KCStat"]}
+    assert position["Next week KCStat"] < position["Far future KCStat"]
+    assert position["Far future KCStat"] < position["Long ago KCStat"]
+
+
+def test_filters_show_their_any_choice_and_both_reasons_start_alike(staffed, page):
+    server, _ = staffed
+    sign_in(page, server.url)
+    page.wait_for_url("**/moderate")
+    page.locator("#mod-queue .queue-item").first.wait_for()
+    page.get_by_label("Meeting", exact=True).select_option(label="All meetings")
+    wait_until(page, "() => document.getElementById('mod-filter-meeting').value === 'any'")
+    assert selected_text(page, "#mod-filter-meeting") == "All meetings"
+    assert selected_text(page, "#mod-filter-channel") == "Every channel"
+    assert selected_text(page, "#mod-filter-measure") == "Any measure"
+    page.get_by_label("Status").select_option(label="Any status")
+    assert selected_text(page, "#mod-filter-status") == "Any status"
+    assert (page.locator("#mod-bulk-reason").input_value()
+            == page.locator("#mod-reason").input_value())
+    assert selected_text(page, "#mod-bulk-reason") == selected_text(page, "#mod-reason")
+
+
+def test_one_status_line_shows_only_the_latest_message(staffed, page):
+    server, ids = staffed
+    open_queue(page, server.url, ids["meeting"])
+    open_question(page, ids["first"], "Why did pothole repairs")
+    page.get_by_role("button", name="Approve (a)").click()
+    page.locator("#mod-message").get_by_text(f"Question #{ids['first']} approved.").wait_for()
+    page.locator(".mod-meeting").get_by_role("button", name="Close for questions").click()
+    page.locator("#mod-message").get_by_text("Questions are closed.").wait_for()
+    regions = page.locator(".moderate-page [role=status], .moderate-page [role=alert], "
+                           ".moderate-page [aria-live]")
+    texts = [t.strip() for t in regions.all_inner_texts() if t.strip()]
+    assert texts == ["✓ Questions are closed."]
+
+
+def test_the_sign_in_page_has_the_sites_navigation(staffed, page):
+    server, _ = staffed
+    page.goto(server.url + "/login")
+    nav = page.get_by_role("navigation", name="Site")
+    nav.get_by_role("link", name="Meetings").click()
+    page.wait_for_url("**/meetings")
+
+
+def test_moderate_sends_an_anonymous_visitor_to_sign_in_and_back(staffed, page):
+    server, _ = staffed
+    page.goto(server.url + "/moderate")
+    page.wait_for_url("**/login?next=/moderate")
+    page.get_by_label("E-mail").fill("mod@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/moderate")
+    page.locator("#mod-queue .queue-item").first.wait_for()

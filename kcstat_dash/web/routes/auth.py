@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template_string, request
 from flask import session as flask_session
@@ -10,12 +10,16 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from kcstat_dash.services import accounts
+from kcstat_dash.services.areas import AREAS
 from kcstat_dash.settings import PASSWORD_CHANGE_POST_LIMIT, SIGN_IN_POST_LIMIT
 from kcstat_dash.web.auth import current_staff, signed_in
 from kcstat_dash.web.csrf import DASH_CSRF_COOKIE
 from kcstat_dash.web.extensions import db, limiter
 
 blueprint = Blueprint("auth", __name__)
+
+# Staff pages an anonymous visitor is sent from to sign in (and back, with ``next``).
+SIGN_IN_FIRST = ("/moderate",)
 
 # Where staff land when no (safe) ``next`` was given, by role.
 HOME_BY_ROLE = {accounts.Role.MODERATOR: "/moderate", accounts.Role.ANALYST: "/steward",
@@ -31,8 +35,17 @@ PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
-<header role="banner"><nav class="navbar navbar-dark bg-dark site-nav" aria-label="Site">
-<div class="container-lg"><a class="navbar-brand brand" href="/">KCStat Dash</a></div>
+<header role="banner"><nav class="navbar navbar-dark navbar-expand site-nav" aria-label="Site">
+<div class="container-lg flex-wrap">
+<a class="navbar-brand brand" href="/"><span class="brand-mark" aria-hidden="true">KC</span><span
+  class="brand-name">KCStat</span><span class="brand-tagline">Kansas City performance</span></a>
+<ul class="navbar-nav ms-auto flex-wrap">
+  <li class="nav-item"><a class="nav-link" href="/">Overview</a></li>
+  {% for area in areas %}<li class="nav-item"><a class="nav-link"
+    href="/areas/{{ area.slug }}">{{ area.name }}</a></li>{% endfor %}
+  <li class="nav-item"><a class="nav-link" href="/meetings">Meetings</a></li>
+  <li class="nav-item"><a class="nav-link" href="/packet">Testimony packet</a></li>
+</ul></div>
 </nav></header>
 <main id="main" class="container-lg py-4" tabindex="-1">
 <div class="row"><div class="col-md-6 col-lg-5">
@@ -86,6 +99,12 @@ PAGE = """<!DOCTYPE html>
 {% endif %}
 </div></div>
 </main>
+<footer class="site-footer" role="contentinfo"><div class="container-lg">
+<p>Open data: every measure and observation as <a href="/exports/open-data.csv">CSV</a> or
+<a href="/exports/open-data.json">JSON</a>.</p>
+<p>Data: Kansas City 311 service requests and published resident survey figures
+(<a href="https://data.kcmo.org">data.kcmo.org</a>). Times are shown in Kansas City time
+(America/Chicago).</p></div></footer>
 </body>
 </html>"""
 
@@ -105,7 +124,7 @@ def safe_next(target: str | None) -> str | None:
 def _page(title: str, form: str, message: str | None = None, status: int = 200,
           done: str | None = None, **values):
     html = render_template_string(PAGE, title=title, form=form, message=message, done=done,
-                                  csrf=generate_csrf(), **values)
+                                  csrf=generate_csrf(), areas=AREAS, **values)
     return html, status
 
 
@@ -117,6 +136,16 @@ def _sign_in(user, remember: bool) -> None:
     # A fresh session at sign-in: nothing from before (a planted token, say) carries over.
     flask_session.clear()
     login_user(signed_in(user), remember=remember)
+
+
+@blueprint.before_app_request
+def staff_pages_sign_in_first():
+    """A page load of a staff page by someone not signed in goes to the sign-in form, which
+    comes back here after. (The page's layout and every callback check the role themselves.)"""
+    if (request.method == "GET" and request.path in SIGN_IN_FIRST
+            and current_staff() is None):
+        return redirect(f"/login?next={quote(request.path)}")
+    return None
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
