@@ -8,15 +8,18 @@ from dash import dcc, html
 
 from kcstat_dash.services import moderation
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.services.question_status import QuestionStatus
 from kcstat_dash.timezone import format_local
 from layouts.ids import moderate as ids
 from layouts.ids import script_ids
 from layouts.staff import account_links, select, signin_required, text_input, textarea
 
 POLL_MS = 3000
-STATUS_LABELS = {"pending": "Pending", "approved": "Approved (in the feed)",
-                 "answered": "Answered", "hidden": "Hidden", "rejected": "Rejected",
-                 "merged": "Merged"}
+STATUS_LABELS = {QuestionStatus.PENDING: "Pending",
+                 QuestionStatus.APPROVED: "Approved (in the feed)",
+                 QuestionStatus.ANSWERED: "Answered", QuestionStatus.HIDDEN: "Hidden",
+                 QuestionStatus.REJECTED: "Rejected", QuestionStatus.MERGED: "Merged",
+                 QuestionStatus.WITHDRAWN: "Withdrawn by the asker"}
 SHORTCUTS = [("j / k", "next / previous question"), ("a", "approve"),
              ("r", "reject (reason chosen)"),
              ("h", "hide"), ("n", "write an answer"), ("p", "pin as now discussing"),

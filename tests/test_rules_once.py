@@ -203,7 +203,8 @@ def test_every_status_has_its_words_wherever_statuses_are_listed():
     lists outcomes, or that surface fails with a KeyError in front of the public."""
     from kcstat_dash.services.meeting_record import OUTCOMES
     from kcstat_dash.services.own_questions import STATUS_WORDS
+    from layouts.moderate import STATUS_LABELS
     from layouts.moderation_summary import OUTCOME_LABELS
 
-    for table in (OUTCOMES, STATUS_WORDS, OUTCOME_LABELS):
+    for table in (OUTCOMES, STATUS_WORDS, OUTCOME_LABELS, STATUS_LABELS):
         assert set(table) == set(QuestionStatus)
