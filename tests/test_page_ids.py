@@ -121,10 +121,8 @@ def meeting_pages(session):
 
 def anchors(found: set[str]) -> set[str]:
     """The ids made from a record's id or slug (layouts/ids/meeting.py's ANCHORS)."""
-    return {i for i in found for make in meeting_ids.ANCHORS
-            if re.fullmatch(re.escape(make("X")).replace("X", ".+"), i)
-            or re.fullmatch(re.escape(make("X", "pinned-")).replace("X", ".+")
-                            if make is meeting_ids.question else "(?!)", i)}
+    shapes = [re.escape(make("X")).replace("X", r"[\w-]+") for make in meeting_ids.ANCHORS]
+    return {i for i in found if any(re.fullmatch(shape, i) for shape in shapes)}
 
 
 class Recorder:
