@@ -1,89 +1,107 @@
-"""The stewardship page's callbacks: each checks the caller is an analyst or admin first."""
+"""The stewardship page's callbacks: each checks the caller is an analyst or admin first
+(``require_role``: signed in, the role, and the page's CSRF token), then calls services, then
+renders with ``layouts.steward``. What each save button does is one row of ``SAVES``."""
 
 from __future__ import annotations
 
-import dash
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.errors import DomainError, message_for
+from callbacks.wiring import Callbacks
 from kcstat_dash.services import measures, stewardship
 from kcstat_dash.services.accounts import STEWARD
 from kcstat_dash.web.auth import require_role
 from kcstat_dash.web.extensions import db
 from layouts import steward as view
+from layouts.ids import steward as ids
 from layouts.staff import message
 
-SAVE_BUTTONS = ("stw-save-target", "stw-save-narrative", "stw-save-peer")
+callbacks = Callbacks()
+register = callbacks.register
+
+
+@dataclass(frozen=True)
+class Save:
+    """A save button: the service (``service(session, slug, *form fields, user_id)``), the
+    form fields it takes in order, and what to say when it is done."""
+
+    service: Callable[..., Any]
+    fields: tuple[str, ...]
+    done: str
+
+
+SAVES = {  # in the order of the callback's inputs
+    ids.SAVE_TARGET: Save(stewardship.set_target, ("target_period", "target_value"),
+                          "Target saved; earlier periods keep the targets they had."),
+    ids.SAVE_NARRATIVE: Save(stewardship.write_narrative, ("narrative_period", "narrative_body"),
+                             "Narrative published."),
+    ids.SAVE_PEER: Save(stewardship.add_peer, ("peer_period", "peer_name", "peer_value",
+                                               "peer_url"), "Peer value saved."),
+}
+FORM = {"target_period": ids.TARGET_PERIOD, "target_value": ids.TARGET_VALUE,
+        "narrative_period": ids.NARRATIVE_PERIOD, "narrative_body": ids.NARRATIVE_BODY,
+        "peer_period": ids.PEER_PERIOD, "peer_name": ids.PEER_NAME, "peer_value": ids.PEER_VALUE,
+        "peer_url": ids.PEER_URL}
 
 
 def save(button: str, slug: str, form: dict, user_id: int) -> str:
     """One change in one transaction with its audit entry; returns what was done, in words."""
+    chosen = SAVES[button]
     with db.transaction() as session:
-        if button == "stw-save-target":
-            stewardship.set_target(session, slug, form["target_period"], form["target_value"],
-                                   user_id)
-            return "Target saved; earlier periods keep the targets they had."
-        if button == "stw-save-narrative":
-            stewardship.write_narrative(session, slug, form["narrative_period"],
-                                        form["narrative_body"], user_id)
-            return "Narrative published."
-        stewardship.add_peer(session, slug, form["peer_period"], form["peer_name"],
-                             form["peer_value"], form["peer_url"], user_id)
-        return "Peer value saved."
+        chosen.service(session, slug, *(form[f] for f in chosen.fields), user_id)
+    return chosen.done
 
 
-def register(app: dash.Dash) -> None:
-    @app.callback(
-        Output("stw-history", "children"), Output("stw-todo", "children"),
-        Input("stw-measure", "value"), Input("stw-refresh", "data"),
-    )
-    def show(slug, _refresh):
-        require_role(*STEWARD)
-        todo = view.todo_list(stewardship.todo(db.session))
-        if not slug:
-            return None, todo
-        try:
-            measure = measures.get_measure(db.session, slug)
-        except measures.UnknownMeasure:
-            return None, todo
-        return view.target_history(stewardship.target_history(db.session, slug),
-                                   measure.unit), todo
+@callbacks.callback(
+    output={"history": Output(ids.HISTORY, "children"), "todo": Output(ids.TODO, "children")},
+    inputs={"slug": Input(ids.MEASURE, "value"), "refresh": Input(ids.REFRESH, "data")},
+)
+def show(slug, refresh):
+    require_role(*STEWARD)
+    todo = view.todo_list(stewardship.todo(db.session))
+    if not slug:
+        return {"history": None, "todo": todo}
+    try:
+        measure = measures.get_measure(db.session, slug)
+    except DomainError:  # a measure gone since the page was drawn
+        return {"history": None, "todo": todo}
+    return {"history": view.target_history(stewardship.target_history(db.session, slug),
+                                           measure.unit), "todo": todo}
 
-    @app.callback(
-        Output("stw-measure", "value"), Output("stw-narrative-period", "value"),
-        Input({"type": "stw-todo", "slug": ALL, "period": ALL}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def pick_todo(_clicks):
-        require_role(*STEWARD)
-        if not ctx.triggered or not ctx.triggered[0].get("value"):
-            raise PreventUpdate
-        return ctx.triggered_id["slug"], ctx.triggered_id["period"]
 
-    @app.callback(
-        Output("stw-message", "children"), Output("stw-refresh", "data"),
-        *[Input(button, "n_clicks") for button in SAVE_BUTTONS],
-        State("stw-measure", "value"),
-        State("stw-target-period", "value"), State("stw-target-value", "value"),
-        State("stw-narrative-period", "value"), State("stw-narrative-body", "value"),
-        State("stw-peer-period", "value"), State("stw-peer-name", "value"),
-        State("stw-peer-value", "value"), State("stw-peer-url", "value"),
-        State("stw-refresh", "data"),
-        prevent_initial_call=True,
-    )
-    def act(_t, _n, _p, slug, target_period, target_value, narrative_period, narrative_body,
-            peer_period, peer_name, peer_value, peer_url, refresh):
-        user = require_role(*STEWARD)
-        button = ctx.triggered_id
-        if button not in SAVE_BUTTONS or not ctx.triggered[0].get("value"):
-            raise PreventUpdate
-        form = {"target_period": target_period, "target_value": target_value,
-                "narrative_period": narrative_period, "narrative_body": narrative_body,
-                "peer_period": peer_period, "peer_name": peer_name, "peer_value": peer_value,
-                "peer_url": peer_url}
-        try:
-            text = save(button, slug, form, user.id)
-        except DomainError as error:
-            return message(message_for(error), ok=False), no_update
-        return message(text), (refresh or 0) + 1
+@callbacks.callback(
+    output={"slug": Output(ids.MEASURE, "value"),
+            "period": Output(ids.NARRATIVE_PERIOD, "value")},
+    inputs={"clicks": Input(ids.todo_item(ALL, ALL), "n_clicks")},
+    prevent_initial_call=True,
+)
+def pick_todo(clicks):
+    require_role(*STEWARD)
+    if not ctx.triggered or not ctx.triggered[0].get("value"):
+        raise PreventUpdate
+    return {"slug": ctx.triggered_id["slug"], "period": ctx.triggered_id["period"]}
+
+
+@callbacks.callback(
+    output={"message": Output(ids.MESSAGE, "children"), "refresh": Output(ids.REFRESH, "data")},
+    inputs={"clicks": {button: Input(button, "n_clicks") for button in SAVES}},
+    state={"slug": State(ids.MEASURE, "value"),
+           "form": {name: State(field, "value") for name, field in FORM.items()},
+           "refresh": State(ids.REFRESH, "data")},
+    prevent_initial_call=True,
+)
+def act(clicks, slug, form, refresh):
+    user = require_role(*STEWARD)
+    button = ctx.triggered_id
+    if button not in SAVES or not ctx.triggered[0].get("value"):
+        raise PreventUpdate
+    try:
+        text = save(button, slug, form, user.id)
+    except DomainError as error:
+        return {"message": message(message_for(error), ok=False), "refresh": no_update}
+    return {"message": message(text), "refresh": (refresh or 0) + 1}

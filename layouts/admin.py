@@ -11,6 +11,7 @@ from dash import dcc, html
 from kcstat_dash.services.accounts import ADMIN, ROLES
 from kcstat_dash.timezone import format_local
 from kcstat_dash.web.auth import current_staff, staff_may
+from layouts.ids import admin as ids
 from layouts.staff import account_links, select, signin_required, text_input
 
 ACTION_FILTERS = [{"label": "Every action", "value": ""},
@@ -55,29 +56,29 @@ def accounts_section() -> html.Section:
     button = dict(n_clicks=0, size="sm", className="me-1 mb-2")
     return html.Section([
         html.H2("Staff accounts", className="h4"),
-        html.Div(id="adm-accounts"),
+        html.Div(id=ids.ACCOUNTS),
         dbc.Row([
             dbc.Col([
                 html.H3("Create an account", className="h6"),
-                text_input("adm-new-email", "E-mail", type="email", maxLength=254),
-                select("adm-new-role", "Role", ROLE_OPTIONS, "moderator"),
-                text_input("adm-new-password", "Initial password (12 characters or more)",
+                text_input(ids.NEW_EMAIL, "E-mail", type="email", maxLength=254),
+                select(ids.NEW_ROLE, "Role", ROLE_OPTIONS, "moderator"),
+                text_input(ids.NEW_PASSWORD, "Initial password (12 characters or more)",
                            type="password", maxLength=256, autoComplete="new-password"),
-                dbc.Button("Create account", id="adm-create", color="primary", **button),
+                dbc.Button("Create account", id=ids.CREATE, color="primary", **button),
             ], md=6),
             dbc.Col([
                 html.H3("Change an account", className="h6"),
-                select("adm-account", "Account", []),
-                select("adm-role", "Role", ROLE_OPTIONS, "moderator"),
-                dbc.Button("Set role", id="adm-set-role", color="secondary", **button),
-                dbc.Button("Deactivate", id="adm-deactivate", color="danger", **button),
-                dbc.Button("Reactivate", id="adm-reactivate", color="success", **button),
-                text_input("adm-reset-password", "New password for a reset (12 characters or "
+                select(ids.ACCOUNT, "Account", []),
+                select(ids.ROLE, "Role", ROLE_OPTIONS, "moderator"),
+                dbc.Button("Set role", id=ids.SET_ROLE, color="secondary", **button),
+                dbc.Button("Deactivate", id=ids.DEACTIVATE, color="danger", **button),
+                dbc.Button("Reactivate", id=ids.REACTIVATE, color="success", **button),
+                text_input(ids.RESET_PASSWORD, "New password for a reset (12 characters or "
                            "more)", type="password", maxLength=256, autoComplete="new-password"),
-                dbc.Button("Reset password", id="adm-reset", color="warning", **button),
+                dbc.Button("Reset password", id=ids.RESET, color="warning", **button),
             ], md=6),
         ]),
-        html.Div(id="adm-account-message", role="status", **{"aria-live": "polite"}),
+        html.Div(id=ids.ACCOUNT_MESSAGE, role="status", **{"aria-live": "polite"}),
     ], className="mb-4")
 
 
@@ -93,13 +94,13 @@ def layout(**_query) -> html.Div:
             html.P("Every moderator, analyst and admin action: who, what, when, and the record "
                    "before and after. The newest 200 are shown; the export has them all."),
             dbc.Row([
-                dbc.Col(select("adm-audit-filter", "Show", ACTION_FILTERS, ""), md=4),
-                dbc.Col(html.A("Download the log (CSV)", id="adm-export", href="/admin/audit.csv",
+                dbc.Col(select(ids.AUDIT_FILTER, "Show", ACTION_FILTERS, ""), md=4),
+                dbc.Col(html.A("Download the log (CSV)", id=ids.EXPORT, href="/admin/audit.csv",
                                className="d-inline-block mt-4"), md=8),
             ]),
-            html.Div(id="adm-audit"),
+            html.Div(id=ids.AUDIT),
         ]),
-        dcc.Store(id="adm-refresh", data=0),
+        dcc.Store(id=ids.REFRESH, data=0),
     ], className="admin-page")
 
 

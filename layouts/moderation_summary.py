@@ -14,7 +14,8 @@ OUTCOME_LABELS = {QuestionStatus.PENDING: "Waiting for a moderator",
                   QuestionStatus.APPROVED: "Published", QuestionStatus.ANSWERED: "Answered",
                   QuestionStatus.HIDDEN: "Hidden after publishing",
                   QuestionStatus.REJECTED: "Not published",
-                  QuestionStatus.MERGED: "Merged into a similar question"}
+                  QuestionStatus.MERGED: "Merged into a similar question",
+                  QuestionStatus.WITHDRAWN: "Withdrawn by the asker"}
 
 
 def counts_table(caption: str, heading: str, rows: list[tuple[str, int]]) -> dbc.Table:

@@ -10,6 +10,7 @@ from kcstat_dash.services import stewardship, verdicts
 from kcstat_dash.services.formatting import format_value, n_text, period_label
 from kcstat_dash.timezone import format_local
 from layouts.components import status_sentence
+from layouts.ids import steward as ids
 from layouts.staff import account_links, select, signin_required, text_input, textarea
 
 
@@ -37,7 +38,7 @@ def todo_list(items: list[dict]) -> html.Div:
                   f"({n_text(item['n'], item['kind'])}) against "
                   f"a target of {format_value(item['target'], item['unit'])}. "),
         html.Button("Write the narrative",
-                    id={"type": "stw-todo", "slug": item["slug"], "period": item["period"]},
+                    id=ids.todo_item(item["slug"], item["period"]),
                     className="btn btn-link btn-sm p-0 align-baseline", n_clicks=0),
     ]) for item in items], className="stw-todo-list")
 
@@ -53,7 +54,7 @@ def target_history(rows: list[dict], unit: str) -> dbc.Table:
             html.Td(format_value(r["value"], unit) if r["value"] is not None else "none"),
             html.Td(format_local(r["set_at"]) if r["set_at"] else "—"),
         ]) for r in rows]),
-    ], size="sm", className="stw-history")
+    ], size="sm", className="stw-history-table")
 
 
 def forms() -> html.Div:
@@ -61,25 +62,25 @@ def forms() -> html.Div:
     return dbc.Row([
         dbc.Col(html.Section([
             html.H2("Set a target", className="h5"),
-            text_input("stw-target-period", "In force from (YYYY-MM or FYyyyy)", maxLength=10),
-            text_input("stw-target-value", "Target (empty for no target)", maxLength=20,
+            text_input(ids.TARGET_PERIOD, "In force from (YYYY-MM or FYyyyy)", maxLength=10),
+            text_input(ids.TARGET_VALUE, "Target (empty for no target)", maxLength=20,
                        inputMode="decimal"),
-            dbc.Button("Save target", id="stw-save-target", **button),
+            dbc.Button("Save target", id=ids.SAVE_TARGET, **button),
         ]), md=4),
         dbc.Col(html.Section([
             html.H2("Write the narrative", className="h5"),
-            text_input("stw-narrative-period", "Period (YYYY-MM or FYyyyy)", maxLength=10),
-            textarea("stw-narrative-body", "What is being done; how the city compares", rows=5,
+            text_input(ids.NARRATIVE_PERIOD, "Period (YYYY-MM or FYyyyy)", maxLength=10),
+            textarea(ids.NARRATIVE_BODY, "What is being done; how the city compares", rows=5,
                      maxLength=stewardship.MAX_NARRATIVE_LENGTH),
-            dbc.Button("Publish narrative", id="stw-save-narrative", **button),
+            dbc.Button("Publish narrative", id=ids.SAVE_NARRATIVE, **button),
         ]), md=4),
         dbc.Col(html.Section([
             html.H2("Add a peer value", className="h5"),
-            text_input("stw-peer-period", "Period (YYYY-MM or FYyyyy)", maxLength=10),
-            text_input("stw-peer-name", "Peer (a city, or a peer average)", maxLength=200),
-            text_input("stw-peer-value", "Their value", maxLength=20, inputMode="decimal"),
-            text_input("stw-peer-url", "Source (https:// address)", maxLength=2000, type="url"),
-            dbc.Button("Save peer value", id="stw-save-peer", **button),
+            text_input(ids.PEER_PERIOD, "Period (YYYY-MM or FYyyyy)", maxLength=10),
+            text_input(ids.PEER_NAME, "Peer (a city, or a peer average)", maxLength=200),
+            text_input(ids.PEER_VALUE, "Their value", maxLength=20, inputMode="decimal"),
+            text_input(ids.PEER_URL, "Source (https:// address)", maxLength=2000, type="url"),
+            dbc.Button("Save peer value", id=ids.SAVE_PEER, **button),
         ]), md=4),
     ])
 
@@ -97,13 +98,13 @@ def render(data: dict | None, signed_in: bool = False) -> html.Div:
                 "log. ", *account_links()], className="small"),
         html.Section([html.H2("To do: missed targets without a narrative", className="h4"),
                       missed_count(data["status_counts"]),
-                      html.Div(id="stw-todo")], className="mb-4"),
-        select("stw-measure", "Measure", options, options[0]["value"] if options else None),
-        html.Div(id="stw-message", role="status", **{"aria-live": "polite"}),
-        html.Section([html.H2("Target history", className="h5"), html.Div(id="stw-history")],
+                      html.Div(id=ids.TODO)], className="mb-4"),
+        select(ids.MEASURE, "Measure", options, options[0]["value"] if options else None),
+        html.Div(id=ids.MESSAGE, role="status", **{"aria-live": "polite"}),
+        html.Section([html.H2("Target history", className="h5"), html.Div(id=ids.HISTORY)],
                      className="mb-3"),
         forms(),
-        dcc.Store(id="stw-refresh", data=0),
+        dcc.Store(id=ids.REFRESH, data=0),
     ], className="steward-page")
 
 

@@ -196,3 +196,14 @@ def test_no_module_but_question_status_spells_a_question_status():
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=name)
             offenders += [f"{name}:{line}: {word!r}" for line, word in _spelled_statuses(tree)]
     assert not offenders, "use QuestionStatus instead:\n" + "\n".join(offenders)
+
+
+def test_every_status_has_its_words_wherever_statuses_are_listed():
+    """A status added to the lifecycle (as "withdrawn" was) is named on every surface that
+    lists outcomes, or that surface fails with a KeyError in front of the public."""
+    from kcstat_dash.services.meeting_record import OUTCOMES
+    from kcstat_dash.services.own_questions import STATUS_WORDS
+    from layouts.moderation_summary import OUTCOME_LABELS
+
+    for table in (OUTCOMES, STATUS_WORDS, OUTCOME_LABELS):
+        assert set(table) == set(QuestionStatus)
