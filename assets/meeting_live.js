@@ -4,6 +4,15 @@
   /* Ids made up in a browser before the server issued them; no longer read, so removed. */
   try { window.localStorage.removeItem("browser-id"); } catch (error) { /* storage blocked */ }
 
+  /* The meeting or ask page's ids by name ({feed, feedSummary, roomPanel, meetingState,
+     feedVersion, feedPoll, myVotes, upvote, askText}), or null on every other page. The page
+     names them: JSON in its root's data-meeting-ids attribute, from layouts/ids/meeting.py
+     (FOR_SCRIPT), so no id is spelled here. */
+  function pageIds() {
+    var root = document.querySelector("[data-meeting-ids]");
+    return root ? JSON.parse(root.getAttribute("data-meeting-ids")) : null;
+  }
+
   /* This page's latest list of "me too" votes. A poll sent before a vote may be answered after
      it: marking with the list as it is when the answer arrives keeps the new vote shown. */
   var latestVotes = [];
@@ -11,17 +20,17 @@
   /* The meeting's state this page last drew (null: as the page arrived). */
   var shownState = null;
 
-  function markVotes(node, pressed) {
+  function markVotes(node, pressed, upvote) {
     if (Array.isArray(node)) {
-      return node.map(function (child) { return markVotes(child, pressed); });
+      return node.map(function (child) { return markVotes(child, pressed, upvote); });
     }
     if (!node || typeof node !== "object" || !node.props) { return node; }
     var id = node.props.id;
-    if (id && id.type === "upvote" && latestVotes.indexOf(id.id) !== -1 && pressed[id.id]) {
+    if (id && id.type === upvote && latestVotes.indexOf(id.id) !== -1 && pressed[id.id]) {
       return pressed[id.id];
     }
     if (node.props.children !== undefined) {
-      node.props.children = markVotes(node.props.children, pressed);
+      node.props.children = markVotes(node.props.children, pressed, upvote);
     }
     return node;
   }
@@ -32,6 +41,7 @@
 
   function runFeedPoll(request) {
     feedPoll.running = true;
+    var ids = request.ids;
     var set = window.dash_clientside.set_props;
     var abort = new AbortController();
     var timer = setTimeout(function () { abort.abort(); }, POLL_TIMEOUT_MS);
@@ -42,18 +52,19 @@
       .then(function (body) {
         if (!body) { return; }
         if (body.feed) {
-          set("feed", {children: markVotes(body.feed.children, body.feed.voted || {})});
-          set("feed-summary", {children: body.feed.summary});
-          if (body.feed.room) { set("room-panel", {children: body.feed.room}); }
+          set(ids.feed, {children: markVotes(body.feed.children, body.feed.voted || {},
+                                             ids.upvote)});
+          set(ids.feedSummary, {children: body.feed.summary});
+          if (body.feed.room) { set(ids.roomPanel, {children: body.feed.room}); }
         }
         /* The meeting's state: when questions close or open, or the meeting ends, the page's
            store changes and the server redraws the form and the badge (callbacks/meeting.py). */
         var shown = shownState || request.state || {};
         if (body.status && (body.status !== shown.status || body.open !== shown.open)) {
           shownState = {status: body.status, open: body.open};
-          set("meeting-state", {data: shownState});
+          set(ids.meetingState, {data: shownState});
         }
-        if (body.version !== request.known) { set("feed-version", {data: body.version}); }
+        if (body.version !== request.known) { set(ids.feedVersion, {data: body.version}); }
       })
       .catch(function () { /* the next tick retries */ })
       .then(function () {
@@ -99,16 +110,17 @@
     pollFeed: function (_ticks, order, myVotes, meetingId, known, state) {
       var noUpdate = window.dash_clientside.no_update;
       if (Array.isArray(myVotes)) { latestVotes = myVotes; }
-      if (!meetingId) { return noUpdate; }
+      var ids = pageIds();
+      if (!meetingId || !ids) { return noUpdate; }
       var triggers = (window.dash_clientside.callback_context.triggered || [])
         .map(function (t) { return t.prop_id; });
-      var ticked = triggers.indexOf("feed-poll.n_intervals") !== -1;
+      var ticked = triggers.indexOf(ids.feedPoll + ".n_intervals") !== -1;
       // On load Dash calls this with no trigger, or with the votes read from local storage.
       var pageLoad = !triggers.length || triggers[0] === "." ||
-        triggers.every(function (t) { return t === "my-votes.data"; });
+        triggers.every(function (t) { return t === ids.myVotes + ".data"; });
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
       if (pageLoad && !latestVotes.length) { return noUpdate; }
-      var request = {meetingId: meetingId, order: order || "newest", state: state,
+      var request = {meetingId: meetingId, order: order || "newest", state: state, ids: ids,
                      known: (ticked && known !== null && known !== undefined) ? known : -1};
       if (feedPoll.running) {
         if (request.known === -1) { feedPoll.next = request; }
@@ -132,7 +144,8 @@
 
     /* After a chart point is clicked, bring the ask form into view with the text box focused. */
     focusAskForm: function (clicks) {
-      var box = document.getElementById("ask-text");
+      var ids = pageIds();
+      var box = ids && document.getElementById(ids.askText);
       if (box && clicks && clicks.some(Boolean)) {
         box.scrollIntoView({block: "center"});
         box.focus({preventScroll: true});

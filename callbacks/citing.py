@@ -12,6 +12,7 @@ from kcstat_dash.web import asking
 from kcstat_dash.web.public_url import public_base_url
 from layouts.charts import clicked_period
 from layouts.citing import citation_created, cite_error, flag_citation_created
+from layouts.ids import meeting as meeting_ids
 
 COPY_JS = """
 function(clicks, id) {
@@ -78,9 +79,9 @@ def register(app: dash.Dash) -> None:
         packet = citations.packet_ids(packet)
         return f"({len(packet)})" if packet else ""
 
-    @app.callback(Output("cite-flag-status", "children"),
-                  Input({"type": "cite-flag", "question": ALL, "measure": ALL, "period": ALL},
-                        "n_clicks"), prevent_initial_call=True)
+    @app.callback(Output(meeting_ids.CITE_FLAG_STATUS, "children"),
+                  Input(meeting_ids.cite_flag(ALL, ALL, ALL), "n_clicks"),
+                  prevent_initial_call=True)
     def cite_flagged(clicks):
         # The measure and period come from the button's id, so the service validates them as
         # it would any caller's. The meeting page stays: the citation is offered in a new tab.

@@ -17,6 +17,7 @@ from kcstat_dash.web import asking
 from kcstat_dash.web.extensions import db
 from layouts.ask import FLAG_HINT
 from layouts.charts import clicked_period
+from layouts.ids import meeting as ids
 from layouts.meeting import (
     LATEST_PERIOD,
     NO_MEASURE,
@@ -38,12 +39,12 @@ def choose_flag(measure_slug, _clicks, _month_clicks, current_period):
     clicks and with the "now discussing" measure's month buttons."""
     period = current_period if isinstance(current_period, str) else LATEST_PERIOD
     triggered = ctx.triggered_id
-    if isinstance(triggered, dict) and triggered.get("type") == "meeting-chart":
+    if isinstance(triggered, dict) and triggered.get("type") == ids.MEETING_CHART:
         clicked = clicked_period(ctx.triggered[0]["value"])
         if not clicked:
             return no_update, no_update, no_update, no_update
         measure_slug, period = triggered.get("slug"), clicked
-    elif isinstance(triggered, dict) and triggered.get("type") == "flag-month":
+    elif isinstance(triggered, dict) and triggered.get("type") == ids.FLAG_MONTH:
         # A button newly drawn also "triggers" with no clicks; only a real tap flags.
         if not any(t["value"] for t in ctx.triggered):
             return no_update, no_update, no_update, no_update
@@ -58,7 +59,7 @@ def choose_flag(measure_slug, _clicks, _month_clicks, current_period):
     except measures.UnknownMeasure:
         return nothing
     points = measures.observation_points(measure)
-    if triggered == "ask-measure" or period not in {p["period"] for p in points}:
+    if triggered == ids.ASK_MEASURE or period not in {p["period"] for p in points}:
         period = LATEST_PERIOD
     hint = (f"Flagged: {measure.name}, {period_label(period)}." if period != LATEST_PERIOD
             else f"Flagged: {measure.name}, its latest value "
@@ -128,7 +129,7 @@ def my_questions(known, _ticks, _withdraw_clicks, meeting_id):
     withdraws one (only the browser that asked it can: asking.withdraw checks)."""
     message = None
     triggered = ctx.triggered_id
-    if isinstance(triggered, dict) and triggered.get("type") == "withdraw":
+    if isinstance(triggered, dict) and triggered.get("type") == ids.WITHDRAW:
         if not any(t["value"] for t in ctx.triggered):
             return no_update, no_update
         try:
@@ -165,56 +166,56 @@ def register(app: dash.Dash) -> None:
     # it sets the feed, its summary and the version with set_props when the answer arrives.
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="pollFeed"),
-        Output("feed-version", "data"),
-        Input("feed-poll", "n_intervals"), Input("feed-order", "value"),
-        Input("my-votes", "data"),
-        State("meeting-id", "data"), State("feed-version", "data"),
-        State("meeting-state", "data"),
+        Output(ids.FEED_VERSION, "data"),
+        Input(ids.FEED_POLL, "n_intervals"), Input(ids.FEED_ORDER, "value"),
+        Input(ids.MY_VOTES, "data"),
+        State(ids.MEETING_ID, "data"), State(ids.FEED_VERSION, "data"),
+        State(ids.MEETING_STATE, "data"),
     )
     app.callback(
-        Output("ask-measure", "value"), Output("ask-period", "options"),
-        Output("ask-period", "value"), Output("flag-hint", "children"),
-        Input("ask-measure", "value"),
-        Input({"type": "meeting-chart", "slug": ALL}, "clickData"),
-        Input({"type": "flag-month", "measure": ALL, "period": ALL}, "n_clicks"),
-        Input("ask-period", "value"),
+        Output(ids.ASK_MEASURE, "value"), Output(ids.ASK_PERIOD, "options"),
+        Output(ids.ASK_PERIOD, "value"), Output(ids.FLAG_HINT, "children"),
+        Input(ids.ASK_MEASURE, "value"),
+        Input(ids.meeting_chart(ALL), "clickData"),
+        Input(ids.flag_month(ALL, ALL), "n_clicks"),
+        Input(ids.ASK_PERIOD, "value"),
         prevent_initial_call=True,
     )(choose_flag)
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="focusAskForm"),
-        Output("flag-focus", "data"),
-        Input({"type": "meeting-chart", "slug": ALL}, "clickData"),
+        Output(ids.FLAG_FOCUS, "data"),
+        Input(ids.meeting_chart(ALL), "clickData"),
         prevent_initial_call=True,
     )
     app.callback(
-        Output("ask-status", "children"), Output("ask-text", "value"),
-        Output("ask-measure", "value", allow_duplicate=True),
-        Output("my-questions", "data"),
-        Input("ask-submit", "n_clicks"),
-        State("ask-text", "value"), State("ask-name", "value"), State("ask-measure", "value"),
-        State("ask-period", "value"), State("meeting-id", "data"),
-        State("my-questions", "data"),
+        Output(ids.ASK_STATUS, "children"), Output(ids.ASK_TEXT, "value"),
+        Output(ids.ASK_MEASURE, "value", allow_duplicate=True),
+        Output(ids.MY_QUESTIONS, "data"),
+        Input(ids.ASK_SUBMIT, "n_clicks"),
+        State(ids.ASK_TEXT, "value"), State(ids.ASK_NAME, "value"), State(ids.ASK_MEASURE, "value"),
+        State(ids.ASK_PERIOD, "value"), State(ids.MEETING_ID, "data"),
+        State(ids.MY_QUESTIONS, "data"),
         prevent_initial_call=True,
     )(submit)
     app.callback(
-        Output("ask-region", "children"), Output("meeting-badge", "children"),
-        Output("questions-state", "children"), Output("feed-poll", "disabled"),
-        Input("meeting-state", "data"), State("meeting-id", "data"),
+        Output(ids.ASK_REGION, "children"), Output(ids.MEETING_BADGE, "children"),
+        Output(ids.QUESTIONS_STATE, "children"), Output(ids.FEED_POLL, "disabled"),
+        Input(ids.MEETING_STATE, "data"), State(ids.MEETING_ID, "data"),
         prevent_initial_call=True,
     )(meeting_state)
     app.callback(
-        Output("my-questions-list", "children"), Output("my-questions-poll", "disabled"),
+        Output(ids.MY_QUESTIONS_LIST, "children"), Output(ids.MY_QUESTIONS_POLL, "disabled"),
         # Not on every feed version (each "me too" moves it, for every attendee at once): the
         # list is read when this browser asks or withdraws, and while one of its questions
         # waits, every few seconds. A browser that has asked nothing sends nothing.
-        Input("my-questions", "data"), Input("my-questions-poll", "n_intervals"),
-        Input({"type": "withdraw", "id": ALL}, "n_clicks"),
-        State("meeting-id", "data"),
+        Input(ids.MY_QUESTIONS, "data"), Input(ids.MY_QUESTIONS_POLL, "n_intervals"),
+        Input(ids.withdraw_button(ALL), "n_clicks"),
+        State(ids.MEETING_ID, "data"),
         prevent_initial_call=True,
     )(my_questions)
     app.callback(
-        Output("vote-status", "children"), Output("my-votes", "data"),
-        Input({"type": "upvote", "id": ALL}, "n_clicks"),
-        State("my-votes", "data"),
+        Output(ids.VOTE_STATUS, "children"), Output(ids.MY_VOTES, "data"),
+        Input(ids.upvote_button(ALL), "n_clicks"),
+        State(ids.MY_VOTES, "data"),
         prevent_initial_call=True,
     )(vote)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from layouts.ids import meeting as ids
+from layouts.ids import script_ids
 from layouts.meeting import ask_form, feed_section, meeting_heading
 from layouts.meetings import meeting_not_found
 
@@ -32,7 +34,8 @@ def render(data: dict | None) -> html.Div:
     room = data.get("room")
     return html.Div([header(summary),
                      ask_form(summary, data["measures"], hint=FLAG_HINT, room=room),
-                     feed_section(summary, feed, room)], className="ask-page")
+                     feed_section(summary, feed, room)], className="ask-page",
+                    **script_ids("meeting", ids.FOR_SCRIPT))
 
 
 def register(layout) -> None:

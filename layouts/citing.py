@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.services.formatting import period_label
+from layouts.ids import meeting as meeting_ids
 
 # A verification's state is told in words and a symbol, never by colour alone; the words are
 # the domain's (citations.STATE_LABELS), so every surface says the same.
@@ -160,8 +161,7 @@ def cite_flag_button(question_id: int, flag: dict) -> html.Button:
         ["Cite this", html.Span(f": {flag.get('measure_name', flag['measure'])}, "
                                 f"{period_label(flag['period'])}", className="visually-hidden")],
         type="button", className="btn btn-link btn-sm ms-1 cite-flag",
-        id={"type": "cite-flag", "question": question_id, "measure": flag["measure"],
-            "period": flag["period"]})
+        id=meeting_ids.cite_flag(question_id, flag["measure"], flag["period"]))
 
 
 def flag_citation_created(view: dict) -> html.P:

@@ -20,6 +20,8 @@ from layouts.components import (
     status_badge,
     target_text,
 )
+from layouts.ids import meeting as ids
+from layouts.ids import script_ids
 from layouts.measure import chart_summary
 from layouts.meetings import (
     ask_path,
@@ -63,13 +65,13 @@ def measure_card(detail: dict) -> html.Article:
     ]
     if detail["observations"]:
         body += [html.P(chart_summary(detail), className="small text-muted mb-1 chart-summary"),
-                 meeting_chart(detail, id={"type": "meeting-chart", "slug": detail["slug"]}),
+                 meeting_chart(detail, id=ids.meeting_chart(detail["slug"])),
                  html.P("Click a point on the chart to flag that month in your question.",
                         className="small text-muted chart-hint")]
     else:
         body.append(html.P("No values yet.", className="text-muted"))
     return html.Article(body, className="measure-card card card-body mb-3",
-                        id=f"measure-{detail['slug']}")
+                        id=ids.measure_card(detail["slug"]))
 
 
 # Sentinels rather than "": dbc.Select keeps "" for its own hidden placeholder option.
@@ -116,7 +118,7 @@ def month_button(slug: str, point: dict) -> html.Button:
          html.Span(f" ({PARTIAL_WORDS})" if point.get("partial") else "",
                    className="small")],
         type="button", className="btn btn-outline-primary month-chip",
-        id={"type": "flag-month", "measure": slug, "period": point["period"]})
+        id=ids.flag_month(slug, point["period"]))
 
 
 def month_picker(discussing: dict | None) -> html.Div | None:
@@ -140,51 +142,52 @@ def month_picker(discussing: dict | None) -> html.Div | None:
         *groups[:MONTHS_OPEN],
         html.Details([html.Summary("Earlier years"), *older], className="month-older")
         if older else None,
-    ], className="month-picker mb-2", id="month-picker")
+    ], className="month-picker mb-2", id=ids.MONTH_PICKER)
 
 
 def ask_form(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a month "
              "here, or click a point on a chart.", room: dict | None = None) -> html.Div:
     """The form, or why there is none, in a region the live poll redraws when the meeting's
     state changes (callbacks/meeting.py)."""
-    return html.Div(ask_form_body(summary, flaggable, hint, room), id="ask-region")
+    return html.Div(ask_form_body(summary, flaggable, hint, room), id=ids.ASK_REGION)
 
 
 def ask_form_body(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a "
                   "month here, or click a point on a chart.", room: dict | None = None
                   ) -> html.Section:
     if not summary["open_for_questions"]:
-        return html.Section([html.H2("Ask a question", className="h4", id="ask-heading"),
+        return html.Section([html.H2("Ask a question", className="h4", id=ids.ASK_HEADING),
                              html.P(closed_words(summary["status"]),
                                     className="questions-closed alert alert-secondary")],
-                            className="ask-form mb-4", **{"aria-labelledby": "ask-heading"})
+                            className="ask-form mb-4", **{"aria-labelledby": ids.ASK_HEADING})
     return html.Section([
-        html.H2("Ask a question", className="h4", id="ask-heading"),
+        html.H2("Ask a question", className="h4", id=ids.ASK_HEADING),
         html.P("No account needed. A moderator reads each question before it is shown."
                if not summary["auto_publish"] else "No account needed. Questions appear on the "
                "feed at once.",
                className="small text-muted"),
         dbc.Label(f"Your question (up to {questions.MAX_LENGTH:,} characters)",
-                  html_for="ask-text"),
-        dbc.Textarea(id="ask-text", rows=4, maxLength=questions.MAX_LENGTH, className="mb-2"),
-        dbc.Label("Display name (optional)", html_for="ask-name"),
-        dbc.Input(id="ask-name", maxLength=questions.MAX_DISPLAY_NAME, autoComplete="nickname",
+                  html_for=ids.ASK_TEXT),
+        dbc.Textarea(id=ids.ASK_TEXT, rows=4, maxLength=questions.MAX_LENGTH, className="mb-2"),
+        dbc.Label("Display name (optional)", html_for=ids.ASK_NAME),
+        dbc.Input(id=ids.ASK_NAME, maxLength=questions.MAX_DISPLAY_NAME, autoComplete="nickname",
                   className="mb-2"),
         html.Fieldset([
             html.Legend("Flag a statistic (optional)", className="fs-6 fw-semibold mb-1"),
             month_picker((room or {}).get("discussing")),
             html.P(hint, className="small text-muted mb-1"),
-            dbc.Label("Measure", html_for="ask-measure", className="small"),
-            dbc.Select(id="ask-measure", options=measure_options(flaggable),
+            dbc.Label("Measure", html_for=ids.ASK_MEASURE, className="small"),
+            dbc.Select(id=ids.ASK_MEASURE, options=measure_options(flaggable),
                        value=NO_MEASURE),
-            dbc.Label("Period", html_for="ask-period", className="small mt-1"),
-            dbc.Select(id="ask-period", options=NO_PERIODS, value=LATEST_PERIOD),
-            html.P(id="flag-hint", className="small mt-1 mb-0 flag-hint"),
-            dcc.Store(id="flag-focus"),
+            dbc.Label("Period", html_for=ids.ASK_PERIOD, className="small mt-1"),
+            dbc.Select(id=ids.ASK_PERIOD, options=NO_PERIODS, value=LATEST_PERIOD),
+            html.P(id=ids.FLAG_HINT, className="small mt-1 mb-0 flag-hint"),
+            dcc.Store(id=ids.FLAG_FOCUS),
         ], className="mb-3 flag-picker"),
-        dbc.Button("Send question", id="ask-submit", color="primary"),
-        html.Div(id="ask-status", role="status", className="mt-2", **{"aria-live": "polite"}),
-    ], className="ask-form card card-body mb-4", id="ask", **{"aria-labelledby": "ask-heading"})
+        dbc.Button("Send question", id=ids.ASK_SUBMIT, color="primary"),
+        html.Div(id=ids.ASK_STATUS, role="status", className="mt-2", **{"aria-live": "polite"}),
+    ], className="ask-form card card-body mb-4", id=ids.ASK,
+        **{"aria-labelledby": ids.ASK_HEADING})
 
 
 def own_question_item(question: dict) -> html.Li:
@@ -205,18 +208,18 @@ def own_question_item(question: dict) -> html.Li:
                                className="small mb-1 own-reason"))
     if question["can_withdraw"]:
         children.append(html.Button("Withdraw", type="button",
-                                    id={"type": "withdraw", "id": question["id"]},
+                                    id=ids.withdraw_button(question["id"]),
                                     className="btn btn-outline-danger btn-sm withdraw",
                                     **{"aria-label": f"Withdraw this question: "
                                                      f"{question['text'][:60]}"}))
-    return html.Li(children, className="own-question", id=f"own-question-{question['id']}")
+    return html.Li(children, className="own-question", id=ids.own_question(question["id"]))
 
 
 def own_questions_list(own: list[dict], message: str | None = None) -> list:
     """The resident's own questions at this meeting (newest first); nothing before they ask."""
     if not own:
         return [html.P(message, className="small")] if message else []
-    return [html.H2("Your questions", className="h5", id="my-questions-heading"),
+    return [html.H2("Your questions", className="h5", id=ids.MY_QUESTIONS_HEADING),
             html.P(message, className="small", role="status") if message else None,
             html.Ol([own_question_item(q) for q in own], className="list-unstyled own-list")]
 
@@ -224,36 +227,36 @@ def own_questions_list(own: list[dict], message: str | None = None) -> list:
 def feed_section(summary: dict, feed: dict, room: dict | None = None) -> html.Section:
     """The feed as it stands at page load; the browser's votes are marked by the first update."""
     return html.Section([
-        html.Div(own_questions_list([]), id="my-questions-list", className="my-questions"),
-        html.Div(room_panel(room), id="room-panel", className="room-panel"),
-        html.H2("Questions", className="h4", id="feed-heading"),
+        html.Div(own_questions_list([]), id=ids.MY_QUESTIONS_LIST, className="my-questions"),
+        html.Div(room_panel(room), id=ids.ROOM_PANEL, className="room-panel"),
+        html.H2("Questions", className="h4", id=ids.FEED_HEADING),
         html.Fieldset([
             html.Legend("Sort", className="fs-6 d-inline me-2 float-none w-auto"),
-            dbc.RadioItems(id="feed-order", value="newest", inline=True,
+            dbc.RadioItems(id=ids.FEED_ORDER, value="newest", inline=True,
                            className="d-inline-block",
                            options=[{"label": "Newest", "value": "newest"},
                                     {"label": "Most upvoted", "value": "top"}]),
         ], className="mb-2 feed-order"),
-        html.P(feed_summary(feed, "newest"), id="feed-summary", className="small text-muted",
+        html.P(feed_summary(feed, "newest"), id=ids.FEED_SUMMARY, className="small text-muted",
                role="status", **{"aria-live": "polite"}),
-        html.Div(id="vote-status", role="status", className="small"),
-        html.Div(id="cite-flag-status", role="status", className="small"),
-        html.Ol(feed_items(feed, set()), id="feed", className="feed list-unstyled"),
-        dcc.Store(id="meeting-id", data=summary["id"]),
+        html.Div(id=ids.VOTE_STATUS, role="status", className="small"),
+        html.Div(id=ids.CITE_FLAG_STATUS, role="status", className="small"),
+        html.Ol(feed_items(feed, set()), id=ids.FEED, className="feed list-unstyled"),
+        dcc.Store(id=ids.MEETING_ID, data=summary["id"]),
         # The state the page shows; the poll brings the meeting's, and a change redraws the form.
-        dcc.Store(id="meeting-state", data={"status": summary["status"],
+        dcc.Store(id=ids.MEETING_STATE, data={"status": summary["status"],
                                             "open": summary["open_for_questions"]}),
         # The ids of the questions this browser sent (the server checks each was its own).
-        dcc.Store(id="my-questions", storage_type="local"),
-        dcc.Interval(id="my-questions-poll", interval=MY_QUESTIONS_MILLISECONDS, disabled=True),
-        dcc.Store(id="feed-version", data=summary["feed_version"]),
+        dcc.Store(id=ids.MY_QUESTIONS, storage_type="local"),
+        dcc.Interval(id=ids.MY_QUESTIONS_POLL, interval=MY_QUESTIONS_MILLISECONDS, disabled=True),
+        dcc.Store(id=ids.FEED_VERSION, data=summary["feed_version"]),
         # The questions this browser said "me too" to, marked on each feed it is sent.
-        dcc.Store(id="my-votes", storage_type="local"),
+        dcc.Store(id=ids.MY_VOTES, storage_type="local"),
         # Every second each browser asks for the version number; the answer brings the feed
         # only when that number changed (assets/meeting_live.js, kcstat_dash/web/live_feed/poll.py).
-        dcc.Interval(id="feed-poll", interval=POLL_MILLISECONDS,
+        dcc.Interval(id=ids.FEED_POLL, interval=POLL_MILLISECONDS,
                      disabled=summary["status"] == "ended"),
-    ], className="feed-section", **{"aria-labelledby": "feed-heading"})
+    ], className="feed-section", **{"aria-labelledby": ids.FEED_HEADING})
 
 
 def header(summary: dict) -> html.Div:
@@ -274,8 +277,8 @@ def header(summary: dict) -> html.Div:
                                    **{"aria-label": "Download the Q&A record as JSON"})]))
     links.append(html.A("All meetings", href="/meetings"))
     return meeting_heading(summary, links, None,
-        html.A("Skip to the questions", href="#ask" if summary["open_for_questions"]
-               else "#feed-heading", className="d-lg-none small"))
+        html.A("Skip to the questions", href=f"#{ids.ASK}" if summary["open_for_questions"]
+               else f"#{ids.FEED_HEADING}", className="d-lg-none small"))
 
 
 def meeting_heading(summary: dict, links: list, when_note: list | None = None,
@@ -285,10 +288,10 @@ def meeting_heading(summary: dict, links: list, when_note: list | None = None,
         html.P(html.A(summary["area"], href=f"/areas/{summary['area_slug']}"),
                className="eyebrow"),
         html.H1(summary["title"]),
-        html.P([html.Span(meeting_status_badge(summary), id="meeting-badge"), " ", when(summary),
+        html.P([html.Span(meeting_status_badge(summary), id=ids.MEETING_BADGE), " ", when(summary),
                 " (Kansas City time)", *(when_note or []), " · ",
                 html.Span("Questions open" if summary["open_for_questions"]
-                          else "Questions closed", id="questions-state")],
+                          else "Questions closed", id=ids.QUESTIONS_STATE)],
                className="meeting-when"),
         html.P(["Where: ", html.Span(summary["location"], className="meeting-location")],
                className="meeting-where") if summary.get("location") else None,
@@ -307,11 +310,11 @@ def render(data: dict | None) -> html.Div:
                               "as a public record.", color="secondary", className="archive-note")
                     if summary["status"] == "ended" else None)
     measures_column = html.Section(
-        [html.H2(f"{summary['area']} measures", className="h4", id="measures-heading"),
+        [html.H2(f"{summary['area']} measures", className="h4", id=ids.MEASURES_HEADING),
          *[measure_card(d) for d in details]] if details else
-        [html.H2("Measures", className="h4", id="measures-heading"),
+        [html.H2("Measures", className="h4", id=ids.MEASURES_HEADING),
          html.P("This area has no measures with data yet.")],
-        **{"aria-labelledby": "measures-heading"})
+        **{"aria-labelledby": ids.MEASURES_HEADING})
     feed = data["feed"]
     flaggable = [d for d in details if d["observations"]]
     room = data.get("room")
@@ -324,7 +327,7 @@ def render(data: dict | None) -> html.Div:
         scope_notice(first_coverage(details)),
         dbc.Row([dbc.Col(measures_column, lg=7, className="measures-column"),
                  dbc.Col(qa_column, lg=5, className="qa-column")]),
-    ], className="meeting-page")
+    ], className="meeting-page", **script_ids("meeting", ids.FOR_SCRIPT))
 
 
 def title(meeting_id: str | None = None, **_query) -> str:

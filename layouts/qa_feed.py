@@ -13,6 +13,7 @@ from kcstat_dash.services.question_status import QuestionStatus
 from kcstat_dash.timezone import format_local
 from layouts.citing import cite_flag_button
 from layouts.components import status_badge
+from layouts.ids import meeting as ids
 
 ORDER_LABELS = {"newest": "newest first", "top": "most upvoted first"}
 
@@ -60,7 +61,7 @@ def upvote_button(question: dict, voted: bool) -> html.Button:
     count = question["upvotes"]
     return html.Button(
         ["Me too ", html.Span(f"({count})", className="upvote-count")],
-        id={"type": "upvote", "id": question["id"]}, type="button", disabled=voted,
+        id=ids.upvote_button(question["id"]), type="button", disabled=voted,
         className=f"upvote btn btn-sm {'btn-secondary' if voted else 'btn-outline-secondary'}",
         **{"aria-pressed": "true" if voted else "false",
                                "aria-label": f"Me too: {count} "
@@ -79,7 +80,7 @@ def question_item(question: dict, voted: bool = False, with_votes: bool = True,
     if with_votes:
         children.append(upvote_button(question, voted))
     return html.Li(html.Article([c for c in children if c is not None], className="question"),
-                   className="question-item", id=f"{id_prefix}question-{question['id']}")
+                   className="question-item", id=ids.question(question["id"], id_prefix))
 
 
 def room_panel(room: dict | None) -> list:
