@@ -18,13 +18,16 @@ from layouts.components import (
     status_badge,
     status_sentence,
     target_text,
+    verdict_words,
 )
 from layouts.live_banner import live_banner
 
 
 def measure_row(summary: dict) -> html.Tr:
-    """One measure: its latest complete month's value with n and data-through, its status, and
-    the month in progress apart, unjudged."""
+    """One measure: its latest complete value with n and data-through, its status (and, for a
+    survey value within its margin of the target, why that is no verdict), and the month in
+    progress apart, unjudged."""
+    words = verdict_words(summary)
     return html.Tr([
         html.Th(html.A(summary["name"], href=f"/measures/{summary['slug']}"), scope="row"),
         html.Td([headline_value(summary, "headline"),
@@ -33,6 +36,7 @@ def measure_row(summary: dict) -> html.Tr:
         html.Td([period_text(summary["latest_period"]),
                  partial_line(summary, "partial-month small text-muted mb-0")]),
         html.Td([status_badge(summary["status"]),
+                 html.Div(words, className="small verdict-words") if words else None,
                  html.Div(target_text(summary["target"], summary["unit"], summary["direction"]),
                           className="small text-muted")]),
     ], className=judged_class(summary["status"]) and "row-too-few")

@@ -9,16 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from kcstat_dash.services.formatting import day_label
-from layouts.components import (
-    headline_facts,
-    headline_value,
-    judged_class,
-    partial_line,
-    period_text,
-    status_badge,
-    target_text,
-    verdict_words,
-)
+from layouts.overview import measure_row
 
 
 @dataclass(frozen=True)
@@ -77,24 +68,6 @@ def source_line(members: list[dict]) -> html.P:
     through = [s["data_through"] for s in members if s.get("data_through")]
     credits.append(f". Data through {day_label(max(through))}." if through else ".")
     return html.P(credits, className="small source-credit mb-2")
-
-
-def measure_row(summary: dict) -> html.Tr:
-    """A measure with its latest complete value, n, period, status and, for a survey value
-    within its margin of the target, why that is no verdict."""
-    words = verdict_words(summary)
-    return html.Tr([
-        html.Th(html.A(summary["name"], href=f"/measures/{summary['slug']}"), scope="row"),
-        html.Td([headline_value(summary, "headline"),
-                 html.Div(headline_facts(summary), className="small headline-facts")],
-                className="num"),
-        html.Td([period_text(summary["latest_period"]),
-                 partial_line(summary, "partial-month small text-muted mb-0")]),
-        html.Td([status_badge(summary["status"]),
-                 html.Div(words, className="small verdict-words") if words else None,
-                 html.Div(target_text(summary["target"], summary["unit"], summary["direction"]),
-                          className="small text-muted")]),
-    ], className=judged_class(summary["status"]) and "row-too-few")
 
 
 def group_section(group: SourceGroup, members: list[dict]) -> html.Section:
