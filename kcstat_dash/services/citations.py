@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kcstat_dash import i18n
 from kcstat_dash.models import Citation
 from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.coverage import coverage_311
@@ -163,42 +164,45 @@ def published_now(session: Session, slug: str, period: str, cache: dict | None =
     run = observation.import_run
     series = [p for p in points if p["period"] <= period]
     coverage = scope["coverage"] or {}
-    return {
-        "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
-                    "direction": measure.direction, "definition": measure.definition},
-        "area": {"slug": measure.area.slug, "name": measure.area.name},
-        "period": period,
-        "period_label": period_label(period),
-        "value": point["value"],
-        "value_text": format_value(point["value"], measure.unit),
-        "n": point["n"],
-        # A survey value's 95% margin of error and numerator; a count's share of records
-        # that had a location (None where they do not apply).
-        "margin_of_error": point.get("margin_of_error"),
-        "numerator": point.get("numerator"),
-        "coverage_share": point.get("coverage_share"),
-        "partial": point["partial"],
-        "provisional": point["provisional"],
-        "target": point["target"],
-        "target_text": (format_value(point["target"], measure.unit)
-                        if point["target"] is not None else None),
-        "status": point["status"],
-        "data_through": scope["data_through"],
-        "coverage": _coverage_snapshot(scope),
-        # The narrative written for the cited period (its latest version), not the newest one.
-        "narrative": narratives.get((measure.id, period)),
-        "source": {
-            "name": measure.source,
-            "dataset": coverage.get("dataset") or None,
-            "url": observation.source_url or measure.source_url,
-            "import_kind": run.kind if run else None,
-            "import_source": run.source if run else None,
-            "imported_at": _iso(run.finished_at or run.started_at) if run else None,
-        },
-        "series": [{"period": p["period"], "value": p["value"], "target": p["target"],
-                    "n": p["n"], "partial": p["partial"]}
-                   for p in series[-SERIES_LENGTH:]],
-    }
+    # The snapshot is hashed and compared field by field: its words are English whatever the
+    # page's language, so a citation made from a Spanish page is the same citation.
+    with i18n.using("en"):
+        return {
+            "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
+                        "direction": measure.direction, "definition": measure.definition},
+            "area": {"slug": measure.area.slug, "name": measure.area.name},
+            "period": period,
+            "period_label": period_label(period),
+            "value": point["value"],
+            "value_text": format_value(point["value"], measure.unit),
+            "n": point["n"],
+            # A survey value's 95% margin of error and numerator; a count's share of records
+            # that had a location (None where they do not apply).
+            "margin_of_error": point.get("margin_of_error"),
+            "numerator": point.get("numerator"),
+            "coverage_share": point.get("coverage_share"),
+            "partial": point["partial"],
+            "provisional": point["provisional"],
+            "target": point["target"],
+            "target_text": (format_value(point["target"], measure.unit)
+                            if point["target"] is not None else None),
+            "status": point["status"],
+            "data_through": scope["data_through"],
+            "coverage": _coverage_snapshot(scope),
+            # The narrative written for the cited period (its latest version), not the newest one.
+            "narrative": narratives.get((measure.id, period)),
+            "source": {
+                "name": measure.source,
+                "dataset": coverage.get("dataset") or None,
+                "url": observation.source_url or measure.source_url,
+                "import_kind": run.kind if run else None,
+                "import_source": run.source if run else None,
+                "imported_at": _iso(run.finished_at or run.started_at) if run else None,
+            },
+            "series": [{"period": p["period"], "value": p["value"], "target": p["target"],
+                        "n": p["n"], "partial": p["partial"]}
+                       for p in series[-SERIES_LENGTH:]],
+        }
 
 
 # --- Creating and reading ------------------------------------------------------------------
