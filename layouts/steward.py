@@ -72,6 +72,9 @@ def forms() -> html.Div:
             text_input(ids.NARRATIVE_PERIOD, "Period (YYYY-MM or FYyyyy)", maxLength=10),
             textarea(ids.NARRATIVE_BODY, "What is being done; how the city compares", rows=5,
                      maxLength=stewardship.MAX_NARRATIVE_LENGTH),
+            # Spanish pages show this when given, else the English with a note saying so.
+            textarea(ids.NARRATIVE_BODY_ES, "Spanish narrative (optional)", rows=5,
+                     maxLength=stewardship.MAX_NARRATIVE_LENGTH, lang="es"),
             dbc.Button("Publish narrative", id=ids.SAVE_NARRATIVE, **button),
         ]), md=4),
         dbc.Col(html.Section([

@@ -13,13 +13,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from kcstat_dash.services import citations, measures, meetings, moderation, questions, stewardship
+from kcstat_dash.services.measure_words import localized, localized_area
 from kcstat_dash.services.meeting_page import ask_page, meeting_page
 
 
 def overview_page(session: Session) -> dict:
     """The overview: every goal area with its measures' summaries, and the meetings live now
     (or starting within the hour), which the page leads with."""
-    return {"areas": measures.list_areas(session),
+    return {"areas": [localized_area(a) for a in measures.list_areas(session)],
             "live_meetings": meetings.happening_now(session)}
 
 
@@ -29,13 +30,14 @@ def area_page(session: Session, slug: str | None) -> dict | None:
     area = next((a for a in measures.list_areas(session) if a["slug"] == slug), None)
     if area is None:
         return None
-    return {**area, "live_meetings": meetings.happening_now(session, area_slug=slug)}
+    return {**localized_area(area),
+            "live_meetings": meetings.happening_now(session, area_slug=slug)}
 
 
 def measure_page(session: Session, slug: str | None) -> dict | None:
     """One measure in full (values, targets, narratives, peers, neighborhoods), or None."""
     try:
-        return measures.measure_detail(session, slug or "")
+        return localized(measures.measure_detail(session, slug or ""))
     except measures.UnknownMeasure:
         return None
 
