@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcstat_dash import i18n
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import Citation
 from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.coverage import coverage_311
@@ -300,28 +301,29 @@ def _cited_n(snapshot: dict):
 
 # The verdict's words, the same on the citation page, the packet, its exports and the CLI.
 STATES = ("same", "changed", "unavailable")
-STATE_LABELS = {"same": "Still the same today", "changed": "Changed since it was cited",
-                "unavailable": "No longer published"}
+# English, as the API and exports give them; pages show them translated by this text.
+STATE_LABELS = {"same": N_("Still the same today"), "changed": N_("Changed since it was cited"),
+                "unavailable": N_("No longer published")}
 
 # Every field a reader of a citation relies on: its name, how it reads, why it would have moved.
 # A field an older snapshot does not hold is not compared: it promised nothing about it.
 COMPARED_FIELDS = (
-    ("value", "Value", lambda s: s["value_text"],
+    ("value", N_("Value"), lambda s: s["value_text"],
      "revised data: today's value is computed from data imported or corrected since"),
     ("n", "n", lambda s: _n_text(_cited_n(s)),
      "revised data: the value now rests on a different number of requests"),
-    ("target", "Target", lambda s: s["target_text"] or "no target",
+    ("target", N_("Target"), lambda s: s["target_text"] or "no target",
      "changed target: the target in force for the period was changed after the citation"),
-    ("status", "Status", lambda s: verdicts.status_label(s["status"]), None),
-    ("narrative", "Narrative", lambda s: s["narrative"] or "none",
+    ("status", N_("Status"), lambda s: verdicts.status_label(s["status"]), None),
+    ("narrative", N_("Narrative"), lambda s: s["narrative"] or "none",
      "changed narrative: the city's explanation for this period was rewritten"),
-    ("data_through", "Data through", lambda s: s["data_through"] or "not stated",
+    ("data_through", N_("Data through"), lambda s: s["data_through"] or "not stated",
      "new data: the data now runs to a later day"),
-    ("partial", "Partial month", lambda s: _flag_text(s["partial"]),
+    ("partial", N_("Partial month"), lambda s: _flag_text(s["partial"]),
      "the month was incomplete when cited and is complete now (or the reverse)"),
-    ("provisional", "Provisional", lambda s: _flag_text(s["provisional"]),
+    ("provisional", N_("Provisional"), lambda s: _flag_text(s["provisional"]),
      "more (or fewer) of the month's requests have a known outcome now"),
-    ("coverage", "Coverage", lambda s: s["coverage"]["scope"],
+    ("coverage", N_("Coverage"), lambda s: s["coverage"]["scope"],
      "the data now covers a different part of the city"),
 )
 FIELD_LABELS = {field: label for field, label, _, _ in COMPARED_FIELDS}
@@ -474,16 +476,17 @@ def facts(snapshot: dict) -> list[dict]:
     dataset = f" (dataset {source['dataset']})" if source.get("dataset") else ""
     n = _cited_n(snapshot)
     rows = [
-        ("Published by", snapshot["publisher"]),
-        ("Value", snapshot["value_text"]),
+        (N_("Published by"), snapshot["publisher"]),
+        (N_("Value"), snapshot["value_text"]),
         ("n", _n_text(n) if n is not None or _present(snapshot, "n") else NOT_RECORDED),
-        ("Data through", snapshot.get("data_through") or
+        (N_("Data through"), snapshot.get("data_through") or
          ("not stated" if "data_through" in snapshot else NOT_RECORDED)),
-        ("Completeness", _completeness(snapshot)),
-        ("Coverage", snapshot["coverage"]["scope"] if "coverage" in snapshot else NOT_RECORDED),
-        ("Target then", snapshot["target_text"] or "no target set"),
-        ("Status then", verdicts.status_label(snapshot["status"])),
-        ("Source", f"{source['name']}{dataset}"),
+        (N_("Completeness"), _completeness(snapshot)),
+        (N_("Coverage"),
+         snapshot["coverage"]["scope"] if "coverage" in snapshot else NOT_RECORDED),
+        (N_("Target then"), snapshot["target_text"] or "no target set"),
+        (N_("Status then"), verdicts.status_label(snapshot["status"])),
+        (N_("Source"), f"{source['name']}{dataset}"),
     ]
     return [{"label": label, "text": text} for label, text in rows]
 

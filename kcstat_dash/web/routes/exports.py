@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
+from markupsafe import Markup
 
+from kcstat_dash import i18n
 from kcstat_dash.services import citations, meeting_record, open_data, packet_export
+from kcstat_dash.services.citation_words import cited_heading
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
 from kcstat_dash.web.routes.json_errors import json_error
@@ -57,9 +60,13 @@ def packet_print():
         return error
     charts = [packet_export.chart_geometry(v["snapshot"].get("series") or [],
                                            v["snapshot"]["measure"]["unit"]) for v in views]
-    # Rendered without Flask's context processors: the page needs no login state.
+    # Rendered without Flask's context processors: the page needs no login state. Its words
+    # follow the request's language; what each citation says (hashed) stays English, marked.
     template = current_app.jinja_env.get_template("packet_print.html")
-    return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp())
+    english = Markup(' lang="en"') if i18n.language() != i18n.DEFAULT_LANGUAGE else ""
+    return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp(),
+                           language=i18n.language(), english=english,
+                           headings=[cited_heading(v["snapshot"]) for v in views])
 
 
 @blueprint.get("/exports/meetings/<int:meeting_id>/questions.<fmt>")
