@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import ImportRun, Measure, Observation, PeerComparison, utcnow
 from kcstat_dash.services.areas import AREA_BY_NAME
 from kcstat_dash.services.formatting import is_period
@@ -16,6 +17,8 @@ from kcstat_dash.services.requests_import import ImportFileError
 
 FIGURE_COLUMNS = ("measure", "area", "period", "value", "unit", "series", "source")
 PEER_PREFIX = "peer:"
+
+SOURCE = N_("Kansas City resident satisfaction survey, as published")
 
 
 def read_figures(path: str | Path) -> list[dict]:
@@ -59,7 +62,7 @@ def import_figures(session: Session, path: str | Path) -> int:
             measures[slug] = measure
         measure.area = areas[AREA_BY_NAME[row["area"]].slug]
         measure.unit = row["unit"]
-        measure.source = "Kansas City resident satisfaction survey, as published"
+        measure.source = SOURCE
         measure.source_url = row["source"]
         measure.definition = (f"Percent of surveyed residents {row['measure'][0].lower()}"
                               f"{row['measure'][1:]}. Survey years run July to June. "

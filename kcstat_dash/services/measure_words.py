@@ -11,7 +11,7 @@ from kcstat_dash.services.coverage import scope_text
 from kcstat_dash.services.measure_catalog import BETTER, CATALOG
 
 # The words a page shows from a measure's summary; the rest are numbers, codes and addresses.
-SHOWN = ("name", "area", "definition", "caveat", "scope")
+SHOWN = ("name", "area", "definition", "caveat", "scope", "source")
 
 
 def _composed() -> dict[str, Callable[[], str]]:

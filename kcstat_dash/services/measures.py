@@ -45,7 +45,7 @@ NEIGHBORHOOD_WINDOW_MONTHS = 12
 # them all as Python rows at once would need gigabytes.
 LOAD_CHUNK_ROWS = 200_000
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
-SOURCE_311 = "Kansas City 311 service requests (data.kcmo.org)"
+SOURCE_311 = N_("Kansas City 311 service requests (data.kcmo.org)")
 SURVEY_SCOPE = N_("Citywide resident survey, as published (the publisher gave no sample size, "
                 "so n is not known)")
 

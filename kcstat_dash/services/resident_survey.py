@@ -20,7 +20,7 @@ from kcstat_dash.models import DistrictObservation, ImportRun, Measure, Observat
 from kcstat_dash.services.formatting import period_end
 from kcstat_dash.services.own_scope import KIND_RESIDENT_SURVEY
 
-CREDIT = ("City of Kansas City, MO Resident Survey, FY2021-22 (unweighted, computed from "
+CREDIT = N_("City of Kansas City, MO Resident Survey, FY2021-22 (unweighted, computed from "
           "response files)")
 SOURCE_URL = ("https://github.com/ogilvie89scott/Resident-Survey/tree/"
               "b10cde29934ed6d921a3d4ba9f1a511a2b3ada2d")

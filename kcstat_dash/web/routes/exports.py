@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from kcstat_dash import i18n
 from kcstat_dash.services import citations, meeting_record, open_data, packet_export
-from kcstat_dash.services.citation_words import cited_heading
+from kcstat_dash.services.citation_words import cited_heading, cited_names
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
 from kcstat_dash.web.routes.json_errors import json_error
@@ -66,7 +66,8 @@ def packet_print():
     english = Markup(' lang="en"') if i18n.language() != i18n.DEFAULT_LANGUAGE else ""
     return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp(),
                            language=i18n.language(), english=english,
-                           headings=[cited_heading(v["snapshot"]) for v in views])
+                           headings=[cited_heading(v["snapshot"]) for v in views],
+                           names=[cited_names(v["snapshot"])["measure"] for v in views])
 
 
 @blueprint.get("/exports/meetings/<int:meeting_id>/questions.<fmt>")
