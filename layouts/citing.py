@@ -6,8 +6,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.i18n import DEFAULT_LANGUAGE, _, language
-from kcstat_dash.services.citation_words import cited_names
+from kcstat_dash.services.citation_words import cited_names, cited_value
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.services.measure_words import say
 from layouts.components import in_english
 from layouts.ids import meeting as meeting_ids
 
@@ -103,15 +104,13 @@ def verification_badge(verification: dict) -> dbc.Badge:
 
 
 def differences_table(differences: list[dict], caption: str | None = None):
-    """Each field that moved since the citation: what it was, what it is, why (the values and
-    reasons are the citation's own words, in English)."""
-    lang = {"lang": citation_language()} if citation_language() else {}
+    """Each field that moved since the citation: what it was, what it is, why."""
     return dbc.Table([
         html.Caption(caption or _("What differs, and why"), className="caption-top"),
         html.Thead(html.Tr([html.Th(_("What"), scope="col"), html.Th(_("When cited"), scope="col"),
                             html.Th(_("Today"), scope="col"), html.Th(_("Why"), scope="col")])),
-        html.Tbody([html.Tr([html.Th(_(d["label"]), scope="row"), html.Td(d["then"], **lang),
-                             html.Td(d["now"], **lang), html.Td(d["reason"], **lang)],
+        html.Tbody([html.Tr([html.Th(_(d["label"]), scope="row"), html.Td(d["then"]),
+                             html.Td(d["now"]), html.Td(d["reason"])],
                             className=f"difference difference-{d['field']}")
                     for d in differences]),
     ], size="sm", responsive=True, className="verification-differences")
@@ -122,13 +121,12 @@ def verification_panel(verification: dict) -> html.Section:
     children = [html.H2(_("Verification against today's data"), className="h4"),
                 dbc.Alert([html.Strong([html.Span(symbol, **{"aria-hidden": "true"}), " ",
                                         _(verification["label"]), ". "]),
-                           in_english(verification["summary"])],
+                           verification["summary"]],
                           color=colour,
                           className=f"verification verification-{verification['state']}")]
     if verification["differences"]:
         children.append(differences_table(verification["differences"]))
-    children += [html.P(in_english(note), className="verification-note")
-                 for note in verification["notes"]]
+    children += [html.P(note, className="verification-note") for note in verification["notes"]]
     if not verification["hash_ok"]:
         children.append(dbc.Alert(_("The stored snapshot no longer matches its hash."),
                                   color="danger"))
@@ -140,7 +138,7 @@ def facts_list(facts: list[dict], class_name: str = "row snapshot-facts") -> htm
     items = []
     for fact in facts:
         items += [html.Dt(_(fact["label"]), className="col-sm-3"),
-                  html.Dd(in_english(fact["text"]), className="col-sm-9")]
+                  html.Dd(fact["text"], className="col-sm-9")]
     return html.Dl(items, className=class_name)
 
 
@@ -150,13 +148,13 @@ def snapshot_list(view: dict, cited_at_local: str, imported_at_local: str | None
     source_link = (html.A(source["url"], href=source["url"])
                    if (source["url"] or "").startswith(("https://", "http://")) else "—")
     facts = [f for f in view["facts"] if f["label"] not in ("Value",)]
-    # What was cited, as it was hashed: its words stay English (marked so on other pages).
+    # What was cited, in the page's language; the narrative is the city's own words (English).
     rows = [
-        (_("Measure"), in_english(snapshot["measure"]["name"])),
-        (_("Goal area"), in_english(snapshot["area"]["name"])),
-        (_("Period"), in_english(snapshot["period_label"])),
-        (_("Value"), in_english(snapshot["value_text"])),
-        *[(_(f["label"]), in_english(f["text"])) for f in facts],
+        (_("Measure"), cited_names(snapshot)["measure"]),
+        (_("Goal area"), say(snapshot["area"]["name"])),
+        (_("Period"), cited_names(snapshot)["period"]),
+        (_("Value"), cited_value(snapshot)),
+        *[(_(f["label"]), f["text"]) for f in facts],
         (_("Narrative in force"), in_english(snapshot["narrative"]) if snapshot["narrative"]
          else _("None published for this period")),
         (_("Data address"), source_link),

@@ -26,7 +26,7 @@ def packet_item(view: dict, removable: bool) -> dbc.Card:
         html.H2(cited_heading(snapshot), className="h5"),
         html.P(in_english(view["text"]["short"]), className="packet-cite-text"),
         facts_list(view["facts"], class_name="row small packet-facts mb-2"),
-        html.P([verification_badge(verification), " ", in_english(verification["summary"])],
+        html.P([verification_badge(verification), " ", verification["summary"]],
                className="small packet-verification"),
     ]
     if verification["differences"]:

@@ -254,6 +254,8 @@ def test_the_citation_page_is_in_spanish_and_keeps_the_citation_english(app):
     assert "Mediana de días para cerrar una solicitud al 311, marzo de 2019:" in text
     assert re.search(r"marzo de 2019: \d+(,\d)? días", text)
     assert "Verificación con los datos de hoy" in text and "Sigue igual hoy" in text
+    assert re.search(r"Los datos de hoy dan \d+(,\d)? días, con igual", text)
+    assert "Solicitudes de servicio al 311 de Kansas City" in text  # the source, in facts
     assert leftover_english(text) == []
     # The text to paste is the citation's own (English, hashed), and marked so.
     short = [c for c in find_class(page, "cite-text") if c.id == "cite-short-text"]
@@ -263,8 +265,10 @@ def test_the_citation_page_is_in_spanish_and_keeps_the_citation_english(app):
 def test_the_packet_page_and_its_print_page_are_in_spanish(app, client):
     citation = citations.create_citation(db.session, DAYS_MEASURE, "2019-03")
     db.session.commit()
-    views = citations.packet_views(db.session, [citation.id], "http://localhost")
-    body = in_spanish(lambda: packet.packet_body(views, shared=False, base_url="http://x"))
+    # As the packet's callback does, in the request's language.
+    body = in_spanish(lambda: packet.packet_body(
+        citations.packet_views(db.session, [citation.id], "http://localhost"), shared=False,
+        base_url="http://x"))
     text = shown_text(body) + shown_text(in_spanish(lambda: packet.layout()))
     assert "1 cita en su paquete" in text and "Paquete de testimonio" in text
     assert leftover_english(text) == []
@@ -303,3 +307,16 @@ def test_page_titles_follow_the_language(app, client):
     # from the same function when the page is shown).
     page = client.get("/packet", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert 'property="og:title" content="KCStat Dash — Paquete de testimonio"' in page
+
+
+def test_exports_and_the_citation_text_stay_english_from_a_spanish_browser(app, client):
+    citation = citations.create_citation(db.session, DAYS_MEASURE, "2019-03")
+    db.session.commit()
+    spanish = {"Accept-Language": "es"}
+    csv = client.get(f"/exports/packet.csv?ids={citation.id}", headers=spanish).get_data(
+        as_text=True)
+    assert "Today's data gives" in csv and "March 2019" in csv
+    assert "Los datos de hoy" not in csv and "marzo" not in csv
+    body = client.get(f"/api/citations/{citation.id}", headers=spanish).get_json()
+    assert body["text"]["short"].startswith(body["snapshot"]["publisher"] + ": Median days")
+    assert "March 2019" in body["text"]["full"] and "marzo" not in body["text"]["full"]

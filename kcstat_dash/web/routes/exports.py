@@ -41,16 +41,18 @@ def _stamp() -> str:
 def packet(fmt: str):
     if fmt not in ("csv", "xlsx", "json"):
         return json_error(404, "packets export as .csv, .xlsx or .json")
-    views, error = _packet_views()
-    if error:
-        return error
-    name = f"kcstat-testimony-packet-{datetime.now(UTC):%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        return _download(packet_export.packet_csv(views), "text/csv; charset=utf-8", name)
-    if fmt == "xlsx":
-        return _download(packet_export.packet_xlsx(views), XLSX, name)
-    return _download(packet_export.packet_json(views, _stamp()),
-                     "application/json; charset=utf-8", name)
+    # A file is kept and compared with others: one language (English) whatever the browser's.
+    with i18n.using("en"):
+        views, error = _packet_views()
+        if error:
+            return error
+        name = f"kcstat-testimony-packet-{datetime.now(UTC):%Y-%m-%d}.{fmt}"
+        if fmt == "csv":
+            return _download(packet_export.packet_csv(views), "text/csv; charset=utf-8", name)
+        if fmt == "xlsx":
+            return _download(packet_export.packet_xlsx(views), XLSX, name)
+        return _download(packet_export.packet_json(views, _stamp()),
+                         "application/json; charset=utf-8", name)
 
 
 @blueprint.get("/packet/print")
