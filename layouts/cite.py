@@ -19,7 +19,7 @@ from layouts.citing import (
     snapshot_list,
     verification_panel,
 )
-from layouts.components import empty_state, in_english
+from layouts.components import empty_state
 
 HOW_TO_CHECK = """import hashlib, json, urllib.request
 body = json.load(urllib.request.urlopen("{json_url}"))
@@ -44,8 +44,7 @@ def render(view: dict | None) -> html.Div:
     return html.Div([
         html.P(_("Citation"), className="eyebrow"),
         html.H1(cited_heading(snapshot)),
-        # The qualifiers are the citation's own words (hashed, English).
-        html.P([in_english(" · ".join(citations.qualifiers(snapshot))), " · ",
+        html.P([" · ".join(citations.qualifiers(snapshot)), " · ",
                 _("{status} when cited (target {target})", status=status_words(snapshot["status"]),
                   target=cited_value(snapshot, "target")) if snapshot["target_text"] else
                 _("{status} when cited", status=status_words(snapshot["status"]))],

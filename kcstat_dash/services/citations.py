@@ -36,7 +36,13 @@ from kcstat_dash.models import Citation
 from kcstat_dash.services import measures, verdicts
 from kcstat_dash.services.coverage import coverage_311, scope_text
 from kcstat_dash.services.errors import DomainError, NotFound
-from kcstat_dash.services.formatting import counted, format_value, is_period, period_label
+from kcstat_dash.services.formatting import (
+    counted,
+    format_value,
+    is_period,
+    number,
+    period_label,
+)
 from kcstat_dash.settings import publisher_from_env
 from kcstat_dash.timezone import format_local, to_local
 
@@ -486,18 +492,20 @@ def _retrieved(snapshot: dict) -> str:
 
 def qualifiers(snapshot: dict) -> list[str]:
     """n, completeness and scope, as a citation must carry them (older snapshots: what they
-    hold)."""
+    hold), in the current language: the citation's texts ask for English (``texts``)."""
     parts = []
     n = snapshot.get("n", snapshot.get("request_count"))
-    parts.append(f"n = {n:,}" if isinstance(n, int) else "n not published")
+    parts.append(gettext("n = {n}", n=number(n)) if isinstance(n, int)
+                 else gettext("n not published"))
     if snapshot.get("partial"):
-        parts.append(f"partial month: data through {snapshot['data_through']}")
+        parts.append(gettext("partial month: data through {day}", day=snapshot["data_through"]))
     elif snapshot.get("data_through"):
-        parts.append(f"data through {snapshot['data_through']}")
+        parts.append(gettext("data through {day}", day=snapshot["data_through"]))
     if snapshot.get("provisional"):
-        parts.append("provisional: over 10% of the month's requests had no known outcome yet")
+        parts.append(gettext("provisional: over 10% of the month's requests had no known "
+                             "outcome yet"))
     if "coverage" in snapshot:
-        parts.append(snapshot["coverage"]["scope"])
+        parts.append(scope_words(snapshot))
     return parts
 
 
