@@ -320,3 +320,17 @@ def test_exports_and_the_citation_text_stay_english_from_a_spanish_browser(app, 
     body = client.get(f"/api/citations/{citation.id}", headers=spanish).get_json()
     assert body["text"]["short"].startswith(body["snapshot"]["publisher"] + ": Median days")
     assert "March 2019" in body["text"]["full"] and "marzo" not in body["text"]["full"]
+
+
+def test_every_measure_definition_and_caveat_has_its_spanish(app):
+    """A definition or caveat composed from marked pieces (a statistic's words and what it
+    counts, a survey question, two police caveats) is said in Spanish whole, never left in
+    English."""
+    for summary in measures.list_measures(db.session):
+        page = in_spanish(lambda s=summary: pages.measure(slug=s["slug"]))
+        definition = find_class(page, "definition")
+        assert definition and getattr(definition[0], "lang", None) is None, summary["slug"]
+        assert leftover_english(shown_text(definition)) == [], summary["slug"]
+        if summary.get("caveat"):
+            assert leftover_english(shown_text(find_class(page, "caveat"))) == []
+            assert text_of(find_class(page, "caveat")) != summary["caveat"]

@@ -19,6 +19,20 @@ FIGURE_COLUMNS = ("measure", "area", "period", "value", "unit", "series", "sourc
 PEER_PREFIX = "peer:"
 
 SOURCE = N_("Kansas City resident satisfaction survey, as published")
+DEFINITION = N_("Percent of surveyed residents {what}. Survey years run July to June. Higher is "
+                "better.")
+# The measures of the bundled figures file, as it names them, marked so that pages can say
+# them (and their definitions) in Spanish (services/measure_words.py).
+NAMES = (N_("Satisfaction with leadership of elected officials"),
+         N_("Satisfaction with overall quality of city services"),
+         N_("Satisfaction with police services"),
+         N_("Satisfaction with street and building maintenance"),
+         N_("Satisfaction with the city's overall image"))
+
+
+def definition_text(name: str) -> str:
+    """``Percent of surveyed residents satisfaction with ...``: the name, lower-cased first."""
+    return DEFINITION.format(what=name[:1].lower() + name[1:])
 
 
 def read_figures(path: str | Path) -> list[dict]:
@@ -64,9 +78,7 @@ def import_figures(session: Session, path: str | Path) -> int:
         measure.unit = row["unit"]
         measure.source = SOURCE
         measure.source_url = row["source"]
-        measure.definition = (f"Percent of surveyed residents {row['measure'][0].lower()}"
-                              f"{row['measure'][1:]}. Survey years run July to June. "
-                              "Higher is better.")
+        measure.definition = definition_text(row["measure"])
         session.flush()
         if row["series"].lower().startswith(PEER_PREFIX):
             peer = row["series"][len(PEER_PREFIX):].strip()

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kcstat_dash.i18n import DEFAULT_LANGUAGE, gettext, language
-from kcstat_dash.services import public_safety, resident_survey
+from kcstat_dash.services import figures_import, public_safety, resident_survey
 from kcstat_dash.services.coverage import scope_text
 from kcstat_dash.services.measure_catalog import BETTER, CATALOG
 
 # The words a page shows from a measure's summary; the rest are numbers, codes and addresses.
 SHOWN = ("name", "area", "definition", "caveat", "scope", "source")
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _composed() -> dict[str, Callable[[], str]]:
@@ -29,6 +33,18 @@ def _composed() -> dict[str, Callable[[], str]]:
     for first in (public_safety.PLACED_CAVEAT, public_safety.IMPORTED_CAVEAT):
         made[f"{first} {public_safety.BREAK_CAVEAT}"] = lambda f=first: " ".join((
             gettext(f), gettext(public_safety.BREAK_CAVEAT)))
+    for name in figures_import.NAMES:
+        made[figures_import.definition_text(name)] = lambda n=name: gettext(
+            figures_import.DEFINITION, what=lower_first(gettext(n)))
+    survey = resident_survey
+    for question in survey.QUESTIONS.values():
+        for scale in survey.SCALE_WORDS:
+            for direction in BETTER:
+                row = {"question_text": question, "scale": scale, "better": direction}
+                made[survey.definition_text(row)] = lambda q=question, s=scale, d=direction: (
+                    gettext(survey.DEFINITION, question=gettext(q),
+                            scale=gettext(survey.SCALE_WORDS[s]), better=gettext(BETTER[d]),
+                            credit=gettext(survey.CREDIT)))
     made[resident_survey.CAVEAT + resident_survey.Q32_CAVEAT] = lambda: (
         gettext(resident_survey.CAVEAT) + gettext(resident_survey.Q32_CAVEAT))
     return made

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kcstat_dash.i18n import N_
 from kcstat_dash.models import DistrictObservation, ImportRun, Measure, Observation, utcnow
 from kcstat_dash.services.formatting import period_end
+from kcstat_dash.services.measure_catalog import BETTER
 from kcstat_dash.services.own_scope import KIND_RESIDENT_SURVEY
 
 CREDIT = N_("City of Kansas City, MO Resident Survey, FY2021-22 (unweighted, computed from "
@@ -30,9 +31,34 @@ CAVEAT = N_("Unweighted: computed from the survey's response files, not weighted
           "answers are left out of n.")
 Q32_CAVEAT = N_(" The source gave this question's answers no labels: 5 = very satisfied was "
               "inferred from its positive correlation with overall satisfaction.")
-SCALE_WORDS = {"sat5": "satisfied or very satisfied (4 or 5 on a 5-point scale)",
-               "rate5": "rating it good or excellent (4 or 5 on a 5-point scale)",
-               "yesno": "answering yes"}
+SCALE_WORDS = {"sat5": N_("satisfied or very satisfied (4 or 5 on a 5-point scale)"),
+               "rate5": N_("rating it good or excellent (4 or 5 on a 5-point scale)"),
+               "yesno": N_("answering yes")}
+DEFINITION = N_("Of residents answering the city's resident survey question on “{question}”, "
+                "the percent {scale}. One value per quarterly wave, with its 95% margin of "
+                "error. {better} Source: {credit}.")
+# The questions as the survey's files word them (the definitions quote them), marked so that
+# pages can say them in Spanish (services/measure_words.py).
+QUESTIONS = {
+    "q2_01": N_("overall quality of services provided by the city"),
+    "q2_02": N_("overall value you receive for your city tax dollars and fees"),
+    "q2_03": N_("overall image of the city"),
+    "q3_12": N_("customer service you receive from city employees"),
+    "q3_13": N_("overall effectiveness of city communication with the public"),
+    "q1_03": N_("as a place to work"),
+    "q3_16": N_("city planning and development services"),
+    "q32_01": N_("job opportunities available within the city limits of kansas city"),
+    "q32_03": N_("support for entrepreneurs and small business owners available in kansas city"),
+    "q32_04": N_("citys use of economic development incentives to support economic opportunity "
+                 "for residents"),
+    "q2_05": N_("overall feeling of safety in the city"),
+    "q2_06": N_("how safe you feel in your neighborhood"),
+    "q3_01": N_("police services"),
+    "q3_02": N_("fire and ambulance services"),
+    "q5_03": N_("the citys overall efforts to prevent crime"),
+    "q31_01": N_("were you or anyone in your household the victim of any crime in kansas city "
+                 "missouri during the last year"),
+}
 
 
 @dataclass(frozen=True)
@@ -88,11 +114,8 @@ def _rows(path: Path) -> list[dict]:
 
 def definition_text(row: dict) -> str:
     """The plain words: who was asked what, which answers count, and the credit."""
-    better = "Higher is better." if row["better"] == "higher" else "Lower is better."
-    return (f"Of residents answering the city's resident survey question on "
-            f"“{row['question_text']}”, the percent {SCALE_WORDS[row['scale']]}. One value "
-            f"per quarterly wave, with its 95% margin of error. {better} "
-            f"Source: {CREDIT}.")
+    return DEFINITION.format(question=row["question_text"], scale=SCALE_WORDS[row["scale"]],
+                             better=BETTER[row["better"]], credit=CREDIT)
 
 
 def rule_text(row: dict) -> str:
