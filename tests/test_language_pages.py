@@ -15,16 +15,19 @@ from datetime import UTC, datetime
 import pytest
 
 from callbacks import pages
+from callbacks import steward as steward_callbacks
 from kcstat_dash import catalogs, i18n
 from kcstat_dash.db import db
-from kcstat_dash.models import Narrative
+from kcstat_dash.models import AuditEntry, Narrative
 from kcstat_dash.services import citations, measures, stewardship
 from kcstat_dash.services.errors import DomainError
 from layouts import area as area_page
 from layouts import cite as cite_page
 from layouts import measure as measure_page
 from layouts import not_found_404, overview, packet
+from layouts import steward as steward_page
 from layouts.charts import trend_figure
+from layouts.ids import steward as steward_ids
 from tests.test_pages import find_class, text_of
 
 SPANISH_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov",
@@ -209,12 +212,39 @@ def test_without_a_spanish_narrative_the_english_one_is_marked_and_explained(app
 
 
 def test_the_steward_saves_the_spanish_narrative_with_its_audit(app):
-    detail = _narrative("Versión en español.")
+    # The page (English, for staff) offers the optional field, marked as Spanish.
+    form = steward_page.forms()
+    field = [c for c in _components(form)
+             if getattr(c, "id", None) == steward_ids.NARRATIVE_BODY_ES]
+    assert field and field[0].lang == "es"
+    assert "Spanish narrative (optional)" in text_of(form)
+    # The save button's row hands the optional Spanish to the service, in one transaction.
+    period = measures.measure_detail(db.session, DAYS_MEASURE)["latest_period"]
+    done = steward_callbacks.save(steward_ids.SAVE_NARRATIVE, DAYS_MEASURE, {
+        "narrative_period": period, "narrative_body": "Crews were reassigned.",
+        "narrative_body_es": "Las cuadrillas se reasignaron."}, None)
+    assert done == "Narrative published."
     row = db.session.query(Narrative).order_by(Narrative.id.desc()).first()
-    assert row.body_es == "Versión en español." and row.period == detail["latest_period"]
+    assert (row.body, row.body_es, row.period) == (
+        "Crews were reassigned.", "Las cuadrillas se reasignaron.", period)
+    audit = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
+    assert "Las cuadrillas se reasignaron." in str(audit.after)
+    # Left empty, there is no Spanish version; markup is refused as in the English field.
+    steward_callbacks.save(steward_ids.SAVE_NARRATIVE, DAYS_MEASURE, {
+        "narrative_period": period, "narrative_body": "Only English.",
+        "narrative_body_es": "  "}, None)
+    assert db.session.query(Narrative).order_by(Narrative.id.desc()).first().body_es is None
     with pytest.raises(DomainError):
-        stewardship.write_narrative(db.session, DAYS_MEASURE, detail["latest_period"],
-                                    "Fine.", None, body_es="<script>x</script>")
+        stewardship.write_narrative(db.session, DAYS_MEASURE, period, "Fine.", None,
+                                    body_es="<script>x</script>")
+
+
+def _components(component) -> list:
+    if isinstance(component, list | tuple):
+        return [c for child in component for c in _components(child)]
+    if component is None or isinstance(component, str | int | float):
+        return []
+    return [component, *_components(getattr(component, "children", None))]
 
 
 def test_a_citation_hashes_the_same_from_a_spanish_page(sample_session):
