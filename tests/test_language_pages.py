@@ -115,10 +115,10 @@ def in_spanish(make):
 def test_the_overview_is_in_spanish_with_no_english_left(app):
     page = in_spanish(pages.overview)
     text = shown_text(page)
-    assert "Medidas de desempeño de KCStat" in text
+    assert "Indicadores de desempeño de KCStat" in text
     assert "Solicitudes por baches cerradas a tiempo" in text  # a measure's name
     assert "Infraestructura" in text or "infraestructura" in text  # an area's name
-    assert re.search(r"\d+ medidas: \d+ cumplieron su meta", text)
+    assert re.search(r"\d+ indicadores: \d+ cumplieron su meta", text)
     assert leftover_english(text) == []
     # English stays English.
     english = text_of(pages.overview())

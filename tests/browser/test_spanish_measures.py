@@ -19,7 +19,7 @@ def test_a_spanish_browser_reads_the_overview_and_a_measure_in_spanish(live_serv
     page = new_page(**SPANISH)
     page.goto(live_server.url + "/")
     page.locator("main h1").wait_for()
-    assert page.locator("main h1").inner_text() == "Medidas de desempeño de KCStat"
+    assert page.locator("main h1").inner_text() == "Indicadores de desempeño de KCStat"
     assert page.locator("html").get_attribute("lang") == "es"
     wait_until(page, "() => document.title.startsWith('KCStat Dash — Resumen')")
 
