@@ -250,11 +250,14 @@ def _combine_neighborhood_windows(session: Session, measures: dict[str, Measure]
     session.execute(delete(NeighborhoodObservation).where(
         NeighborhoodObservation.measure_id.in_(list(stale))))
     by_group: dict[tuple[int, str], list[dict]] = {}
+    # Only the windows' months are read (the measures' windows are mostly the same twelve).
+    in_windows = sorted({p for _, window in stale.values() for p in window})
     for measure_id, period, neighborhood, n, hits, days in session.execute(
             select(NeighborhoodMonth.measure_id, NeighborhoodMonth.period,
                    NeighborhoodMonth.neighborhood, NeighborhoodMonth.request_count,
                    NeighborhoodMonth.hits, NeighborhoodMonth.days)
-            .where(NeighborhoodMonth.measure_id.in_(list(stale)))):
+            .where(NeighborhoodMonth.measure_id.in_(list(stale)),
+                   NeighborhoodMonth.period.in_(in_windows))):
         if period in stale[measure_id][1]:
             by_group.setdefault((measure_id, neighborhood), []).append(
                 {"n": n, "hits": hits, "days": days})
