@@ -4,8 +4,9 @@ through Flask's test client against one database. Run as a child process per dat
 
     python -m bench.page_timing DATABASE_URL REPEATS
 
-prints one JSON line: each page's times in ms, the measure chosen, and how many statements the
-pages sent that read the request table (there should be none).
+prints one JSON line: each page's times in ms and the SQL statements one render sends, the
+measure chosen, and how many statements the pages sent that read the request table (there
+should be none).
 """
 
 from __future__ import annotations
@@ -59,14 +60,15 @@ def time_pages(url: str, repeats: int) -> dict:
         "overview": lambda: client.post("/_dash-update-component", json=_page_body("/")),
         "observations API": lambda: client.get(f"/api/measures/{slug}/observations"),
     }
-    reads = []
+    sent: list[str] = []
     event.listen(db.engine, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_a: reads.append(statement)
-                 if REQUEST_TABLE.search(statement) else None)
-    times = {}
+                 lambda _c, _cur, statement, *_a: sent.append(statement))
+    times, statements = {}, {}
     for name, fetch in pages.items():
         for _ in range(WARM_UP):
+            before = len(sent)
             assert fetch().status_code == 200, name
+            statements[name] = len(sent) - before
         samples = []
         for _ in range(repeats):
             started = time.perf_counter()
@@ -74,7 +76,9 @@ def time_pages(url: str, repeats: int) -> dict:
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, name
         times[name] = samples
-    return {"measure": slug, "times_ms": times, "request_table_reads": len(reads)}
+    reads = sum(1 for statement in sent if REQUEST_TABLE.search(statement))
+    return {"measure": slug, "times_ms": times, "statements": statements,
+            "request_table_reads": reads}
 
 
 if __name__ == "__main__":

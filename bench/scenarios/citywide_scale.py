@@ -26,8 +26,8 @@ IMPORT_TARGET = 3.0  # × the database's own bulk load
 MEMORY_TARGET_MB = 1_536
 SYNC_TARGET = 0.05  # × a full recompute
 PAGE_TARGET = 1.5  # page p50 at citywide scale × the same page at the sample's size
-PAGE_ROUNDS = 3  # alternating small and large databases, so drifting load hits both alike
-PAGE_REPEATS = 15  # timed requests of each page per round
+PAGE_ROUNDS = 5  # alternating small and large databases, so drifting load hits both alike
+PAGE_REPEATS = 12  # timed requests of each page per round
 CHANGED = 2_000
 BASELINE = "service_request_baseline"
 
@@ -130,6 +130,7 @@ def _time_pages(urls: dict[str, str]) -> dict[str, dict]:
         for label, url in urls.items():
             measured = _time_pages_in_child(url)
             pooled[label]["measure"] = measured["measure"]
+            pooled[label]["statements"] = measured["statements"]
             pooled[label]["request_table_reads"] += measured["request_table_reads"]
             for page, samples in measured["times_ms"].items():
                 pooled[label]["times_ms"].setdefault(page, []).extend(samples)
@@ -244,6 +245,8 @@ def run(context) -> ScenarioResult:
         p50_large = statistics.median(pages["large"]["times_ms"][page])
         result.add(f"{page}: p50 at {sample_rows:,} / at {rows:,} requests",
                    f"{p50_small:.0f} / {p50_large:.0f} ms")
+        result.add(f"{page}: SQL statements a render sends, at {sample_rows:,} / at {rows:,}",
+                   f"{pages['small']['statements'][page]} / {pages['large']['statements'][page]}")
         result.add(f"{page}: p50 at citywide scale ÷ at the sample's",
                    f"{p50_large / p50_small:.2f}×", f"≤ {PAGE_TARGET}×",
                    p50_large / p50_small <= PAGE_TARGET)
