@@ -151,8 +151,10 @@ def _created_extremes(session: Session):
     """The first and last creation time stored. ``period`` is the creation time's local month
     (both set from the same field at import) and is indexed, so the extremes are looked for
     only in the first and last months rather than across the whole table."""
-    months = select(func.min(ServiceRequest.period), func.max(ServiceRequest.period))
-    first_month, last_month = session.execute(months).one()
+    # Two statements: SQLite answers a lone min() or max() from the index's ends, but scans the
+    # whole index for both in one SELECT.
+    first_month = session.scalar(select(func.min(ServiceRequest.period)))
+    last_month = session.scalar(select(func.max(ServiceRequest.period)))
     if first_month is None:
         return None, None
     first = session.scalar(select(func.min(ServiceRequest.created_at))
