@@ -75,10 +75,12 @@ def _eligible(frame: pd.DataFrame) -> pd.Series:
     return ~frame["status"].isin(SET_ASIDE)
 
 
-def _per_group(frame: pd.DataFrame, by: str, **columns: pd.Series) -> pd.DataFrame:
-    """Sums of boolean columns per group, in one pass (a function per group is far slower)."""
+def _per_group(frame: pd.DataFrame, by: str | list[str], **columns: pd.Series) -> pd.DataFrame:
+    """Sums of boolean columns per group (of one column, or several), in one pass (a function
+    per group is far slower)."""
     table = pd.DataFrame({name: series.astype("int64") for name, series in columns.items()})
-    return table.groupby(frame[by], observed=True).sum()
+    keys = frame[by] if isinstance(by, str) else [frame[column] for column in by]
+    return table.groupby(keys, observed=True).sum()
 
 
 def _count(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -134,7 +136,7 @@ def _count_tally(frame: pd.DataFrame, by: list[str]) -> dict[tuple, dict]:
 
 def _on_time_tally(frame: pd.DataFrame, by: list[str]) -> dict[tuple, dict]:
     _, known, on_time = _on_time_parts(frame)
-    sums = _per_group_by(frame, by, n=known, hits=on_time)
+    sums = _per_group(frame, by, n=known, hits=on_time)
     return {_key(key): {"n": int(n), "hits": int(hits), "days": None}
             for key, n, hits in zip(sums.index, sums["n"], sums["hits"], strict=True)}
 
@@ -148,11 +150,6 @@ def _median_tally(frame: pd.DataFrame, by: list[str]) -> dict[tuple, dict]:
         group["n"] += int(count)
         group["days"].append([float(key[-1]), int(count)])
     return tallies
-
-
-def _per_group_by(frame: pd.DataFrame, by: list[str], **columns: pd.Series) -> pd.DataFrame:
-    table = pd.DataFrame({name: series.astype("int64") for name, series in columns.items()})
-    return table.groupby([frame[column] for column in by], observed=True).sum()
 
 
 def _key(key) -> tuple:
