@@ -33,15 +33,18 @@ from kcstat_dash.services.coverage import (
 )
 from kcstat_dash.services.errors import NotFound
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
+from kcstat_dash.services.neighborhood_figures import (
+    NEIGHBORHOOD_WINDOW_MONTHS,
+    combine_windows,
+    month_tally_rows,
+)
 from kcstat_dash.services.own_scope import OWN_SCOPE_KINDS, district_points, own_scope
 from kcstat_dash.services.public_input import is_clean_text
-from kcstat_dash.services.statistics import add_tallies
 
 REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceeded_timeframe",
                    "import_run_id",
                    "days_to_close", "neighborhood", "nbh_id")
 NUMBER_COLUMNS = ("days_to_close", "import_run_id")
-NEIGHBORHOOD_WINDOW_MONTHS = 12
 # Requests read from the database at a time by a recompute: at a million and more, reading
 # them all as Python rows at once would need gigabytes.
 LOAD_CHUNK_ROWS = 200_000
@@ -184,7 +187,7 @@ def recompute_311_measures(session: Session) -> int:
             observations.extend(rows)
             complete = sorted(r["period"] for r in rows if not r["partial"])
             by_neighborhood.extend(_neighborhood_rows(measure, definition, selected, complete))
-        months.extend(_month_tally_rows(measure, definition, selected))
+        months.extend(month_tally_rows(measure, definition, selected))
     # All measures in one executemany each: a statement per measure cost a round trip apiece.
     _insert(session, observations, by_neighborhood, months)
     return len(observations)
@@ -219,68 +222,10 @@ def recompute_311_periods(session: Session, periods: set[str]) -> int:
         measure = measures[definition.slug]
         selected = select_requests(frame, definition.requests)
         observations.extend(_observation_rows(measure, definition, selected, through))
-        month_tallies.extend(_month_tally_rows(measure, definition, selected))
+        month_tallies.extend(month_tally_rows(measure, definition, selected))
     _insert(session, observations, [], month_tallies)
-    _insert(session, [], _combine_neighborhood_windows(session, measures, set(months)), [])
+    _insert(session, [], combine_windows(session, measures, set(months)), [])
     return len(observations)
-
-
-def _combine_neighborhood_windows(session: Session, measures: dict[str, Measure],
-                                  months: set[str]) -> list[dict]:
-    """The neighborhood rows of each measure whose window moved or holds one of ``months``,
-    summed from the month tallies; the old rows of those measures are deleted."""
-    complete = {}
-    for measure_id, period in session.execute(
-            select(Observation.measure_id, Observation.period).where(
-                Observation.measure_id.in_([m.id for m in measures.values()]),
-                Observation.partial.is_(False))):
-        complete.setdefault(measure_id, []).append(period)
-    stored = dict(session.execute(
-        select(NeighborhoodObservation.measure_id, func.min(NeighborhoodObservation.window))
-        .group_by(NeighborhoodObservation.measure_id)).all())
-    stale = {}
-    for definition in CATALOG:
-        measure = measures[definition.slug]
-        window = sorted(complete.get(measure.id, []))[-NEIGHBORHOOD_WINDOW_MONTHS:]
-        label = f"{window[0]} to {window[-1]}" if window else None
-        if label != stored.get(measure.id) or months.intersection(window):
-            stale[measure.id] = (definition, window)
-    if not stale:
-        return []
-    session.execute(delete(NeighborhoodObservation).where(
-        NeighborhoodObservation.measure_id.in_(list(stale))))
-    by_group: dict[tuple[int, str], list[dict]] = {}
-    # Only the windows' months are read (the measures' windows are mostly the same twelve).
-    in_windows = sorted({p for _, window in stale.values() for p in window})
-    for measure_id, period, neighborhood, n, hits, days in session.execute(
-            select(NeighborhoodMonth.measure_id, NeighborhoodMonth.period,
-                   NeighborhoodMonth.neighborhood, NeighborhoodMonth.request_count,
-                   NeighborhoodMonth.hits, NeighborhoodMonth.days)
-            .where(NeighborhoodMonth.measure_id.in_(list(stale)),
-                   NeighborhoodMonth.period.in_(in_windows))):
-        if period in stale[measure_id][1]:
-            by_group.setdefault((measure_id, neighborhood), []).append(
-                {"n": n, "hits": hits, "days": days})
-    rows = []
-    for (measure_id, neighborhood), tallies in sorted(by_group.items()):
-        definition, window = stale[measure_id]
-        total = add_tallies(tallies)
-        value = definition.statistic.value_of(total)
-        if value is not None:
-            rows.append({"measure_id": measure_id, "neighborhood": neighborhood,
-                         "window": f"{window[0]} to {window[-1]}",
-                         "value": round(float(value), 4), "request_count": total["n"]})
-    return rows
-
-
-def _month_tally_rows(measure: Measure, definition: MeasureDefinition,
-                      selected: pd.DataFrame) -> list[dict]:
-    """The statistic's tally for each month and neighborhood, as rows to insert."""
-    placed = selected[selected["neighborhood"].notna()]
-    return [{"measure_id": measure.id, "period": period, "neighborhood": neighborhood,
-             "request_count": tally["n"], "hits": tally["hits"], "days": tally["days"]}
-            for (period, neighborhood), tally in definition.statistic.tally(
-                placed, ["period", "neighborhood"]).items()]
 
 
 def _prepare_311(session: Session, rescan: bool) -> tuple[dict[str, Measure], object]:
