@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kcstat_dash import i18n
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote
 from kcstat_dash.services import feed_version
 from kcstat_dash.services.errors import DomainError, MeetingNotFound
@@ -29,6 +30,7 @@ from kcstat_dash.services.measures import (
 from kcstat_dash.services.meetings import MeetingStatus, get_meeting, is_open
 from kcstat_dash.services.profanity import contains_profanity
 from kcstat_dash.services.public_input import record_id, text_problem
+from kcstat_dash.services.question_language import recorded
 from kcstat_dash.services.question_status import PUBLIC, QuestionStatus
 
 MAX_LENGTH = 1000
@@ -189,11 +191,13 @@ def _serialise_client(session: Session, meeting_id: int, client_key: str | None)
 
 def submit_question(session: Session, *, meeting_id: object, text: object,
                     display_name: object = None, measure: object = None, period: object = None,
-                    client_key: str | None = None, now: datetime | None = None) -> Question:
+                    client_key: str | None = None, now: datetime | None = None,
+                    language: str | None = None) -> Question:
     """Store a resident's question, or raise ``QuestionRejected`` having stored nothing.
 
     Runs in the caller's transaction (the caller commits). The question is pending until a
     moderator approves it, unless the meeting publishes directly; profanity always holds it.
+    It keeps ``language``, by default the language of the page it was asked on (the request's).
     """
     now = now or datetime.now(UTC)
     text_ = _validate_text(text)
@@ -219,6 +223,7 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
     publish = meeting.auto_publish and not held
     question = Question(
         meeting_id=meeting.id, text=text_, display_name=name, channel="web",
+        language=recorded(language or i18n.language()),
         status=QuestionStatus.APPROVED if publish else QuestionStatus.PENDING,
         held_reason="profanity" if held else None,
         measure_id=flagged_measure.id if flagged_measure else None, period=flagged_period,
@@ -240,6 +245,7 @@ def question_summary(question: Question) -> dict:
         "id": question.id, "meeting_id": question.meeting_id, "text": question.text,
         "display_name": question.display_name, "status": question.status,
         "channel": question.channel, "author_handle": question.author_handle,
+        "language": question.language,
         "created_at": question.created_at.isoformat(), "upvotes": question.upvotes,
         "flag": question.flag_snapshot, "answer": question.answer,
         # A moderator fixed its wording (the resident's own is kept, not shown).
