@@ -10,7 +10,7 @@ import segno
 from dash import dcc, html
 
 from kcstat_dash import i18n
-from kcstat_dash.i18n import _
+from kcstat_dash.i18n import N_, _
 from kcstat_dash.services.formatting import number
 from layouts.components import (
     first_coverage,
@@ -58,7 +58,8 @@ def room_languages() -> list[str]:
 
 
 def said_in(code: str, message: str) -> html.Span:
-    """``message`` in ``code``'s language, marked as that language (WCAG 3.1.2)."""
+    """``message`` (English, marked ``N_``) in ``code``'s language, marked as that language
+    (WCAG 3.1.2)."""
     with i18n.using(code):
         return html.Span(_(message), lang=code, className=f"projector-join-{code}")
 
@@ -72,10 +73,10 @@ def join_panel(summary: dict, public_url: str | None) -> html.Aside | None:
     ask_url, short = join_urls(public_url, summary["id"])
     languages = room_languages()
     return html.Aside([
-        html.P([said_in(code, "Ask a question") for code in languages],
+        html.P([said_in(code, N_("Ask a question")) for code in languages],
                className="projector-join-heading"),
         qr_image(ask_url),
-        html.P([said_in(code, "or go to") for code in languages],
+        html.P([said_in(code, N_("or go to")) for code in languages],
                className="projector-join-or"),
         html.P(short, className="projector-join-url"),
     ], className="projector-join", id="projector-join", **{"aria-label": _("How to ask")})
