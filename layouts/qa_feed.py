@@ -73,12 +73,20 @@ def author_line(question: dict) -> html.Div:
     return html.Div(parts, className="question-meta small")
 
 
+def upvote_label(count: int) -> str:
+    """The button's name for a screen reader, before ``voted_suffix()``."""
+    return ngettext("Me too: {count} person wants this answered",
+                    "Me too: {count} people want this answered", count)
+
+
+def voted_suffix() -> str:
+    """Added to the name of a button this browser has pressed."""
+    return " " + _("(you already said so)")
+
+
 def upvote_button(question: dict, voted: bool) -> html.Button:
     count = question["upvotes"]
-    wanted = (ngettext("Me too: {count} person wants this answered (you already said so)",
-                       "Me too: {count} people want this answered (you already said so)", count)
-              if voted else ngettext("Me too: {count} person wants this answered",
-                                     "Me too: {count} people want this answered", count))
+    wanted = upvote_label(count) + (voted_suffix() if voted else "")
     return html.Button(
         [_("Me too") + " ", html.Span(f"({count})", className="upvote-count")],
         id=ids.upvote_button(question["id"]), type="button", disabled=voted,
