@@ -8,10 +8,12 @@ import io
 import json
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 
 from kcstat_dash import i18n
 from kcstat_dash.db import db
+from kcstat_dash.migrate import alembic_config, upgrade
 from kcstat_dash.models import Question
 from kcstat_dash.services import moderation, questions
 from kcstat_dash.services.question_language import UNKNOWN, language_name, recorded
@@ -144,3 +146,18 @@ def test_the_meeting_record_says_each_question_s_language(client, app):
     body = json.loads(client.get(f"/exports/meetings/{meeting_id}/questions.json",
                                  headers={"Accept-Language": "es"}).get_data(as_text=True))
     assert [q["language"] for q in body["questions"]] == ["es", "en", None]
+
+
+def test_the_migration_calls_earlier_web_questions_english_and_social_ones_unknown(
+        session, database_url):
+    meeting = make_meeting(session)
+    make_question(session, meeting, text="From the English-only form")
+    make_question(session, meeting, text="From X", channel="x", external_id="7")
+    session.close()
+    db.engine.dispose()
+    command.downgrade(alembic_config(database_url), "1100")
+    upgrade(database_url)
+    db.configure(database_url)
+    with db.transaction() as migrated:
+        languages = dict(migrated.execute(select(Question.channel, Question.language)).all())
+    assert languages == {"web": "en", "x": None}
