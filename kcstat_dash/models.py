@@ -414,6 +414,9 @@ class Question(Base):
     original_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     display_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")  # web | x | ...
+    # The language it was asked in (ISO 639-1: "en", "es"); None when not known
+    # (services/question_language.py).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # pending | approved | answered | hidden | rejected | merged
     status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.PENDING.value)
     held_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
