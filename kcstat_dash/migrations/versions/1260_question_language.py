@@ -5,7 +5,7 @@ language). Every web question before this revision was asked on the English-only
 are English; social posts stay unknown, as nothing recorded their language.
 
 Revision ID: 1260
-Revises: 1100
+Revises: 1200
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1260"
-down_revision = "1100"
+down_revision = "1200"
 branch_labels = None
 depends_on = None
 
