@@ -10,6 +10,10 @@ Each browser marks its own "me too" votes: the answer carries, beside the feed, 
 version of each question's button (``voted``), and assets/meeting_live.js swaps those in for
 the questions that browser voted on. So the button is still drawn by layouts/qa_feed.py only.
 
+Each is made in the language the poll answers in (``kcstat_dash.i18n``, set by the poll from the
+requester's choice or browser), which is part of its key: a Spanish page never gets the English
+feed of the same version.
+
 Entries are keyed by the feed version the poll read from the database before the feed was
 built, so an entry is never older than its key: no worker can hand out a feed older than the
 version it reports, and there is nothing to keep in step between workers (or put in Redis).
@@ -23,6 +27,7 @@ from collections import OrderedDict
 
 from plotly.io.json import to_json_plotly
 
+from kcstat_dash import i18n
 from kcstat_dash.services import meeting_page, questions
 from kcstat_dash.services.meetings import get_meeting
 from kcstat_dash.web.extensions import db
@@ -33,7 +38,7 @@ from layouts.qa_feed import feed_items, feed_summary, room_panel, upvote_button
 MAX_ENTRIES = 64
 
 _lock = threading.Lock()
-_entries: OrderedDict[tuple[str, int, str, int], FeedBody] = OrderedDict()
+_entries: OrderedDict[tuple[str, int, str, int, str], FeedBody] = OrderedDict()
 
 
 def feed_payload(session, meeting_id: int, order: str, version: int) -> dict:
@@ -53,8 +58,9 @@ def feed_payload(session, meeting_id: int, order: str, version: int) -> dict:
 
 
 def poll_body(meeting_id: int, order: str, version: int) -> FeedBody:
-    """The serialised answer for ``version`` (or newer): made once, then read from memory."""
-    key = (str(db.engine.url), meeting_id, order, version)
+    """The serialised answer for ``version`` (or newer) in the language being made: made once,
+    then read from memory."""
+    key = (str(db.engine.url), meeting_id, order, version, i18n.language())
     with _lock:
         found = _entries.get(key)
         if found is not None:

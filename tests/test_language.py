@@ -74,8 +74,8 @@ def test_pages_vary_by_language_for_caches(client):
 
 
 def test_values_are_written_the_language_s_way():
-    # Spanish writes a decimal comma, groups thousands with a point (from five digits, CLDR's
-    # minimum grouping of 2) and names months in lower case.
+    # Spanish writes a decimal comma, groups thousands with a point and names months in lower
+    # case (Babel's CLDR data for "es").
     with i18n.using("es"):
         assert formatting.format_value(4.5, "days") == "4,5 días"
         assert formatting.format_value(1, "days") == "1 día"

@@ -10,6 +10,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from kcstat_dash.i18n import N_plural, gettext, locale, ngettext
+from kcstat_dash.timezone import to_local
 
 MONTH_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FISCAL_PERIOD = re.compile(r"^FY(\d{4})$")
@@ -120,3 +121,16 @@ def n_text(n: int | None, kind: str = "311") -> str:
     if n is None:
         return gettext("n not published")
     return gettext("n = {counted}", counted=counted(n, kind))
+
+
+def moment_label(moment: datetime) -> str:
+    """``Thu, Nov 26, 2026, 12:00 PM CST`` (``jue, 26 nov 2026, 12:00 p. m. CST``): a stored UTC
+    time as Kansas City's clocks show it, in the page's language."""
+    local = to_local(moment)
+    return gettext("{day}, {time} {zone}", day=format_skeleton("yMMMEd", local, locale=locale()),
+                   time=clock_label(moment), zone=local.strftime("%Z"))
+
+
+def clock_label(moment: datetime) -> str:
+    """``12:00 PM`` (``12:00 p. m.``): the time of day in Kansas City, the language's way."""
+    return format_skeleton("hm", to_local(moment), locale=locale())

@@ -1,7 +1,7 @@
 """Spanish narratives: a narrative may carry its Spanish version, shown on Spanish pages.
 
 Revision ID: 1250
-Revises: 1100
+Revises: 1260
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1250"
-down_revision = "1100"
+down_revision = "1260"
 branch_labels = None
 depends_on = None
 
