@@ -19,7 +19,7 @@ from layouts.citing import (
     snapshot_list,
     verification_panel,
 )
-from layouts.components import empty_state
+from layouts.components import PART, empty_state, in_english, with_parts
 
 HOW_TO_CHECK = """import hashlib, json, urllib.request
 body = json.load(urllib.request.urlopen("{json_url}"))
@@ -49,8 +49,9 @@ def render(view: dict | None) -> html.Div:
                   target=cited_value(snapshot, "target")) if snapshot["target_text"] else
                 _("{status} when cited", status=status_words(snapshot["status"]))],
                className="lead cite-qualifiers"),
-        html.P([_("Published by {publisher}. This page is permanent; its snapshot never "
-                  "changes.", publisher=snapshot["publisher"]) + " ",
+        html.P([*with_parts(_("Published by {publisher}. This page is permanent; its snapshot "
+                              "never changes.", publisher=PART),
+                            in_english(snapshot["publisher"])), " ",
                 html.A(_("Go to the measure"), href=f"/measures/{snapshot['measure']['slug']}")],
                className="cite-publisher"),
         verification_panel(view["verification"]),

@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from kcstat_dash.i18n import DEFAULT_LANGUAGE, _, language
+from kcstat_dash.services import citations
 from kcstat_dash.services.citation_words import cited_names, cited_value
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.services.measure_words import say
@@ -133,12 +134,17 @@ def verification_panel(verification: dict) -> html.Section:
     return html.Section(children, className="mb-4")
 
 
+def fact_text(fact: dict):
+    """A fact's text; the publisher's name is its own English words, marked so."""
+    return in_english(fact["text"]) if fact["label"] == citations.PUBLISHED_BY else fact["text"]
+
+
 def facts_list(facts: list[dict], class_name: str = "row snapshot-facts") -> html.Dl:
     """The citation's facts (publisher, n, data through, completeness, coverage...)."""
     items = []
     for fact in facts:
         items += [html.Dt(_(fact["label"]), className="col-sm-3"),
-                  html.Dd(fact["text"], className="col-sm-9")]
+                  html.Dd(fact_text(fact), className="col-sm-9")]
     return html.Dl(items, className=class_name)
 
 
@@ -154,7 +160,7 @@ def snapshot_list(view: dict, cited_at_local: str, imported_at_local: str | None
         (_("Goal area"), say(snapshot["area"]["name"])),
         (_("Period"), cited_names(snapshot)["period"]),
         (_("Value"), cited_value(snapshot)),
-        *[(_(f["label"]), f["text"]) for f in facts],
+        *[(_(f["label"]), fact_text(f)) for f in facts],
         (_("Narrative in force"), in_english(snapshot["narrative"]) if snapshot["narrative"]
          else _("None published for this period")),
         (_("Data address"), source_link),

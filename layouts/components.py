@@ -94,6 +94,21 @@ def in_english(text, **attributes) -> html.Span:
     return html.Span(text, lang="en", **attributes)
 
 
+# Stands for a component inside a translated sentence (see with_parts).
+PART = "\x00"
+
+
+def with_parts(sentence: str, *parts) -> list:
+    """A translated sentence whose ``{field}``s were given ``PART``, with ``parts`` put where
+    they fall in that language's word order: a link or a marked name inside a sentence."""
+    pieces = sentence.split(PART)
+    assert len(pieces) == len(parts) + 1, "one part for each PART in the sentence"
+    children = [pieces[0]]
+    for part, after in zip(parts, pieces[1:], strict=True):
+        children += [part, after]
+    return [child for child in children if child != ""]
+
+
 def verdict_words(summary: dict) -> str | None:
     """A survey value within its margin of error of the target, said in words: the gap and the
     margin, and that the sample cannot tell met from missed."""
@@ -211,7 +226,9 @@ def scope_notice(coverage: dict | None, other_scope: str | None = None) -> html.
                             html.Span(other_scope, className="scope-text")],
                            className="scope-notice", role="note",
                            **{"aria-label": about}) if other_scope else None)
-    source = [html.A(name, href=coverage["source_url"]) if coverage["source_url"] else name
+    # A dataset's title is its publisher's English name, marked so (WCAG 3.1.2).
+    source = [html.A(name, href=coverage["source_url"], lang="en") if coverage["source_url"]
+              else html.Span(name, lang="en")
               for name in coverage["dataset_names"]] or [_("Kansas City 311 service requests")]
     return html.Aside([
         html.Strong(_("About these numbers:") + " "),

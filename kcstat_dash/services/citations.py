@@ -523,6 +523,10 @@ def _completeness(snapshot: dict) -> str:
     return gettext("complete")
 
 
+# The publisher's name is its own words (English), shown untranslated and marked as English.
+PUBLISHED_BY = N_("Published by")
+
+
 def facts(snapshot: dict) -> list[dict]:
     """What a reader needs beside the value (publisher, n, completeness, scope, source), as
     label and text: the citation page, the packet, its print page and exports show this list.
@@ -531,7 +535,7 @@ def facts(snapshot: dict) -> list[dict]:
     name = gettext(source["name"]) if source["name"] else ""
     n = _cited_n(snapshot)
     rows = [
-        (N_("Published by"), snapshot["publisher"]),
+        (PUBLISHED_BY, snapshot["publisher"]),
         (N_("Value"), _value_words(snapshot)),
         (N_("n"), _n_text(n) if n is not None or _present(snapshot, "n")
          else gettext(NOT_RECORDED)),

@@ -68,6 +68,7 @@ def packet_print():
     english = Markup(' lang="en"') if i18n.language() != i18n.DEFAULT_LANGUAGE else ""
     return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp(),
                            language=i18n.language(), english=english,
+                           published_by=citations.PUBLISHED_BY,
                            headings=[cited_heading(v["snapshot"]) for v in views],
                            names=[cited_names(v["snapshot"])["measure"] for v in views])
 
