@@ -5,7 +5,7 @@
   try { window.localStorage.removeItem("browser-id"); } catch (error) { /* storage blocked */ }
 
   /* The meeting or ask page's ids by name ({feed, feedSummary, roomPanel, meetingState,
-     feedVersion, feedPoll, myVotes, upvote, askText}), or null on every other page. The page
+     feedVersion, feedPoll, myVotes, upvote, upvoteCount, upvoteWords, askText}), or null on every other page. The page
      names them: JSON in its root's data-meeting-ids attribute, from layouts/ids/meeting.py
      (FOR_SCRIPT), so no id is spelled here. */
   function pageIds() {
@@ -35,6 +35,40 @@
     return node;
   }
 
+  /* The questions this page shows, in its order: the id of each "Me too" button in the feed
+     (Dash writes a dict id as JSON in the element's id attribute). */
+  function shownQuestions(ids) {
+    var feed = document.getElementById(ids.feed);
+    var shown = [];
+    if (!feed) { return shown; }
+    feed.querySelectorAll("button[id^='{']").forEach(function (button) {
+      try {
+        var id = JSON.parse(button.id);
+        if (id.type === ids.upvote) { shown.push({id: id.id, button: button}); }
+      } catch (error) { /* not one of ours */ }
+    });
+    return shown;
+  }
+
+  /* A counts-only answer ([[question id, count shown, count in words], ...] in the feed's
+     order): rewrite the counts that changed. Returns false when the page's questions or their
+     order are not the answer's (a question moved up under "top", or one was added meanwhile):
+     then the page needs the whole feed. */
+  function applyCounts(counts, ids, set) {
+    var shown = shownQuestions(ids);
+    if (shown.length !== counts.length) { return false; }
+    for (var i = 0; i < counts.length; i++) {
+      if (shown[i].id !== counts[i][0]) { return false; }
+    }
+    counts.forEach(function (entry, i) {
+      var current = shown[i].button.querySelector(".upvote-count");
+      if (current && current.textContent === entry[1]) { return; }
+      set({type: ids.upvoteCount, id: entry[0]}, {children: entry[1]});
+      set({type: ids.upvoteWords, id: entry[0]}, {children: entry[2]});
+    });
+    return true;
+  }
+
   /* A poll that has not been answered by then is given up, so that one lost request cannot
      stop this page's polling for good (the next tick asks again). */
   var POLL_TIMEOUT_MS = 10000;
@@ -51,6 +85,8 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body) { return; }
+        var needFeed = false;
+        if (body.counts) { needFeed = !applyCounts(body.counts, ids, set); }
         if (body.feed) {
           set(ids.feed, {children: markVotes(body.feed.children, body.feed.voted || {},
                                              ids.upvote)});
@@ -64,7 +100,12 @@
           shownState = {status: body.status, open: body.open};
           set(ids.meetingState, {data: shownState});
         }
-        if (body.version !== request.known) { set(ids.feedVersion, {data: body.version}); }
+        if (needFeed) {
+          /* Keep the version shown and ask for the whole feed as soon as this poll ends. */
+          if (!feedPoll.next) { feedPoll.next = Object.assign({}, request, {known: -1}); }
+        } else if (body.version !== request.known) {
+          set(ids.feedVersion, {data: body.version});
+        }
       })
       .catch(function () { /* the next tick retries */ })
       .then(function () {
@@ -96,7 +137,8 @@
     },
 
     /* The meeting and ask pages' poll: each tick sends the version the page shows, and the
-       answer carries the rebuilt feed only when that changed (kcstat_dash/web/live_feed/poll.py). A new
+       answer carries the rebuilt feed only when that changed (kcstat_dash/web/live_feed/poll.py),
+       or only the new counts when nothing but "me too" votes changed. A new
        order, or a "me too" just counted, asks for the feed at once (known=-1). The feed comes
        as Dash components with, beside it, the pressed look of each question's button, which
        is swapped in where this browser has voted.

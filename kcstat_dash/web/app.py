@@ -111,11 +111,12 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     import callbacks
     import layouts
     from callbacks.pages import LAYOUTS
-    from callbacks.rendered_feeds import poll_body
+    from callbacks.rendered_feeds import counts_body, poll_body
 
     layouts.register_pages(LAYOUTS)
     app.layout = layouts.shell.app_shell
     callbacks.register(app)
     server.extensions["kcstat_live_poll"].render_feed = poll_body
+    server.extensions["kcstat_live_poll"].render_counts = counts_body
     allow_inline_scripts(server, app.csp_hashes)
     return app
