@@ -5,7 +5,7 @@
   try { window.localStorage.removeItem("browser-id"); } catch (error) { /* storage blocked */ }
 
   /* The meeting or ask page's ids by name ({feed, feedSummary, roomPanel, meetingState,
-     feedVersion, feedPoll, myVotes, upvote, upvoteCount, upvoteWords, askText}), or null on every other page. The page
+     feedVersion, feedPoll, myVotes, upvote, upvoteCount, askText}), or null on every other page. The page
      names them: JSON in its root's data-meeting-ids attribute, from layouts/ids/meeting.py
      (FOR_SCRIPT), so no id is spelled here. */
   function pageIds() {
@@ -50,11 +50,12 @@
     return shown;
   }
 
-  /* A counts-only answer ([[question id, count shown, count in words], ...] in the feed's
-     order): rewrite the counts that changed. Returns false when the page's questions or their
+  /* A counts-only answer ([[question id, count shown, button's name], ...] in the feed's
+     order, and the words added to the name of a pressed button): rewrite the counts that
+     changed. Returns false when the page's questions or their
      order are not the answer's (a question moved up under "top", or one was added meanwhile):
      then the page needs the whole feed. */
-  function applyCounts(counts, ids, set) {
+  function applyCounts(counts, votedSuffix, ids, set) {
     var shown = shownQuestions(ids);
     if (shown.length !== counts.length) { return false; }
     for (var i = 0; i < counts.length; i++) {
@@ -63,8 +64,10 @@
     counts.forEach(function (entry, i) {
       var current = shown[i].button.querySelector(".upvote-count");
       if (current && current.textContent === entry[1]) { return; }
+      var pressed = shown[i].button.getAttribute("aria-pressed") === "true";
       set({type: ids.upvoteCount, id: entry[0]}, {children: entry[1]});
-      set({type: ids.upvoteWords, id: entry[0]}, {children: entry[2]});
+      set({type: ids.upvote, id: entry[0]},
+          {"aria-label": entry[2] + (pressed ? votedSuffix || "" : "")});
     });
     return true;
   }
@@ -86,7 +89,7 @@
       .then(function (body) {
         if (!body) { return; }
         var needFeed = false;
-        if (body.counts) { needFeed = !applyCounts(body.counts, ids, set); }
+        if (body.counts) { needFeed = !applyCounts(body.counts, body.voted_suffix, ids, set); }
         if (body.feed) {
           set(ids.feed, {children: markVotes(body.feed.children, body.feed.voted || {},
                                              ids.upvote)});

@@ -11,8 +11,9 @@ version of each question's button (``voted``), and assets/meeting_live.js swaps 
 the questions that browser voted on. So the button is still drawn by layouts/qa_feed.py only.
 
 When only vote counts changed since the version a page holds (a "me too"), the poll sends the
-counts alone (``counts_body``): each question's id, its count as the button shows it and in
-words, in the feed's order, so a page sorting by votes can tell when its order no longer holds.
+counts alone (``counts_body``): each question's id, its count as the button shows it and the
+button's name for screen readers (``voted_suffix`` added where pressed), in the feed's order,
+so a page sorting by votes can tell when its order no longer holds.
 
 Entries are keyed by the feed version the poll read from the database before the feed was
 built, so an entry is never older than its key: no worker can hand out a feed older than the
@@ -32,12 +33,13 @@ from kcstat_dash.services.meetings import get_meeting
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.live_feed.poll import FeedBody
 from layouts.qa_feed import (
+    VOTED_SUFFIX,
     feed_items,
     feed_summary,
     room_panel,
     upvote_button,
     upvote_count_text,
-    upvote_words,
+    upvote_label,
 )
 
 # A few meetings times two orders, and the last versions of each: old ones are never asked for.
@@ -66,8 +68,9 @@ def feed_payload(session, meeting_id: int, order: str, version: int) -> dict:
 def counts_payload(session, meeting_id: int, order: str, version: int, state: dict) -> dict:
     """The poll's answer when only counts changed: ``state`` (status, open) and the counts."""
     return {"meeting_id": meeting_id, "version": version, **state, "counts": [
-        [question_id, upvote_count_text(count), upvote_words(count)]
-        for question_id, count in questions.public_counts(session, meeting_id, order)]}
+        [question_id, upvote_count_text(count), upvote_label(count)]
+        for question_id, count in questions.public_counts(session, meeting_id, order)],
+        "voted_suffix": VOTED_SUFFIX}
 
 
 def _cached(key: tuple, build) -> FeedBody:

@@ -62,27 +62,26 @@ def upvote_count_text(count: int) -> str:
     return f"({count})"
 
 
-def upvote_words(count: int) -> str:
-    """The count as a screen reader says it."""
-    return f"{count} {'person wants' if count == 1 else 'people want'} this answered"
+def upvote_label(count: int) -> str:
+    """The button's name for a screen reader, before ``VOTED_SUFFIX``."""
+    return f"Me too: {count} {'person wants' if count == 1 else 'people want'} this answered"
+
+
+# Added to the name of a button this browser has pressed.
+VOTED_SUFFIX = " (you already said so)"
 
 
 def upvote_button(question: dict, voted: bool) -> html.Button:
-    # The count's two spans have ids of their own, so that a poll bringing only new counts
-    # (kcstat_dash/web/live_feed/poll.py) rewrites them and nothing else.
+    # The count has an id of its own, so that a poll bringing only new counts
+    # (kcstat_dash/web/live_feed/poll.py) rewrites it and the button's name, nothing else.
     count, question_id = question["upvotes"], question["id"]
-    children = ["Me too ",
-                html.Span(upvote_count_text(count), id=ids.upvote_count(question_id),
-                          className="upvote-count", **{"aria-hidden": "true"}),
-                html.Span(": ", className="visually-hidden"),
-                html.Span(upvote_words(count), id=ids.upvote_words(question_id),
-                          className="visually-hidden")]
-    if voted:
-        children.append(html.Span(" (you already said so)", className="visually-hidden"))
     return html.Button(
-        children, id=ids.upvote_button(question_id), type="button", disabled=voted,
+        ["Me too ", html.Span(upvote_count_text(count), id=ids.upvote_count(question_id),
+                              className="upvote-count")],
+        id=ids.upvote_button(question_id), type="button", disabled=voted,
         className=f"upvote btn btn-sm {'btn-secondary' if voted else 'btn-outline-secondary'}",
-        **{"aria-pressed": "true" if voted else "false"})
+        **{"aria-pressed": "true" if voted else "false",
+           "aria-label": upvote_label(count) + (VOTED_SUFFIX if voted else "")})
 
 
 def question_item(question: dict, voted: bool = False, with_votes: bool = True,

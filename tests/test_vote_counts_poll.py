@@ -74,8 +74,8 @@ def test_after_votes_a_page_gets_only_the_counts_in_the_feeds_order(client, app)
         assert [entry[0] for entry in answer["counts"]] == [qid for qid, _ in expected]
         assert [entry[1] for entry in answer["counts"]] == [f"({n})" for _, n in expected]
     top = _poll(client, meeting_id, known, "top")["counts"]
-    assert top[0][0] == asked[0] and top[0][2] == "3 people want this answered"
-    assert dict((e[0], e[2]) for e in top)[asked[2]] == "1 person wants this answered"
+    assert top[0][0] == asked[0] and top[0][2] == "Me too: 3 people want this answered"
+    assert dict((e[0], e[2]) for e in top)[asked[2]] == "Me too: 1 person wants this answered"
 
 
 def test_the_counts_are_what_the_full_feed_shows(client, app):
@@ -84,14 +84,31 @@ def test_the_counts_are_what_the_full_feed_shows(client, app):
     known = _version(client, meeting_id)
     _vote(asked[1], "a")
     _vote(asked[1], "b")
-    counts = _poll(client, meeting_id, known, "top")["counts"]
-    feed = json.dumps(_poll(client, meeting_id, -1, "top")["feed"]["children"])
-    for question_id, shown, words in counts:
-        count_span = {"children": shown, "id": {"type": "upvote-count", "id": question_id}}
-        words_span = {"children": words, "id": {"type": "upvote-words", "id": question_id}}
-        for span in (count_span, words_span):
-            assert json.dumps(span["id"])[1:-1] in feed
-            assert f'"children": {json.dumps(span["children"])}' in feed
+    answer = _poll(client, meeting_id, known, "top")
+    feed = _poll(client, meeting_id, -1, "top")["feed"]
+    buttons = {}
+
+    def walk(node):  # every "Me too" button in the feed's components
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            props = node.get("props", {})
+            if isinstance(props.get("id"), dict) and props["id"].get("type") == "upvote":
+                buttons[props["id"]["id"]] = props
+            walk(props.get("children"))
+
+    walk(feed["children"])
+    assert [entry[0] for entry in answer["counts"]] == list(buttons)
+    for question_id, shown, label in answer["counts"]:
+        count_span = buttons[question_id]["children"][1]["props"]
+        assert count_span["id"] == {"type": "upvote-count", "id": question_id}
+        assert count_span["children"] == shown
+        assert buttons[question_id]["aria-label"] == label
+    # A pressed button's name, as the full feed draws it, is the label and the suffix.
+    pressed = feed["voted"][str(asked[1])]["props"]["aria-label"]
+    assert pressed == dict((e[0], e[2]) for e in answer["counts"])[asked[1]] \
+        + answer["voted_suffix"]
 
 
 def test_a_change_other_than_a_vote_sends_the_whole_feed(client, app):

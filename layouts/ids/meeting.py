@@ -54,7 +54,6 @@ CITE_FLAG_STATUS = "cite-flag-status"
 FEED = "feed"
 UPVOTE = "upvote"  # one per question: {"type": ..., "id": ...}
 UPVOTE_COUNT = "upvote-count"  # the count shown in each "Me too": {"type": ..., "id": ...}
-UPVOTE_WORDS = "upvote-words"  # the count in words, for screen readers: {"type", "id"}
 CITE_FLAG = "cite-flag"  # one per flagged question: {"type", "question", "measure", "period"}
 MEETING_ID = "meeting-id"
 MEETING_STATE = "meeting-state"
@@ -66,7 +65,7 @@ FEED_POLL = "feed-poll"
 FOR_SCRIPT = {"feed": FEED, "feedSummary": FEED_SUMMARY, "roomPanel": ROOM_PANEL,
               "meetingState": MEETING_STATE, "feedVersion": FEED_VERSION,
               "feedPoll": FEED_POLL, "myVotes": MY_VOTES, "upvote": UPVOTE, "askText": ASK_TEXT,
-              "upvoteCount": UPVOTE_COUNT, "upvoteWords": UPVOTE_WORDS}
+              "upvoteCount": UPVOTE_COUNT}
 
 
 def meeting_chart(slug) -> dict:
@@ -92,11 +91,6 @@ def upvote_button(question_id) -> dict:
 def upvote_count(question_id) -> dict:
     """The count in a question's "Me too", which a poll's counts-only answer rewrites."""
     return {"type": UPVOTE_COUNT, "id": question_id}
-
-
-def upvote_words(question_id) -> dict:
-    """The same count in words (visually hidden), rewritten with it."""
-    return {"type": UPVOTE_WORDS, "id": question_id}
 
 
 def cite_flag(question_id, measure, period) -> dict:

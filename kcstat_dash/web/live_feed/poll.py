@@ -11,7 +11,8 @@ vote). ``order`` is ``newest`` (the default) or ``top``.
 
 When only "me too" counts changed since ``known`` (the meeting's ``content_version`` is at or
 before it, services/feed_version.py), the answer carries ``counts`` instead of ``feed``:
-``[[question id, count shown, count in words], ...]`` in the feed's order. In a voting room
+``[[question id, count shown, the button's name], ...]`` in the feed's order, and
+``voted_suffix`` for the names of buttons the browser pressed. In a voting room
 that is a few hundred bytes a page each second instead of the whole feed.
 
 Why not a Flask view: at a thousand polls a second Flask's request machinery (the session,
