@@ -19,7 +19,8 @@ from bench.scale import parse_scale
 from bench.server import PROJECT_ROOT, Gunicorn
 from bench.wrk import wrk_available
 
-SCENARIOS = ("g", "e", "d", "f", "a", "b", "c", "h")  # imports first: they need no server running
+# Imports first: they need no server running.
+SCENARIOS = ("g", "e", "d", "i", "f", "a", "b", "j", "c", "h")
 UNSERVED = ("g", "e")
 OWN_SERVERS = ("h",)  # starts its own app instances, after the shared one has stopped
 
@@ -69,16 +70,18 @@ def _scenario_module(key: str):
         approval_latency,
         ask_page,
         citywide_scale,
+        crowd_arrivals,
         feed_check,
         import_311,
         measure_callback,
         question_burst,
         two_instances,
+        voting_room,
     )
 
     return {"a": feed_check, "b": approval_latency, "c": question_burst, "d": measure_callback,
             "e": import_311, "f": ask_page, "g": citywide_scale,
-            "h": two_instances}[key]
+            "h": two_instances, "i": crowd_arrivals, "j": voting_room}[key]
 
 
 def _run_one(key: str, context) -> object:
