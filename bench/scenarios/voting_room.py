@@ -29,8 +29,21 @@ WARM_UP_S = 3.0
 SETTLE_S = 4.0
 TARGET_BYTES = 2048
 
-QUESTION_TEXT = ("Question {n}: why did the on-time rate for pothole repairs fall in the "
-                 "neighborhoods east of Troost last spring, and what will change this year?")
+# Questions as varied as residents' (repeated text would gzip the whole feed to almost nothing).
+WORDS = ("pothole repairs on-time rate neighborhood Troost Prospect Westport Northland "
+         "budget crews overtime contractor backlog streetlights sidewalks snow plow routes "
+         "trash pickup bulky items illegal dumping water main breaks response days weeks "
+         "months council district 311 calls abandoned vehicles code enforcement "
+         "inspections vacant homes demolition parks mowing trees storm sewers flooding bus "
+         "stops crosswalks speeding cameras police response fire EMS staffing vacancies "
+         "hiring survey satisfaction equity east west north south downtown Midtown Swope "
+         "Waldo Brookside spring summer winter last year target goal missed improved worse "
+         "better why when how what who plan funding").split()
+
+
+def _question_text(rng: random.Random, n: int) -> str:
+    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(14, 28)))
+    return f"{words.capitalize()}, and what changes for number {n}?"
 
 
 def _feed_counts(feed: dict) -> dict[int, str]:
@@ -158,9 +171,10 @@ def run(context) -> ScenarioResult:
     from kcstat_dash.models import Question
 
     result = ScenarioResult("j", "(j) voting room")
+    rng = random.Random(18)
     db.configure(context.database.url)
     question_ids = protocol.add_pending_questions(
-        db, context.meeting_id, [QUESTION_TEXT.format(n=n) for n in range(QUESTIONS)])
+        db, context.meeting_id, [_question_text(rng, n) for n in range(QUESTIONS)])
     for question_id in question_ids:
         protocol.approve(db, question_id)
     room, attendees, usage, elapsed, votes, full_feed_wire = asyncio.run(
