@@ -131,3 +131,36 @@ def test_a_query_string_or_a_staff_page_is_never_kept(app, client):
         "changedPropIds": ["_pages_location.pathname"], "state": []})
     assert response.status_code == 200
     assert cache.hits == 0 and cache.misses == 0
+
+
+def test_a_meeting_pages_charts_follow_a_change_of_the_numbers(app, client):
+    """The charts are kept per data version (layouts/figure_memo.py), under the page's key."""
+    meeting_id = _meeting_id(client)
+    path = f"/meetings/{meeting_id}"
+    before = page_content(client, path)
+    with db.transaction() as session:
+        session.execute(text("UPDATE observation SET value = 12345.678 WHERE id = "
+                             "(SELECT MAX(o.id) FROM observation o JOIN measure m "
+                             "ON m.id = o.measure_id JOIN meeting g ON g.area_id = m.area_id "
+                             "WHERE g.id = :meeting)"), {"meeting": meeting_id})
+    assert "12345.678" not in before
+    assert "12345.678" in page_content(client, path)
+
+
+def test_figures_are_kept_per_data_version_and_language():
+    from layouts import figure_memo
+
+    built = []
+
+    def build():
+        built.append(1)
+        return {"data": [], "layout": {"title": "x"}}
+
+    figure_memo.clear()
+    first = figure_memo.cached("trend", ("potholes", ()), 3, build)
+    first["layout"] = "changed by a caller"
+    assert figure_memo.cached("trend", ("potholes", ()), 3, build)["layout"] == {"title": "x"}
+    figure_memo.cached("trend", ("potholes", ()), 4, build)
+    figure_memo.cached("trend", ("potholes", ()), 4, build, language="es")
+    figure_memo.cached("trend", ("potholes", ()), None, build)
+    assert len(built) == 4

@@ -26,18 +26,23 @@ TARGET_P99_S = 3.0
 
 
 async def _arrival(base_url: str, path: str, router_body: bytes, start_at: float,
-                   times: list[float], failures: list[str]) -> None:
+                   times: list[float], failures: list[str], steps: dict[str, list]) -> None:
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     client = HttpClient(base_url, headers={"Accept-Encoding": "gzip, deflate, br",
                                            "Accept": "*/*"})
     started = time.monotonic()
     try:
-        for step in (path, "/_dash-layout", "/_dash-dependencies"):
+        for step, name in ((path, "page"), ("/_dash-layout", "layout"),
+                           ("/_dash-dependencies", "dependencies")):
+            began = time.monotonic()
             response = await client.request("GET", step)
+            steps[name].append(time.monotonic() - began)
             if response.status != 200:
                 failures.append(f"{step}: {response.status}")
                 return
+        began = time.monotonic()
         response = await client.request("POST", "/_dash-update-component", router_body)
+        steps["router"].append(time.monotonic() - began)
         if response.status != 200 or b'"figure"' not in response.body:
             failures.append(f"router: {response.status}")
             return
@@ -48,14 +53,15 @@ async def _arrival(base_url: str, path: str, router_body: bytes, start_at: float
         await client.close()
 
 
-async def _crowd(base_url: str, path: str, router_body: bytes) -> tuple[list, list]:
+async def _crowd(base_url: str, path: str, router_body: bytes) -> tuple[list, list, dict]:
     times: list[float] = []
     failures: list[str] = []
+    steps: dict[str, list] = {"page": [], "layout": [], "dependencies": [], "router": []}
     origin = time.monotonic() + 0.5
     await asyncio.gather(*(
         _arrival(base_url, path, router_body, origin + random.uniform(0, WINDOW_S), times,
-                 failures) for _ in range(ARRIVALS)))
-    return times, failures
+                 failures, steps) for _ in range(ARRIVALS)))
+    return times, failures, steps
 
 
 def run(context) -> ScenarioResult:
@@ -75,7 +81,7 @@ def run(context) -> ScenarioResult:
     db.engine.dispose()
     db_pids = context.database.backend_pids if context.database.backend == "postgresql" else None
     with UsageMeter(context.app.pid, db_pids) as meter:
-        times, failures = asyncio.run(_crowd(context.app.url, path, router_body))
+        times, failures, steps = asyncio.run(_crowd(context.app.url, path, router_body))
     usage = meter.usage
     p99 = percentile(times, 0.99)
     slowest = max(times, default=float("nan"))
@@ -85,6 +91,9 @@ def run(context) -> ScenarioResult:
     result.add("arrivals served", f"{len(times)} of {ARRIVALS}"
                + (f" (failures: {', '.join(sorted(set(failures)))})" if failures else ""),
                "all", len(times) == ARRIVALS)
+    result.add("each request: p50 / p99", "; ".join(
+        f"{name} {percentile(values, 0.5) * 1000:.0f} / {percentile(values, 0.99) * 1000:.0f} ms"
+        for name, values in steps.items()))
     cpu = f"app {usage.app_cpu_percent:.0f}%"
     if usage.db_cpu_percent is not None:
         cpu += f", PostgreSQL {usage.db_cpu_percent:.0f}%"

@@ -27,6 +27,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
@@ -80,6 +81,7 @@ class PageCache:
         self.language_of = language_of
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
+        self._builds: dict[tuple, threading.Lock] = {}
         self.hits = self.misses = 0  # for tests and the bench
 
     # --- the cache API ------------------------------------------------------------------
@@ -100,6 +102,18 @@ class PageCache:
             self._entries[key] = page
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
+
+    @contextmanager
+    def _building(self, *key):
+        with self._lock:
+            lock = self._builds.setdefault(key, threading.Lock())
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                if not lock.locked():
+                    self._builds.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
@@ -131,13 +145,20 @@ class PageCache:
             session.close()
         page = self.get(versions, inputs, language)
         if page is None:
-            page, keep = self._build(environ)
-            if not keep:  # not a plain 200 answer (an error, a cookie): sent as it came, once
-                start_response(page.status, [*page.headers,
-                                             ("Content-Length", str(len(page.plain)))])
-                return [page.plain]
-            self.put(versions, inputs, page, language)
-            self.misses += 1
+            # One build per key and worker: a crowd arriving together waits for the first
+            # arrival's build instead of each thread building the same page at once.
+            with self._building(versions, inputs, language):
+                page = self.get(versions, inputs, language)
+                if page is None:
+                    page, keep = self._build(environ)
+                    if not keep:  # not a plain 200 answer (an error, a cookie): sent as it came
+                        start_response(page.status, [*page.headers,
+                                                     ("Content-Length", str(len(page.plain)))])
+                        return [page.plain]
+                    self.put(versions, inputs, page, language)
+                    self.misses += 1
+                else:
+                    self.hits += 1
         else:
             self.hits += 1
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
