@@ -164,3 +164,16 @@ def test_figures_are_kept_per_data_version_and_language():
     figure_memo.cached("trend", ("potholes", ()), 4, build, language="es")
     figure_memo.cached("trend", ("potholes", ()), None, build)
     assert len(built) == 4
+
+
+def test_a_page_in_another_language_is_built_and_kept_apart(app, client):
+    cache = _cache(app)
+    cache.language_of = lambda environ, _inputs: (
+        "es" if "lang=es" in environ.get("HTTP_COOKIE", "") else "en")
+    page_content(client, f"/measures/{MEASURE}")
+    misses = cache.misses
+    client.set_cookie("lang", "es")
+    page_content(client, f"/measures/{MEASURE}")
+    assert cache.misses == misses + 1
+    page_content(client, f"/measures/{MEASURE}")
+    assert cache.misses == misses + 1

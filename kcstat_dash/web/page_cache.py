@@ -15,7 +15,8 @@ checks), and its answer kept.
 Only the router's own call is answered here, for a path of one of these pages with no query
 string and text inputs; anything else (staff pages, a query string, a malformed call) goes to
 Flask. The key also holds the page's language (``language_of``; "en" until pages are
-translated) and any other input the router is given.
+translated; it is given the request and the router's inputs) and any other input the router
+is given, so a page in one language is never served for another.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ PAGES: tuple[tuple[re.Pattern, KeyFunction], ...] = (
 OWN_HEADERS = {"content-length", "content-encoding", "vary", "date", "server", "set-cookie"}
 
 
-def default_language(_inputs: dict) -> str:
-    """The page's language from the router's inputs: English until pages are translated."""
+def default_language(_environ: dict, _inputs: dict) -> str:
+    """The page's language, from the request (a cookie, a header) or the router's other inputs
+    (``{"id.property": value}``): English until pages are translated (issue 19 sets this)."""
     return "en"
 
 
@@ -75,7 +77,7 @@ class PageCache:
     """WSGI middleware: answers the page router's call for cacheable pages from memory."""
 
     def __init__(self, app, update_path: str = "/_dash-update-component",
-                 language_of: Callable[[dict], str] = default_language):
+                 language_of: Callable[[dict, dict], str] = default_language):
         self.app = app
         self.update_path = update_path
         self.language_of = language_of
@@ -134,7 +136,7 @@ class PageCache:
         body = environ["wsgi.input"].read(length)
         # Whatever happens next, Flask reads the body as it came.
         environ["wsgi.input"] = io.BytesIO(body)
-        found = self._page_key(body)
+        found = self._page_key(environ, body)
         if found is None:
             return self.app(environ, start_response)
         match, key_function, inputs, language = found
@@ -169,7 +171,7 @@ class PageCache:
                                      ("Content-Length", str(len(payload)))])
         return [payload]
 
-    def _page_key(self, body: bytes):
+    def _page_key(self, environ, body: bytes):
         """(path match, key function, other inputs, language) for a router call of a cacheable
         page, else None."""
         try:
@@ -200,7 +202,7 @@ class PageCache:
             match = pattern.fullmatch(pathname)
             if match is not None:
                 return (match, key_function, tuple(sorted(values.items())),
-                        self.language_of(values))
+                        self.language_of(environ, values))
         return None
 
     def _build(self, environ) -> tuple[CachedPage, bool]:
