@@ -61,6 +61,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", default=None,
                         help="(g) at citywide scale: the sample replayed to this many requests, "
                              "e.g. 1.5M (built once, cached in ~/.cache/kcstat-bench)")
+    parser.add_argument("--section", default=None,
+                        help="the docs section to write (default: the database's name), e.g. "
+                             "sqlite-crowd for a run of only d,i,j beside the full run's")
     parser.add_argument("--no-write", action="store_true", help="print only")
     return parser.parse_args(argv)
 
@@ -150,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     backend = "PostgreSQL" if args.database_url else "SQLite"
     if args.scale:
         backend += f", citywide scale ({args.scale})"
+    if args.section:
+        backend += f" ({args.section})"
     print()
     print(report.text_table(results))
     if not args.no_write:
         body = report.markdown(results, description, settings, backend)
-        section = ("postgresql" if args.database_url else "sqlite") + (
+        section = args.section or ("postgresql" if args.database_url else "sqlite") + (
             "-citywide-scale" if args.scale else "")
         report.write_section(args.output, section, body)
         print(f"\nWritten to {args.output} (gunicorn logs in {log_dir}).")
