@@ -22,9 +22,11 @@ _lock = threading.Lock()
 _figures: OrderedDict[tuple, dict] = OrderedDict()
 
 
-def cached(kind: str, args: Hashable, data_version: int | None, build: Callable[[], dict],
+def cached(kind: str, args: Hashable, data_version: Hashable | None, build: Callable[[], dict],
            language: str = "en") -> dict:
-    """The figure ``build()`` makes for ``(kind, args)`` at ``data_version`` in ``language``."""
+    """The figure ``build()`` makes for ``(kind, args)`` at ``data_version`` in ``language``.
+
+    ``data_version`` is ``services.data_version.token`` (the version and its database)."""
     if data_version is None:
         return build()
     key = (kind, args, data_version, language)

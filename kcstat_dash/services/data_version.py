@@ -9,6 +9,8 @@ app instance) and still never serve a page older than the data: the key is in th
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,3 +24,10 @@ QUERY = select(DataVersion.version).where(DataVersion.id == ROW_ID)
 def current(session: Session) -> int:
     """The data version as this session sees it (0 on a database without the row)."""
     return session.scalar(QUERY) or 0
+
+
+def token(session: Session) -> str:
+    """The data version with the database it belongs to, for caches a process may share between
+    databases (tests, the bench): two databases at the same version are not the same data."""
+    url = session.get_bind().url.render_as_string(hide_password=True)
+    return f"{hashlib.sha1(url.encode()).hexdigest()[:12]}:{current(session)}"

@@ -27,9 +27,9 @@ def area_measures(session: Session, area_id: int, first: int | None = None) -> l
 
     ``first`` (the "now discussing" measure) is put at the top. Flag counts come from public
     questions only, so a pending or hidden question never shows on a chart. Each carries the
-    data version, read first, so a figure kept under it is never older than it.
+    data version (with its database), read first, so a figure kept under it is never older.
     """
-    version = data_version.current(session)
+    version = data_version.token(session)
     found = list(session.scalars(
         select(Measure).where(Measure.area_id == area_id)
         .options(selectinload(Measure.observations), selectinload(Measure.targets),
