@@ -177,3 +177,23 @@ def test_a_page_in_another_language_is_built_and_kept_apart(app, client):
     assert cache.misses == misses + 1
     page_content(client, f"/measures/{MEASURE}")
     assert cache.misses == misses + 1
+
+
+def test_workers_sharing_a_directory_build_a_page_once(sample_database_url, tmp_path):
+    """Two apps on one database and one directory stand for two gunicorn workers."""
+    from kcstat_dash.web.app import create_app
+    from tests.conftest import make_settings
+
+    shared = str(tmp_path / "pages")
+    first = create_app(make_settings(sample_database_url, page_cache_dir=shared))
+    second = create_app(make_settings(sample_database_url, page_cache_dir=shared))
+    built = page_content(first.server.test_client(), f"/measures/{MEASURE}")
+    assert page_content(second.server.test_client(), f"/measures/{MEASURE}") == built
+    assert _cache(second).shared_hits == 1 and _cache(first).shared_hits == 0
+    with db.transaction() as session:
+        session.execute(update(Measure).where(Measure.slug == MEASURE)
+                        .values(name="Potholes, shared"))
+    assert "Potholes, shared" in page_content(second.server.test_client(), f"/measures/{MEASURE}")
+    assert "Potholes, shared" in page_content(first.server.test_client(), f"/measures/{MEASURE}")
+    assert _cache(first).shared_hits == 1
+    db.engine.dispose()

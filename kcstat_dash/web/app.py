@@ -19,6 +19,7 @@ from kcstat_dash.web.page_router_guard import UPDATE_PATH, init_page_router_guar
 from kcstat_dash.web.routes import register_routes
 from kcstat_dash.web.routes.json_errors import init_error_handlers
 from kcstat_dash.web.security_headers import allow_inline_scripts, init_security_headers
+from kcstat_dash.web.shared_pages import SharedPages
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -67,7 +68,9 @@ def create_server(settings: Settings) -> Flask:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,
                                    x_proto=settings.trusted_proxies)
     # Built pages a crowd opens at once are served from memory, before Flask (page_cache.py).
-    server.wsgi_app = server.extensions["kcstat_page_cache"] = PageCache(server.wsgi_app)
+    server.wsgi_app = server.extensions["kcstat_page_cache"] = PageCache(
+        server.wsgi_app, shared=SharedPages(settings.page_cache_dir)
+        if settings.page_cache_dir else None)
     # Outermost: the live feed's poll is answered before any of Flask's machinery runs.
     server.wsgi_app = server.extensions["kcstat_live_poll"] = LivePoll(server.wsgi_app)
     db.configure(settings.database_url)

@@ -10,7 +10,8 @@ page is built from (services/page_versions.py: the data version, bumped by trigg
 write to the numbers, and for a meeting its row and feed content), read before the page is
 built, so no worker and no app instance can serve a page older than the database, and nothing
 has to be shared between them but the database. A miss is handed to Dash as usual (with its
-checks), and its answer kept.
+checks), and its answer kept; under gunicorn the server's workers also share what they built
+(shared_pages.py), so one of them builds a page and the others read it.
 
 Only the router's own call is answered here, for a path of one of these pages with no query
 string and text inputs; anything else (staff pages, a query string, a malformed call) goes to
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session
 from kcstat_dash.services import data_version, page_versions
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.live_feed.plain_reader import reader
+from kcstat_dash.web.shared_pages import SharedPages
 
 ROUTER_OUTPUTS = ("_pages_content", "_pages_store")
 ROUTER_LOCATION = "_pages_location"
@@ -68,23 +70,28 @@ class CachedPage:
 
     __slots__ = ("status", "headers", "plain", "gzipped")
 
-    def __init__(self, status: str, headers: list, plain: bytes, compress: bool = True):
+    def __init__(self, status: str, headers: list, plain: bytes, compress: bool = True,
+                 gzipped: bytes | None = None):
         self.status, self.headers, self.plain = status, headers, plain
-        self.gzipped = gzip.compress(plain, compresslevel=6) if compress else b""
+        if gzipped is None:
+            gzipped = gzip.compress(plain, compresslevel=6) if compress else b""
+        self.gzipped = gzipped
 
 
 class PageCache:
     """WSGI middleware: answers the page router's call for cacheable pages from memory."""
 
     def __init__(self, app, update_path: str = "/_dash-update-component",
-                 language_of: Callable[[dict, dict], str] = default_language):
+                 language_of: Callable[[dict, dict], str] = default_language,
+                 shared: SharedPages | None = None):
         self.app = app
+        self.shared = shared
         self.update_path = update_path
         self.language_of = language_of
         self._entries: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
         self._builds: dict[tuple, threading.Lock] = {}
-        self.hits = self.misses = 0  # for tests and the bench
+        self.hits = self.misses = self.shared_hits = 0  # for tests and the bench
 
     # --- the cache API ------------------------------------------------------------------
 
@@ -152,7 +159,7 @@ class PageCache:
             with self._building(versions, inputs, language):
                 page = self.get(versions, inputs, language)
                 if page is None:
-                    page, keep = self._build(environ)
+                    page, keep = self._shared_or_built(environ, versions, inputs, language)
                     if not keep:  # not a plain 200 answer (an error, a cookie): sent as it came
                         start_response(page.status, [*page.headers,
                                                      ("Content-Length", str(len(page.plain)))])
@@ -204,6 +211,26 @@ class PageCache:
                 return (match, key_function, tuple(sorted(values.items())),
                         self.language_of(environ, values))
         return None
+
+    def _shared_or_built(self, environ, versions, inputs, language) -> tuple[CachedPage, bool]:
+        """The page from the server's other workers (shared_pages.py) if one built it, else
+        built here (by one worker at a time) and shared."""
+        if self.shared is None:
+            return self._build(environ)
+        key = (str(db.engine.url), versions, inputs, language)
+        found = self.shared.load(key)
+        if found is None:
+            with self.shared.building(key):
+                found = self.shared.load(key)
+                if found is None:
+                    page, keep = self._build(environ)
+                    if keep:
+                        self.shared.save(key, page.status, page.headers, page.plain,
+                                         page.gzipped)
+                    return page, keep
+        self.shared_hits += 1
+        status, headers, plain, gzipped = found
+        return CachedPage(status, headers, plain, gzipped=gzipped), True
 
     def _build(self, environ) -> tuple[CachedPage, bool]:
         """Dash's answer for this call, uncompressed, and whether it may be kept."""
