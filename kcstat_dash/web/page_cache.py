@@ -114,6 +114,7 @@ class PageCache:
 
     @contextmanager
     def _building(self, *key):
+        """Held by one thread of this process at a time per key."""
         with self._lock:
             lock = self._builds.setdefault(key, threading.Lock())
         try:
@@ -150,6 +151,8 @@ class PageCache:
         session = db.new_session()
         try:
             versions = key_function(session, match)
+        except Exception:  # noqa: BLE001 - the database is out of reach: Flask answers, with
+            return self.app(environ, start_response)  # its outage page (routes/json_errors.py)
         finally:
             session.close()
         page = self.get(versions, inputs, language)
