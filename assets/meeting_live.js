@@ -13,6 +13,15 @@
     return root ? JSON.parse(root.getAttribute("data-meeting-ids")) : null;
   }
 
+  /* The projector's words in the page's language ({pageNote: "Page {page} of {pages} of the
+     top {total}"}), from its root's data-projector-words attribute (layouts/projector.py): the
+     catalog is the server's, so no word is spelled here. */
+  function projectorWords() {
+    var root = document.querySelector("[data-projector-words]");
+    return root ? JSON.parse(root.getAttribute("data-projector-words")) :
+      {pageNote: "{page} / {pages}"};
+  }
+
   /* This page's latest list of "me too" votes. A poll sent before a vote may be answered after
      it: marking with the list as it is when the answer arrives keeps the new vote shown. */
   var latestVotes = [];
@@ -184,7 +193,8 @@
       var shown = (ticks || 0) % count;
       var total = document.querySelectorAll(".projector-feed > li").length;
       return [ids.map(function (_id, i) { return i !== shown; }),
-              "Page " + (shown + 1) + " of " + count + " of the top " + total];
+              projectorWords().pageNote.replace("{page}", String(shown + 1))
+                .replace("{pages}", String(count)).replace("{total}", String(total))];
     },
 
     /* After a chart point is clicked, bring the ask form into view with the text box focused. */

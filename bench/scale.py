@@ -36,6 +36,11 @@ def _sample() -> pd.DataFrame:
                      ignore_index=True)
 
 
+def sample_size() -> int:
+    """How many requests the bundled sample holds (one replay)."""
+    return len(_sample())
+
+
 def scale_file(rows: int) -> Path:
     """The replayed export of at least ``rows`` requests, built on first use."""
     path = CACHE / f"kc311-bench-only-replay-{rows}.csv.gz"

@@ -8,6 +8,7 @@ import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 
 from callbacks.errors import DomainError, message_for
+from kcstat_dash.i18n import _
 from kcstat_dash.services import measures, meeting_page, questions
 from kcstat_dash.services.formatting import period_label
 from kcstat_dash.services.meetings import MeetingNotFound, MeetingStatus
@@ -21,10 +22,11 @@ from layouts.ids import meeting as ids
 from layouts.meeting import (
     LATEST_PERIOD,
     NO_MEASURE,
-    NO_PERIODS,
     ask_form_body,
+    no_periods,
     own_questions_list,
     period_options,
+    questions_state,
 )
 from layouts.meetings import meeting_status_badge
 
@@ -51,7 +53,7 @@ def choose_flag(measure_slug, _clicks, _month_clicks, current_period):
         measure_slug, period = triggered.get("measure"), triggered.get("period")
         if not isinstance(period, str):
             return no_update, no_update, no_update, no_update
-    nothing = NO_MEASURE, NO_PERIODS, LATEST_PERIOD, ""
+    nothing = NO_MEASURE, no_periods(), LATEST_PERIOD, ""
     if not measure_slug or measure_slug == NO_MEASURE:
         return nothing
     try:
@@ -61,19 +63,21 @@ def choose_flag(measure_slug, _clicks, _month_clicks, current_period):
     points = measures.observation_points(measure)
     if triggered == ids.ASK_MEASURE or period not in {p["period"] for p in points}:
         period = LATEST_PERIOD
-    hint = (f"Flagged: {measure.name}, {period_label(period)}." if period != LATEST_PERIOD
-            else f"Flagged: {measure.name}, its latest value "
-                 f"({period_label(points[-1]['period'])}). Pick a month to flag another."
-            if points else f"Flagged: {measure.name}.")
+    hint = (_("Flagged: {measure}, {period}.", measure=measure.name,
+              period=period_label(period)) if period != LATEST_PERIOD
+            else _("Flagged: {measure}, its latest value ({period}). Pick a month to flag "
+                   "another.", measure=measure.name, period=period_label(points[-1]["period"]))
+            if points else _("Flagged: {measure}.", measure=measure.name))
     return measure_slug, period_options(points, measure.unit, measure.kind), period, hint
 
 
 def _sent_words(question) -> str:
     flag = question.flag_snapshot
-    words = f"Sent: “{shorten(question.text, 120)}”"
+    text = shorten(question.text, 120)
     if flag:
-        words += f", flagging {flag['measure_name']}, {period_label(flag['period'])}"
-    return words + "."
+        return _("Sent: “{text}”, flagging {measure}, {period}.", text=text,
+                 measure=flag["measure_name"], period=period_label(flag["period"]))
+    return _("Sent: “{text}”.", text=text)
 
 
 def remember_question(known, question_id: int) -> list[int]:
@@ -98,12 +102,12 @@ def submit(_clicks, text, display_name, measure_slug, period, meeting_id, my_que
         return (html.Div(message_for(rejected), className="alert alert-danger ask-error"),
                 *unchanged)
     if is_public(question.status):
-        message = "Thank you. Your question is on the feed."
+        message = _("Thank you. Your question is on the feed.")
     elif question.held_reason:
-        message = ("Thank you. Your question is waiting for a moderator, who will check its "
-                   "wording before it is shown.")
+        message = _("Thank you. Your question is waiting for a moderator, who will check its "
+                    "wording before it is shown.")
     else:
-        message = "Thank you. Your question will appear once a moderator approves it."
+        message = _("Thank you. Your question will appear once a moderator approves it.")
     return (html.Div([html.P(_sent_words(question), className="mb-1 ask-sent-what"),
                       html.P(message, className="mb-0")],
                      className="alert alert-success ask-sent"),
@@ -120,7 +124,7 @@ def meeting_state(state, meeting_id):
     summary = data["meeting"]
     return (ask_form_body(summary, data["measures"], hint=FLAG_HINT, room=data["room"]),
             meeting_status_badge(summary),
-            "Questions open" if summary["open_for_questions"] else "Questions closed",
+            questions_state(summary["open_for_questions"]),
             summary["status"] == MeetingStatus.ENDED)
 
 
@@ -134,7 +138,7 @@ def my_questions(known, _ticks, _withdraw_clicks, meeting_id):
             return no_update, no_update
         try:
             asking.withdraw(triggered.get("id"))
-            message = "Your question was withdrawn."
+            message = _("Your question was withdrawn.")
         except DomainError as refused:
             message = message_for(refused)
     own = asking.own(known, meeting_id)
@@ -149,7 +153,7 @@ def vote(_clicks, my_votes):
         return no_update, no_update
     question_id = record_id(triggered.get("id"))
     if question_id is None:
-        return questions.NOT_PUBLIC_MESSAGE, no_update
+        return _(questions.NOT_PUBLIC_MESSAGE), no_update
     try:
         _count, added = asking.upvote(question_id)
     except DomainError as rejected:
@@ -157,7 +161,8 @@ def vote(_clicks, my_votes):
     # A change of this store makes the page fetch the feed (assets/meeting_live.js).
     kept = [v for v in (my_votes or []) if isinstance(v, int) and v != question_id]
     remembered = (kept + [question_id])[-MY_VOTES_KEPT:]
-    return ("Your “me too” is counted." if added else "You already said “me too”."), remembered
+    return (_("Your “me too” is counted.") if added else _("You already said “me too”.")), \
+        remembered
 
 
 def register(app: dash.Dash) -> None:

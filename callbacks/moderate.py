@@ -97,7 +97,8 @@ MEETING_STEPS = {
 FILTERS = {"meeting_id": Input(ids.FILTER_MEETING, "value"),
            "status": Input(ids.FILTER_STATUS, "value"),
            "channel": Input(ids.FILTER_CHANNEL, "value"),
-           "measure_id": Input(ids.FILTER_MEASURE, "value")}
+           "measure_id": Input(ids.FILTER_MEASURE, "value"),
+           "language": Input(ids.FILTER_LANGUAGE, "value")}
 TICKED = {"values": State(ids.select_box(ALL), "value"), "ids": State(ids.select_box(ALL), "id")}
 
 

@@ -15,6 +15,10 @@ counts alone (``counts_body``): each question's id, its count as the button show
 button's name for screen readers (``voted_suffix`` added where pressed), in the feed's order,
 so a page sorting by votes can tell when its order no longer holds.
 
+Each is made in the language the poll answers in (``kcstat_dash.i18n``, set by the poll from the
+requester's choice or browser), which is part of its key: a Spanish page never gets the English
+feed (or counts) of the same version.
+
 Entries are keyed by the feed version the poll read from the database before the feed was
 built, so an entry is never older than its key: no worker can hand out a feed older than the
 version it reports, and there is nothing to keep in step between workers (or put in Redis).
@@ -28,18 +32,19 @@ from collections import OrderedDict
 
 from plotly.io.json import to_json_plotly
 
+from kcstat_dash import i18n
 from kcstat_dash.services import meeting_page, questions
 from kcstat_dash.services.meetings import get_meeting
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.live_feed.poll import FeedBody
 from layouts.qa_feed import (
-    VOTED_SUFFIX,
     feed_items,
     feed_summary,
     room_panel,
     upvote_button,
     upvote_count_text,
     upvote_label,
+    voted_suffix,
 )
 
 # A few meetings times two orders, and the last versions of each: old ones are never asked for.
@@ -70,12 +75,13 @@ def counts_payload(session, meeting_id: int, order: str, version: int, state: di
     return {"meeting_id": meeting_id, "version": version, **state, "counts": [
         [question_id, upvote_count_text(count), upvote_label(count)]
         for question_id, count in questions.public_counts(session, meeting_id, order)],
-        "voted_suffix": VOTED_SUFFIX}
+        "voted_suffix": voted_suffix()}
 
 
 def _cached(key: tuple, build) -> FeedBody:
-    """The body under ``key``, built by ``build(session)`` the first time."""
-    key = (str(db.engine.url), *key)
+    """The body under ``key`` in the language being made, built by ``build(session)`` the
+    first time."""
+    key = (str(db.engine.url), *key, i18n.language())
     with _lock:
         found = _entries.get(key)
         if found is not None:

@@ -189,6 +189,27 @@ class NeighborhoodObservation(Base):
     request_count: Mapped[int] = mapped_column(Integer)
 
 
+class NeighborhoodMonth(Base):
+    """A 311 measure's additive tally for one neighborhood in one month: the twelve-month
+    neighborhood figures are summed from these, so a sync never reads a year of requests.
+
+    ``request_count`` is the statistic's n; ``hits`` the on-time requests of a rate;
+    ``days`` the median's histogram, ``[[days to close, how many], ...]`` keyed by the exact
+    stored value (whole days in the city's data), so the combined median is the rows' median.
+    """
+
+    __tablename__ = "neighborhood_month"
+    __table_args__ = (UniqueConstraint("measure_id", "period", "neighborhood"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"),
+                                            index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    neighborhood: Mapped[str] = mapped_column(String(120))
+    request_count: Mapped[int] = mapped_column(Integer)
+    hits: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    days: Mapped[list | None] = mapped_column(JSON, nullable=True)
+
+
 class DistrictObservation(Base):
     """A survey measure's value in one council district for one wave, with n and margin."""
 
@@ -289,6 +310,18 @@ class SyncCursor(Base):
     synced_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
     import_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_run.id", ondelete="SET NULL"), nullable=True)
+
+
+class RequestTally(Base):
+    """How many stored 311 requests share a dataset, neighborhood id and spelling: what the
+    coverage's datasets and neighborhood names are read from, kept by a sync without a scan."""
+
+    __tablename__ = "request_tally"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(20))
+    nbh_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    neighborhood: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    request_count: Mapped[int] = mapped_column(Integer)
 
 
 class DataCoverage(Base):
@@ -394,6 +427,9 @@ class Question(Base):
     original_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     display_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")  # web | x | ...
+    # The language it was asked in (ISO 639-1: "en", "es"); None when not known
+    # (services/question_language.py).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # pending | approved | answered | hidden | rejected | merged
     status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.PENDING.value)
     held_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)

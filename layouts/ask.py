@@ -10,18 +10,21 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from kcstat_dash.i18n import N_, _
 from layouts.ids import meeting as ids
 from layouts.ids import script_ids
 from layouts.meeting import ask_form, feed_section, meeting_heading
 from layouts.meetings import meeting_not_found
 
-FLAG_HINT = "Pick the measure and the month your question is about."
+# English, marked: the form says it in the page's language (layouts/meeting.py).
+FLAG_HINT = N_("Pick the measure and the month your question is about.")
 
 
 def header(summary: dict) -> html.Div:
-    links = [html.A("See the measures with their charts", href=f"/meetings/{summary['id']}")]
+    links = [html.A(_("See the measures with their charts"),
+                    href=f"/meetings/{summary['id']}")]
     if summary["livestream_url"] and summary["status"] != "ended":
-        links.insert(0, html.A("Watch the livestream", href=summary["livestream_url"]))
+        links.insert(0, html.A(_("Watch the livestream"), href=summary["livestream_url"]))
     return meeting_heading(summary, links)
 
 
@@ -42,4 +45,8 @@ def register(layout) -> None:
     """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
     # Ahead of "/meetings/<meeting_id>", which Dash Pages would otherwise match first.
     dash.register_page(__name__, path_template="/meetings/<meeting_id>/ask", name="Ask",
-                       title="KCStat Dash — Ask a question", layout=layout, order=0)
+                       title=title, layout=layout, order=0)
+
+
+def title(meeting_id: str | None = None, **_query) -> str:
+    return _("KCStat Dash — Ask a question")

@@ -5,27 +5,29 @@ from __future__ import annotations
 
 from dash import html
 
+from kcstat_dash.i18n import _
 from layouts.meetings import ask_path, meeting_status_badge, when
 
 
 def banner_item(summary: dict) -> html.Div:
     live = summary["status"] == "live"
     lead = ([meeting_status_badge(summary), " ", html.Strong(summary["title"])] if live else
-            [html.Strong(summary["title"]), " starts at ", when(summary), " (Kansas City time)"])
+            [html.Strong(summary["title"]), " " + _("starts at") + " ", when(summary),
+             " " + _("(Kansas City time)")])
     where = summary.get("location")
     actions: list = []
     if summary["open_for_questions"]:
-        actions.append(html.A("Ask a question", href=ask_path(summary["id"]),
+        actions.append(html.A(_("Ask a question"), href=ask_path(summary["id"]),
                               className="btn btn-primary btn-lg live-banner-ask me-3"))
-    actions.append(html.A("Follow the meeting" if live else "See the meeting",
+    actions.append(html.A(_("Follow the meeting") if live else _("See the meeting"),
                           href=f"/meetings/{summary['id']}", className="live-banner-follow"))
     return html.Div([
         html.P(lead + ([html.Span(f" · {where}", className="live-banner-where")] if where
                        else []), className="mb-2"),
-        html.P("Questions are open: ask about the numbers, in the room or from anywhere."
+        html.P(_("Questions are open: ask about the numbers, in the room or from anywhere.")
                if summary["open_for_questions"] else
-               "Questions open when the meeting starts." if not live else
-               "Questions are closed.", className="mb-2 small"),
+               _("Questions open when the meeting starts.") if not live else
+               _("Questions are closed."), className="mb-2 small"),
         html.Div(actions, className="d-flex align-items-center flex-wrap"),
     ], className="live-banner-item")
 
@@ -34,8 +36,8 @@ def live_banner(meetings: list[dict] | None) -> html.Section | None:
     """``meetings``: ``services.meetings.happening_now`` (live first); nothing when empty."""
     if not meetings:
         return None
-    heading = ("A KCStat meeting is live now" if meetings[0]["status"] == "live"
-               else "A KCStat meeting starts soon")
+    heading = (_("A KCStat meeting is live now") if meetings[0]["status"] == "live"
+               else _("A KCStat meeting starts soon"))
     return html.Section([html.H2(heading, className="h5 live-banner-heading", id="live-banner"),
                          *[banner_item(m) for m in meetings]],
                         className="live-banner mb-4", **{"aria-labelledby": "live-banner"})

@@ -6,8 +6,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_, _
 from kcstat_dash.services import questions, verdicts
-from kcstat_dash.services.formatting import format_value, n_text, period_label
+from kcstat_dash.services.formatting import format_value, n_text, number, period_label
 from layouts import figure_memo
 from layouts.charts import trend_figure
 from layouts.components import (
@@ -54,7 +56,8 @@ def meeting_chart(detail: dict, height: int = CHART_HEIGHT, static: bool = False
 
     figure = figure_memo.cached("meeting-chart", (detail["slug"], tuple(sorted(flags.items())),
                                                   height, static),
-                                detail.get("data_version"), build)
+                                detail.get("data_version"), build,
+                                language=i18n.language())
     config = {"displayModeBar": False, "responsive": True, "staticPlot": static}
     return dcc.Graph(figure=figure, config=config, className="meeting-chart", **graph_options)
 
@@ -63,11 +66,12 @@ def measure_card(detail: dict) -> html.Article:
     unit = detail["unit"]
     heading = [html.A(detail["name"], href=f"/measures/{detail['slug']}")]
     if detail["now_discussing"]:
-        heading = [dbc.Badge("Now discussing", color="primary", className="me-2"), *heading]
+        heading = [dbc.Badge(_("Now discussing"), color="primary", className="me-2"), *heading]
     body: list = [
         html.H3(heading, className="h5"),
         html.P([headline_value(detail, "latest-value"),
-                f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"]),
+                " " + _("in {period}", period=period_text(detail["latest_period"])) + " ",
+                status_badge(detail["status"]),
                 html.Span(f" · {target_text(detail['target'], unit, detail['direction'])}",
                           className="text-muted small")], className="mb-0"),
         html.P(headline_facts(detail), className="small headline-facts mb-1"),
@@ -76,33 +80,42 @@ def measure_card(detail: dict) -> html.Article:
     if detail["observations"]:
         body += [html.P(chart_summary(detail), className="small text-muted mb-1 chart-summary"),
                  meeting_chart(detail, id=ids.meeting_chart(detail["slug"])),
-                 html.P("Click a point on the chart to flag that month in your question.",
+                 html.P(_("Click a point on the chart to flag that month in your question."),
                         className="small text-muted chart-hint")]
     else:
-        body.append(html.P("No values yet.", className="text-muted"))
+        body.append(html.P(_("No values yet."), className="text-muted"))
     return html.Article(body, className="measure-card card card-body mb-3",
                         id=ids.measure_card(detail["slug"]))
 
 
 # Sentinels rather than "": dbc.Select keeps "" for its own hidden placeholder option.
 NO_MEASURE, LATEST_PERIOD = "none", "latest"
-NO_PERIODS = [{"label": "Pick a measure first", "value": LATEST_PERIOD}]
-PARTIAL_WORDS = verdicts.STATUS_LABELS[verdicts.PARTIAL].lower()
+
+
+def no_periods() -> list[dict]:
+    """The period picker before a measure is picked (made per request: it has words)."""
+    return [{"label": _("Pick a measure first"), "value": LATEST_PERIOD}]
+
+
+def partial_words() -> str:
+    """A month still in progress, as a period's label says it: "(partial month)"."""
+    return _(verdicts.STATUS_LABELS[verdicts.PARTIAL]).lower()
 
 
 def measure_options(flaggable: list[dict]) -> list[dict]:
     """``flaggable``: the measures with values, each with its ``slug`` and ``name``."""
-    return [{"label": "No statistic", "value": NO_MEASURE}] + [
+    return [{"label": _("No statistic"), "value": NO_MEASURE}] + [
         {"label": d["name"], "value": d["slug"]} for d in flaggable]
 
 
 def period_options(points: list[dict], unit: str, kind: str = "311") -> list[dict]:
     """Newest first, each with its value and n, so the list itself shows what is being
     flagged (a month in progress says so)."""
-    return [{"label": "Latest value", "value": LATEST_PERIOD}] + [
-        {"label": f"{period_label(p['period'])}"
-                  f"{f' ({PARTIAL_WORDS})' if p['partial'] else ''}: "
-                  f"{format_value(p['value'], unit)} ({n_text(p['n'], kind)})",
+    partial = partial_words()
+    return [{"label": _("Latest value"), "value": LATEST_PERIOD}] + [
+        {"label": _("{period}: {value} ({n})", period=period_label(p["period"])
+                    + (f" ({partial})" if p["partial"] else ""),
+                    value=format_value(p["value"], unit), n=n_text(p["n"], kind)),
          "value": p["period"]} for p in reversed(points)]
 
 
@@ -112,20 +125,23 @@ MONTHS_OPEN = 2  # years of the "now discussing" measure's months shown at once;
 def closed_words(status: str) -> str:
     """Why the form is closed, as the form says it (and says it again when a poll closes it)."""
     if status == "ended":
-        return "This meeting has ended, so it takes no more questions. Its questions and " \
-               "answers are kept here."
+        return _("This meeting has ended, so it takes no more questions. Its questions and "
+                 "answers are kept here.")
     if status == "live":
-        return "Questions are closed for this meeting: it takes no more questions."
-    return "Questions open when the meeting starts."
+        return _("Questions are closed for this meeting: it takes no more questions.")
+    return _("Questions open when the meeting starts.")
 
 
 def month_button(slug: str, point: dict) -> html.Button:
     """One month of the measure on screen: a tap flags it (measure and month together)."""
     label = period_label(point["period"])
-    month, _, year = label.rpartition(" ")
+    # "March 2019" / "marzo de 2019": the chip shows the month, the year is read out (it heads
+    # the group the chip is in).
+    month, _space, year = label.rpartition(" ")
     return html.Button(
-        [month or label, html.Span(f" {year}" if month else "", className="visually-hidden"),
-         html.Span(f" ({PARTIAL_WORDS})" if point.get("partial") else "",
+        [month.removesuffix(" de") or label,
+         html.Span(f" {year}" if month else "", className="visually-hidden"),
+         html.Span(f" ({partial_words()})" if point.get("partial") else "",
                    className="small")],
         type="button", className="btn btn-outline-primary month-chip",
         id=ids.flag_month(slug, point["period"]))
@@ -147,54 +163,58 @@ def month_picker(discussing: dict | None) -> html.Div | None:
               for year, points in years.items()]
     older = groups[MONTHS_OPEN:]
     return html.Div([
-        html.P([html.Span("Now discussing: ", className="fw-semibold"), discussing["name"],
-                ". Tap a month to flag it:"], className="small mb-1"),
+        html.P([html.Span(_("Now discussing:") + " ", className="fw-semibold"),
+                discussing["name"], ". " + _("Tap a month to flag it:")],
+               className="small mb-1"),
         *groups[:MONTHS_OPEN],
-        html.Details([html.Summary("Earlier years"), *older], className="month-older")
+        html.Details([html.Summary(_("Earlier years")), *older], className="month-older")
         if older else None,
     ], className="month-picker mb-2", id=ids.MONTH_PICKER)
 
 
-def ask_form(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a month "
-             "here, or click a point on a chart.", room: dict | None = None) -> html.Div:
+# The flag picker's hint on the meeting page (the ask page has no charts: layouts/ask.py).
+CHART_HINT = N_("Pick a measure and a month here, or click a point on a chart.")
+
+
+def ask_form(summary: dict, flaggable: list[dict], hint: str = CHART_HINT,
+             room: dict | None = None) -> html.Div:
     """The form, or why there is none, in a region the live poll redraws when the meeting's
-    state changes (callbacks/meeting.py)."""
+    state changes (callbacks/meeting.py). ``hint``: English, marked; said here."""
     return html.Div(ask_form_body(summary, flaggable, hint, room), id=ids.ASK_REGION)
 
 
-def ask_form_body(summary: dict, flaggable: list[dict], hint: str = "Pick a measure and a "
-                  "month here, or click a point on a chart.", room: dict | None = None
-                  ) -> html.Section:
+def ask_form_body(summary: dict, flaggable: list[dict], hint: str = CHART_HINT,
+                  room: dict | None = None) -> html.Section:
     if not summary["open_for_questions"]:
-        return html.Section([html.H2("Ask a question", className="h4", id=ids.ASK_HEADING),
+        return html.Section([html.H2(_("Ask a question"), className="h4", id=ids.ASK_HEADING),
                              html.P(closed_words(summary["status"]),
                                     className="questions-closed alert alert-secondary")],
                             className="ask-form mb-4", **{"aria-labelledby": ids.ASK_HEADING})
     return html.Section([
-        html.H2("Ask a question", className="h4", id=ids.ASK_HEADING),
-        html.P("No account needed. A moderator reads each question before it is shown."
-               if not summary["auto_publish"] else "No account needed. Questions appear on the "
-               "feed at once.",
+        html.H2(_("Ask a question"), className="h4", id=ids.ASK_HEADING),
+        html.P(_("No account needed. A moderator reads each question before it is shown.")
+               if not summary["auto_publish"] else _("No account needed. Questions appear on "
+                                                     "the feed at once."),
                className="small text-muted"),
-        dbc.Label(f"Your question (up to {questions.MAX_LENGTH:,} characters)",
-                  html_for=ids.ASK_TEXT),
+        dbc.Label(_("Your question (up to {most} characters)",
+                    most=number(questions.MAX_LENGTH)), html_for=ids.ASK_TEXT),
         dbc.Textarea(id=ids.ASK_TEXT, rows=4, maxLength=questions.MAX_LENGTH, className="mb-2"),
-        dbc.Label("Display name (optional)", html_for=ids.ASK_NAME),
+        dbc.Label(_("Display name (optional)"), html_for=ids.ASK_NAME),
         dbc.Input(id=ids.ASK_NAME, maxLength=questions.MAX_DISPLAY_NAME, autoComplete="nickname",
                   className="mb-2"),
         html.Fieldset([
-            html.Legend("Flag a statistic (optional)", className="fs-6 fw-semibold mb-1"),
+            html.Legend(_("Flag a statistic (optional)"), className="fs-6 fw-semibold mb-1"),
             month_picker((room or {}).get("discussing")),
-            html.P(hint, className="small text-muted mb-1"),
-            dbc.Label("Measure", html_for=ids.ASK_MEASURE, className="small"),
+            html.P(_(hint), className="small text-muted mb-1"),
+            dbc.Label(_("Measure"), html_for=ids.ASK_MEASURE, className="small"),
             dbc.Select(id=ids.ASK_MEASURE, options=measure_options(flaggable),
                        value=NO_MEASURE),
-            dbc.Label("Period", html_for=ids.ASK_PERIOD, className="small mt-1"),
-            dbc.Select(id=ids.ASK_PERIOD, options=NO_PERIODS, value=LATEST_PERIOD),
+            dbc.Label(_("Period"), html_for=ids.ASK_PERIOD, className="small mt-1"),
+            dbc.Select(id=ids.ASK_PERIOD, options=no_periods(), value=LATEST_PERIOD),
             html.P(id=ids.FLAG_HINT, className="small mt-1 mb-0 flag-hint"),
             dcc.Store(id=ids.FLAG_FOCUS),
         ], className="mb-3 flag-picker"),
-        dbc.Button("Send question", id=ids.ASK_SUBMIT, color="primary"),
+        dbc.Button(_("Send question"), id=ids.ASK_SUBMIT, color="primary"),
         html.Div(id=ids.ASK_STATUS, role="status", className="mt-2", **{"aria-live": "polite"}),
     ], className="ask-form card card-body mb-4", id=ids.ASK,
         **{"aria-labelledby": ids.ASK_HEADING})
@@ -203,25 +223,25 @@ def ask_form_body(summary: dict, flaggable: list[dict], hint: str = "Pick a meas
 def own_question_item(question: dict) -> html.Li:
     """One of the resident's own questions, with what became of it."""
     children: list = [
-        html.P([html.Span(question["status_words"],
+        html.P([html.Span(_(question["status_words"]),
                           className=f"badge own-status own-status-{question['status']}"),
                 " ", local_time(question["created_at"]),
-                " · edited by a moderator" if question.get("edited") else ""],
+                " · " + _("edited by a moderator") if question.get("edited") else ""],
                className="small mb-1"),
         html.P(question["text"], className="question-text mb-1"),
     ]
     if question["answer"]:
-        children.append(html.Div([html.Strong("Answer: "), html.Span(question["answer"])],
-                                 className="question-answer"))
+        children.append(html.Div([html.Strong(_("Answer:") + " "),
+                                  html.Span(question["answer"])], className="question-answer"))
     if question["reason"]:
-        children.append(html.P(f"Reason given: {question['reason']}.",
+        children.append(html.P(_("Reason given: {reason}.", reason=_(question["reason"])),
                                className="small mb-1 own-reason"))
     if question["can_withdraw"]:
-        children.append(html.Button("Withdraw", type="button",
+        children.append(html.Button(_("Withdraw"), type="button",
                                     id=ids.withdraw_button(question["id"]),
                                     className="btn btn-outline-danger btn-sm withdraw",
-                                    **{"aria-label": f"Withdraw this question: "
-                                                     f"{question['text'][:60]}"}))
+                                    **{"aria-label": _("Withdraw this question: {text}",
+                                                       text=question["text"][:60])}))
     return html.Li(children, className="own-question", id=ids.own_question(question["id"]))
 
 
@@ -229,7 +249,7 @@ def own_questions_list(own: list[dict], message: str | None = None) -> list:
     """The resident's own questions at this meeting (newest first); nothing before they ask."""
     if not own:
         return [html.P(message, className="small")] if message else []
-    return [html.H2("Your questions", className="h5", id=ids.MY_QUESTIONS_HEADING),
+    return [html.H2(_("Your questions"), className="h5", id=ids.MY_QUESTIONS_HEADING),
             html.P(message, className="small", role="status") if message else None,
             html.Ol([own_question_item(q) for q in own], className="list-unstyled own-list")]
 
@@ -239,13 +259,13 @@ def feed_section(summary: dict, feed: dict, room: dict | None = None) -> html.Se
     return html.Section([
         html.Div(own_questions_list([]), id=ids.MY_QUESTIONS_LIST, className="my-questions"),
         html.Div(room_panel(room), id=ids.ROOM_PANEL, className="room-panel"),
-        html.H2("Questions", className="h4", id=ids.FEED_HEADING),
+        html.H2(_("Questions"), className="h4", id=ids.FEED_HEADING),
         html.Fieldset([
-            html.Legend("Sort", className="fs-6 d-inline me-2 float-none w-auto"),
+            html.Legend(_("Sort"), className="fs-6 d-inline me-2 float-none w-auto"),
             dbc.RadioItems(id=ids.FEED_ORDER, value="newest", inline=True,
                            className="d-inline-block",
-                           options=[{"label": "Newest", "value": "newest"},
-                                    {"label": "Most upvoted", "value": "top"}]),
+                           options=[{"label": _("Newest"), "value": "newest"},
+                                    {"label": _("Most upvoted"), "value": "top"}]),
         ], className="mb-2 feed-order"),
         html.P(feed_summary(feed, "newest"), id=ids.FEED_SUMMARY, className="small text-muted",
                role="status", **{"aria-live": "polite"}),
@@ -272,23 +292,29 @@ def feed_section(summary: dict, feed: dict, room: dict | None = None) -> html.Se
 def header(summary: dict) -> html.Div:
     links: list = []
     if summary["livestream_url"] and summary["status"] != "ended":
-        links.append(html.A("Watch the livestream", href=summary["livestream_url"]))
+        links.append(html.A(_("Watch the livestream"), href=summary["livestream_url"]))
     if summary["recording_url"]:
-        links.append(html.A("Watch the recording", href=summary["recording_url"]))
+        links.append(html.A(_("Watch the recording"), href=summary["recording_url"]))
     if summary["open_for_questions"]:
-        links.append(html.A("Ask from a phone (a lighter page)", href=ask_path(summary["id"])))
-    links.append(html.A("Projector view", href=f"/meetings/{summary['id']}/projector"))
-    links.append(html.Span(["The Q&A as a record: ",
+        links.append(html.A(_("Ask from a phone (a lighter page)"),
+                            href=ask_path(summary["id"])))
+    links.append(html.A(_("Projector view"), href=f"/meetings/{summary['id']}/projector"))
+    links.append(html.Span([_("The Q&A as a record:") + " ",
                             html.A("CSV", href=f"/exports/meetings/{summary['id']}/questions.csv",
                                    className="qa-record-csv",
-                                   **{"aria-label": "Download the Q&A record as CSV"}), " · ",
+                                   **{"aria-label": _("Download the Q&A record as CSV")}), " · ",
                             html.A("JSON", href=f"/exports/meetings/{summary['id']}/questions.json",
                                    className="qa-record-json",
-                                   **{"aria-label": "Download the Q&A record as JSON"})]))
-    links.append(html.A("All meetings", href="/meetings"))
+                                   **{"aria-label": _("Download the Q&A record as JSON")})]))
+    links.append(html.A(_("All meetings"), href="/meetings"))
     return meeting_heading(summary, links, None,
-        html.A("Skip to the questions", href=f"#{ids.ASK}" if summary["open_for_questions"]
+        html.A(_("Skip to the questions"), href=f"#{ids.ASK}" if summary["open_for_questions"]
                else f"#{ids.FEED_HEADING}", className="d-lg-none small"))
+
+
+def questions_state(is_open: bool) -> str:
+    """The header's note on the form, redrawn by the poll (callbacks/meeting.py)."""
+    return _("Questions open") if is_open else _("Questions closed")
 
 
 def meeting_heading(summary: dict, links: list, when_note: list | None = None,
@@ -299,14 +325,14 @@ def meeting_heading(summary: dict, links: list, when_note: list | None = None,
                className="eyebrow"),
         html.H1(summary["title"]),
         html.P([html.Span(meeting_status_badge(summary), id=ids.MEETING_BADGE), " ", when(summary),
-                " (Kansas City time)", *(when_note or []), " · ",
-                html.Span("Questions open" if summary["open_for_questions"]
-                          else "Questions closed", id=ids.QUESTIONS_STATE)],
+                " " + _("(Kansas City time)"), *(when_note or []), " · ",
+                html.Span(questions_state(summary["open_for_questions"]),
+                          id=ids.QUESTIONS_STATE)],
                className="meeting-when"),
-        html.P(["Where: ", html.Span(summary["location"], className="meeting-location")],
+        html.P([_("Where:") + " ", html.Span(summary["location"], className="meeting-location")],
                className="meeting-where") if summary.get("location") else None,
         html.Nav(html.Ul([html.Li(link, className="list-inline-item") for link in links],
-                         className="list-inline"), **{"aria-label": "Meeting links"}),
+                         className="list-inline"), **{"aria-label": _("Meeting links")}),
         after,
     ], className="meeting-header mb-3")
 
@@ -316,14 +342,16 @@ def render(data: dict | None) -> html.Div:
     if data is None:
         return meeting_not_found()
     summary, details = data["meeting"], data["measures"]
-    archive_note = (dbc.Alert("This meeting has ended. Its questions and answers are kept here "
-                              "as a public record.", color="secondary", className="archive-note")
+    archive_note = (dbc.Alert(_("This meeting has ended. Its questions and answers are kept "
+                                "here as a public record."), color="secondary",
+                              className="archive-note")
                     if summary["status"] == "ended" else None)
     measures_column = html.Section(
-        [html.H2(f"{summary['area']} measures", className="h4", id=ids.MEASURES_HEADING),
+        [html.H2(_("{area} measures", area=summary["area"]), className="h4",
+                 id=ids.MEASURES_HEADING),
          *[measure_card(d) for d in details]] if details else
-        [html.H2("Measures", className="h4", id=ids.MEASURES_HEADING),
-         html.P("This area has no measures with data yet.")],
+        [html.H2(_("Measures"), className="h4", id=ids.MEASURES_HEADING),
+         html.P(_("This area has no measures with data yet."))],
         **{"aria-labelledby": ids.MEASURES_HEADING})
     feed = data["feed"]
     flaggable = [d for d in details if d["observations"]]
@@ -341,7 +369,7 @@ def render(data: dict | None) -> html.Div:
 
 
 def title(meeting_id: str | None = None, **_query) -> str:
-    return "KCStat Dash — Meeting"
+    return _("KCStat Dash — Meeting")
 
 
 def register(layout) -> None:

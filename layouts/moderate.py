@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from kcstat_dash.services import moderation
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.services.question_language import UNKNOWN, language_name
 from kcstat_dash.services.question_status import QuestionStatus
 from kcstat_dash.timezone import format_local
 from layouts.ids import moderate as ids
@@ -46,19 +47,28 @@ def filters(options: dict) -> html.Div:
     measures = [{"label": "Any measure", "value": ANY}] + [
         {"label": m["name"], "value": str(m["id"])} for m in options["measures"]]
     live = [m for m in options["meetings"] if m["status"] == "live"]
+    # The public pages' languages and any other a question came in (filter_options).
+    languages = [{"label": "Any language", "value": ANY}] + [
+        {"label": language_name(code), "value": code}
+        for code in options.get("languages", [])] + [
+        {"label": language_name(None), "value": UNKNOWN}]
     # One meeting live: start on it. Otherwise start on every meeting, so nothing is missed.
     first = str(live[0]["id"]) if len(live) == 1 else ANY
     return html.Div(dbc.Row([
-        dbc.Col(select(ids.FILTER_MEETING, "Meeting", meetings, first), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_STATUS, "Status", statuses, "pending"), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ANY), md=6, lg=3),
-        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ANY), md=6, lg=3),
+        dbc.Col(select(ids.FILTER_MEETING, "Meeting", meetings, first), md=6, lg=4),
+        dbc.Col(select(ids.FILTER_STATUS, "Status", statuses, "pending"), md=6, lg=4),
+        dbc.Col(select(ids.FILTER_CHANNEL, "Channel", channels, ANY), md=4, lg=4),
+        dbc.Col(select(ids.FILTER_MEASURE, "Flagged measure", measures, ANY), md=4, lg=6),
+        dbc.Col(select(ids.FILTER_LANGUAGE, "Language asked in", languages, ANY), md=4,
+                lg=6),
     ]), className="mod-filters", role="search", **{"aria-label": "Filter the queue"})
 
 
 def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:
     """One question in the queue; its text is always rendered as text."""
     meta = [dbc.Badge(row["channel"], color="dark", className="me-1"),
+            dbc.Badge(language_name(row.get("language")), color="light", text_color="dark",
+                      className="me-1 question-language"),
             html.Span(STATUS_LABELS.get(row["status"], row["status"]), className="me-2"),
             html.Span(f"{row['upvotes']} votes", className="me-2")]
     if row["pinned"]:
@@ -82,7 +92,7 @@ def queue_item(row: dict, current: int | None, selected: bool) -> html.Li:
             html.Button(f"Open #{row['id']}", id=ids.open_button(row["id"]),
                         className="btn btn-outline-primary btn-sm mod-open", n_clicks=0),
         ], className="d-flex align-items-center mb-1"),
-        html.P(row["text"], className="mb-1 question-text"),
+        html.P(row["text"], className="mb-1 question-text", lang=row.get("language") or None),
         html.P([html.Span(f"{who} · {row['meeting']} · "
                           f"{format_local(row['created_at'], '%-I:%M %p')} · "), *meta],
                className="small text-muted mb-0"),
@@ -106,8 +116,13 @@ def detail(row: dict | None) -> html.Div:
         return html.P("Choose a question with its Open button (or press j).",
                       className="text-muted")
     status = STATUS_LABELS.get(row["status"], row["status"])
-    parts = [html.P(html.Strong(f"#{row['id']} · {status}")),
-             html.Blockquote(row["text"], className="question-text")]
+    parts = [html.P([html.Strong(f"#{row['id']} · {status}"),
+                     f" · Asked in {language_name(row.get('language'))}"
+                     if row.get("language") else " · Language not known"],
+                    className="question-language"),
+             # Marked with its language, so a screen reader reads Spanish as Spanish (WCAG 3.1.2).
+             html.Blockquote(row["text"], className="question-text",
+                             lang=row.get("language") or None)]
     if row["original_text"]:
         parts.append(html.P(["Original wording: ", html.Span(row["original_text"])],
                             className="small text-muted"))

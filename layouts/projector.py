@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import dash
 import segno
 from dash import dcc, html
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_, _
+from kcstat_dash.services.formatting import number
 from layouts.components import (
     first_coverage,
     headline_facts,
@@ -44,32 +48,51 @@ def qr_image(url: str) -> html.Img:
     """A QR code of ``url`` drawn as SVG in the page (segno; no network, no file)."""
     code = segno.make(url, error="m")
     return html.Img(src=code.svg_data_uri(scale=10, border=4), className="projector-qr",
-                    alt="QR code: scan it to open the page for asking a question")
+                    alt=_("QR code: scan it to open the page for asking a question"))
+
+
+def room_languages() -> list[str]:
+    """Every language the public pages speak, the projector page's own first: a room holds
+    residents of both, whatever language the projector's browser asked for."""
+    return sorted(i18n.LANGUAGES, key=lambda code: code != i18n.language())
+
+
+def said_in(code: str, message: str) -> html.Span:
+    """``message`` (English, marked ``N_``) in ``code``'s language, marked as that language
+    (WCAG 3.1.2)."""
+    with i18n.using(code):
+        return html.Span(_(message), lang=code, className=f"projector-join-{code}")
 
 
 def join_panel(summary: dict, public_url: str | None) -> html.Aside | None:
-    """How to join: the short address and a QR code large enough for the back of the room."""
+    """How to join, in every language at once: the short address and a QR code large enough
+    for the back of the room. The code names no language: the ask page opens in each
+    resident's own (their browser's, or the one they chose; kcstat_dash/web/language.py)."""
     if not public_url or summary["status"] == "ended":
         return None
     ask_url, short = join_urls(public_url, summary["id"])
+    languages = room_languages()
     return html.Aside([
-        html.P("Ask a question", className="projector-join-heading"),
+        html.P([said_in(code, N_("Ask a question")) for code in languages],
+               className="projector-join-heading"),
         qr_image(ask_url),
-        html.P("or go to", className="projector-join-or"),
+        html.P([said_in(code, N_("or go to")) for code in languages],
+               className="projector-join-or"),
         html.P(short, className="projector-join-url"),
-    ], className="projector-join", id="projector-join", **{"aria-label": "How to ask"})
+    ], className="projector-join", id="projector-join", **{"aria-label": _("How to ask")})
 
 
 def discussing_panel(detail: dict | None) -> html.Section:
     if detail is None:
-        return html.Section(html.P("No measure is being discussed yet.", className="lead"),
+        return html.Section(html.P(_("No measure is being discussed yet."), className="lead"),
                             className="projector-measure")
     unit = detail["unit"]
     return html.Section([
-        html.P("Now discussing", className="eyebrow"),
+        html.P(_("Now discussing"), className="eyebrow"),
         html.H2(detail["name"], className="projector-measure-name"),
         html.P([headline_value(detail, "big-number"),
-                f" in {period_text(detail['latest_period'])} ", status_badge(detail["status"])],
+                " " + _("in {period}", period=period_text(detail["latest_period"])) + " ",
+                status_badge(detail["status"])],
                className="mb-1"),
         html.P(headline_facts(detail), className="headline-facts"),
         html.P(target_text(detail["target"], unit, detail["direction"])),
@@ -85,7 +108,7 @@ def discussing_panel(detail: dict | None) -> html.Section:
 def pinned_panel(pinned: dict | None) -> html.Section | None:
     if pinned is None:
         return None
-    return html.Section([html.P("Now discussing this question", className="pinned-label"),
+    return html.Section([html.P(_("Now discussing this question"), className="pinned-label"),
                          html.Ol(question_item(pinned, with_votes=False, id_prefix="pinned-"),
                                  className="feed list-unstyled mb-0")],
                         className="projector-pinned pinned-question")
@@ -96,16 +119,24 @@ def projector_questions(feed: dict, pinned: dict | None = None) -> list:
     the projector's clientside rotation shows one and hides the rest."""
     rest = [q for q in feed["questions"] if pinned is None or q["id"] != pinned["id"]]
     if not rest:
-        return [html.P("Questions will appear here once a moderator approves them."
-                       if pinned is None else "No other questions yet.", className="lead"),
+        return [html.P(_("Questions will appear here once a moderator approves them.")
+                       if pinned is None else _("No other questions yet."), className="lead"),
                 html.P(id="projector-page-note", className="projector-page-note")]
     pages = [rest[i:i + PER_PAGE] for i in range(0, len(rest), PER_PAGE)]
     drawn = [html.Ol(feed_items({"questions": page}, set(), with_votes=False),
                      id={"type": "projector-page", "index": i}, hidden=i != 0,
                      className="feed projector-feed list-unstyled")
              for i, page in enumerate(pages)]
-    note = (f"Page 1 of {len(pages)} of the top {len(rest)}" if len(pages) > 1 else "")
+    note = (page_note().format(page=number(1), pages=number(len(pages)), total=number(len(rest)))
+            if len(pages) > 1 else "")
     return [*drawn, html.P(note, id="projector-page-note", className="projector-page-note")]
+
+
+def page_note() -> str:
+    """"Page {page} of {pages} of the top {total}", with its fields still to fill: the server
+    fills them for the first page, assets/meeting_live.js for the next (it reads the words
+    from the page's data-projector-words attribute, as it reads ids)."""
+    return _("Page {page} of {pages} of the top {total}")
 
 
 def projector_body(data: dict, feed: dict) -> list:
@@ -117,7 +148,7 @@ def projector_body(data: dict, feed: dict) -> list:
         html.Div([stale_alert(data["data_freshness"]),
                   scope_notice(first_coverage(data["measures"])),
                   discussing_panel(discussing)], className="projector-left"),
-        html.Section([html.H2("Questions", className="projector-heading"),
+        html.Section([html.H2(_("Questions"), className="projector-heading"),
                       pinned_panel(pinned), *projector_questions(feed, pinned)],
                      className="projector-right"),
     ]
@@ -142,7 +173,9 @@ def render(data: dict | None) -> html.Div:
         dcc.Store(id="projector-version", data=summary["feed_version"]),
         dcc.Interval(id="projector-poll", interval=POLL_MILLISECONDS,
                      disabled=summary["status"] == "ended"),
-    ], className="projector-view")
+    ], className="projector-view",
+        # The words the rotation writes in the browser, in the page's language.
+        **{"data-projector-words": json.dumps({"pageNote": page_note()})})
 
 
 def register(layout) -> None:
@@ -150,4 +183,8 @@ def register(layout) -> None:
     # Dash Pages matches templates in registry order and "/meetings/<meeting_id>" would also
     # match this path; an explicit order puts this page ahead of the meeting page.
     dash.register_page(__name__, path_template="/meetings/<meeting_id>/projector",
-                       name="Projector", title="KCStat Dash — Projector", layout=layout, order=0)
+                       name="Projector", title=title, layout=layout, order=0)
+
+
+def title(meeting_id: str | None = None, **_query) -> str:
+    return _("KCStat Dash — Projector")

@@ -1,6 +1,8 @@
 """(g) Citywide scale: importing a 1.5-million-request export against the database's own bulk
-load of the same rows, the import's peak memory, and a nightly sync of 2,000 changes against a
-full recompute. The export is the bundled sample replayed (bench/scale.py), never product data.
+load of the same rows, the import's peak memory, a nightly sync of 2,000 changes against a
+full recompute, and the measure page, overview and observations API at 1.5 M against the same
+pages at the sample's 45 k. The export is the bundled sample replayed (bench/scale.py), never
+product data.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -16,12 +19,15 @@ from sqlalchemy import text
 
 from bench.database import BenchDatabase
 from bench.findings import ScenarioResult
-from bench.scale import rows_in, scale_file
+from bench.scale import rows_in, sample_size, scale_file
 from bench.server import PROJECT_ROOT
 
 IMPORT_TARGET = 3.0  # × the database's own bulk load
 MEMORY_TARGET_MB = 1_536
 SYNC_TARGET = 0.05  # × a full recompute
+PAGE_TARGET = 1.5  # page p50 at citywide scale × the same page at the sample's size
+PAGE_ROUNDS = 5  # alternating small and large databases, so drifting load hits both alike
+PAGE_REPEATS = 12  # timed requests of each page per round
 CHANGED = 2_000
 BASELINE = "service_request_baseline"
 
@@ -91,6 +97,46 @@ def _time_bulk_load(db, parsed) -> float:
     return time.perf_counter() - started
 
 
+def _sample_database(server_url, sample_rows: int) -> BenchDatabase:
+    """A database holding the sample alone (the export replayed once), imported the same way
+    as the citywide one, for the pages' side-by-side timing."""
+    from kcstat_dash.db import db
+    from kcstat_dash.migrate import upgrade
+    from kcstat_dash.services.data_load import import_311_paths
+    from kcstat_dash.services.measures import sync_catalog
+
+    database = BenchDatabase.create(server_url, "scale_sample")
+    upgrade(database.url)
+    db.configure(database.url)
+    with db.transaction() as session:
+        sync_catalog(session)
+    report = import_311_paths(db, [str(scale_file(sample_rows))], citywide=True)
+    assert not report.errors, report.errors
+    db.engine.dispose()
+    return database
+
+
+def _time_pages_in_child(url: str) -> dict:
+    """``bench.page_timing`` against one database, in a process of its own (a fresh app)."""
+    done = subprocess.run([sys.executable, "-m", "bench.page_timing", url, str(PAGE_REPEATS)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _time_pages(urls: dict[str, str]) -> dict[str, dict]:
+    """Each database's page times, rounds alternating between them; samples pooled."""
+    pooled = {label: {"times_ms": {}, "request_table_reads": 0} for label in urls}
+    for _ in range(PAGE_ROUNDS):
+        for label, url in urls.items():
+            measured = _time_pages_in_child(url)
+            pooled[label]["measure"] = measured["measure"]
+            pooled[label]["statements"] = measured["statements"]
+            pooled[label]["request_table_reads"] += measured["request_table_reads"]
+            for page, samples in measured["times_ms"].items():
+                pooled[label]["times_ms"].setdefault(page, []).extend(samples)
+    return pooled
+
+
 class _ReplayedPortal:
     """data.kcmo.org's answers for a sync, from records made here (the network edge only)."""
 
@@ -143,6 +189,8 @@ def run(context) -> ScenarioResult:
         return result
     path = scale_file(context.scale)
     rows = rows_in(path)
+    sample_rows = sample_size()
+    small = _sample_database(context.server_url, sample_rows)
     database = BenchDatabase.create(context.server_url, "scale")
     try:
         upgrade(database.url)
@@ -161,13 +209,17 @@ def run(context) -> ScenarioResult:
         started = time.perf_counter()
         synced = sync_dataset(db, "7at3-sxhp", client=portal)
         sync_seconds = time.perf_counter() - started
+        db.engine.dispose()
+        pages = _time_pages({"small": small.url, "large": database.url})
 
+        db.configure(database.url)
         parsed = read_311_file(path)
         bulk = _time_bulk_load(db, parsed)
         del parsed
         db.engine.dispose()
     finally:
         database.drop()
+        small.drop()
     ratio = child["seconds"] / bulk
     peak_mb = child["maxrss_kb"] / 1024
     result.add(f"requests in the replayed export (bench only; {rows:,} rows)",
@@ -187,6 +239,20 @@ def run(context) -> ScenarioResult:
     share = sync_seconds / full_recompute
     result.add("sync ÷ full recompute", f"{share:.1%}", f"< {SYNC_TARGET:.0%}",
                share < SYNC_TARGET)
+    measure = pages["large"]["measure"]
+    for page in pages["small"]["times_ms"]:
+        p50_small = statistics.median(pages["small"]["times_ms"][page])
+        p50_large = statistics.median(pages["large"]["times_ms"][page])
+        result.add(f"{page}: p50 at {sample_rows:,} / at {rows:,} requests",
+                   f"{p50_small:.0f} / {p50_large:.0f} ms")
+        result.add(f"{page}: SQL statements a render sends, at {sample_rows:,} / at {rows:,}",
+                   f"{pages['small']['statements'][page]} / {pages['large']['statements'][page]}")
+        result.add(f"{page}: p50 at citywide scale ÷ at the sample's",
+                   f"{p50_large / p50_small:.2f}×", f"≤ {PAGE_TARGET}×",
+                   p50_large / p50_small <= PAGE_TARGET)
+    reads = pages["small"]["request_table_reads"] + pages["large"]["request_table_reads"]
+    result.add("statements reading the request table while the pages were timed", f"{reads}",
+               "0", reads == 0)
     result.method = (
         "The export is the bundled 45,584 real requests replayed with new CASE IDs and shifted "
         "neighborhood ids (bench/scale.py; labelled bench-only, never loaded as product data), "
@@ -198,7 +264,16 @@ def run(context) -> ScenarioResult:
         "and `COPY`; SQLite the same CREATE TABLE and indexes and one `executemany`), in one "
         "transaction. The sync is `sync_dataset` with data.kcmo.org replaced at the network "
         "edge by the 2,000 most recently created requests marked resolved, in SODA's shape; "
-        "it is compared with `recompute_311_measures` on the same database in the same run.")
+        "it is compared with `recompute_311_measures` on the same database in the same run. "
+        f"The pages (`/measures/{measure}`, the 311 measure with the most periods, and the "
+        "overview, each as the POST Dash Pages makes to draw it, and "
+        f"`/api/measures/{measure}/observations`) are timed in-process through Flask's test "
+        "client (server time only: no network, no browser), after the sync, against the "
+        "citywide database and against a second database holding the sample alone imported "
+        f"the same way; {PAGE_ROUNDS} rounds alternate the two, each a fresh process with "
+        f"{PAGE_REPEATS} timed requests per page after 3 untimed, and p50 is over the pooled "
+        "samples. Every SQL statement the app sends meanwhile is watched for the request "
+        "table.")
     result.details.append(f"sync: {synced}")
     parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.details.append(f"the bench's own process peaked at {parent_mb:,.0f} MB (it holds the "

@@ -11,9 +11,11 @@ from __future__ import annotations
 # Every table a measure, meeting, area or overview page draws from. service_request and
 # crime_report are left out on purpose: pages read only what is computed from them
 # (observations, coverage), and a row trigger on a million-row import would cost real time.
+# The tallies a sync keeps (neighborhood_month, request_tally) are included to be safe: pages
+# read what is computed from them, in the same transactions, but a bump costs next to nothing.
 TABLES = ("area", "measure", "measure_target", "observation", "neighborhood_observation",
           "district_observation", "narrative", "peer_comparison", "data_coverage",
-          "import_run", "sync_cursor")
+          "import_run", "sync_cursor", "neighborhood_month", "request_tally")
 
 BUMP = "UPDATE data_version SET version = version + 1 WHERE id = 1"
 

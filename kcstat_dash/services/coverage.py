@@ -10,10 +10,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kcstat_dash.models import DataCoverage, ImportRun, ServiceRequest, utcnow
+from kcstat_dash.models import DataCoverage, ImportRun, RequestTally, ServiceRequest, utcnow
 from kcstat_dash.sample_data import NEIGHBORHOODS_GEOJSON
 from kcstat_dash.timezone import to_local
 
@@ -69,11 +69,99 @@ def names_from_counts(rows) -> list[str]:
 
 
 def stored_neighborhood_names(session: Session) -> list[str]:
-    """``neighborhood_names`` of every stored request, counted by the database."""
-    rows = session.execute(select(ServiceRequest.nbh_id, ServiceRequest.neighborhood,
-                                  func.count()).group_by(ServiceRequest.nbh_id,
-                                                         ServiceRequest.neighborhood))
+    """``neighborhood_names`` of every stored request, from the kept request tally."""
+    rows = session.execute(select(RequestTally.nbh_id, RequestTally.neighborhood,
+                                  func.sum(RequestTally.request_count))
+                           .where(RequestTally.request_count > 0)
+                           .group_by(RequestTally.nbh_id, RequestTally.neighborhood))
     return names_from_counts(rows)
+
+
+# --- The request tally: coverage kept up to date without a scan ---------------------------
+
+# LOOKUP_CHUNK: SQLite allows 999 parameters a statement in old builds.
+LOOKUP_CHUNK = 900
+
+
+def _tally_key(dataset, nbh_id, neighborhood) -> tuple:
+    return (dataset, nbh_id, neighborhood)
+
+
+def rebuild_request_tally(session: Session) -> None:
+    """Count every stored request by dataset, neighborhood id and spelling (one scan)."""
+    session.execute(delete(RequestTally))
+    rows = [{"dataset": dataset, "nbh_id": nbh_id, "neighborhood": name, "request_count": n}
+            for dataset, nbh_id, name, n in session.execute(
+                select(ServiceRequest.dataset, ServiceRequest.nbh_id,
+                       ServiceRequest.neighborhood, func.count())
+                .group_by(ServiceRequest.dataset, ServiceRequest.nbh_id,
+                          ServiceRequest.neighborhood))]
+    if rows:
+        session.execute(RequestTally.__table__.insert(), rows)
+    session.flush()
+
+
+def tallies_built(session: Session) -> bool:
+    """Whether the kept tallies describe the stored requests: a full recompute builds them,
+    and a database just migrated to them has requests but no tally yet."""
+    if session.scalar(select(RequestTally.id).limit(1)) is not None:
+        return True
+    return session.scalar(select(ServiceRequest.id).limit(1)) is None
+
+
+def tally_of(session: Session, case_ids) -> dict[tuple, int]:
+    """How many of these cases, as stored now, fall under each dataset and neighborhood."""
+    ids = [str(c) for c in case_ids]
+    counts: dict[tuple, int] = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        for row in session.execute(
+                select(ServiceRequest.dataset, ServiceRequest.nbh_id, ServiceRequest.neighborhood)
+                .where(ServiceRequest.case_id.in_(ids[start:start + LOOKUP_CHUNK]))):
+            key = _tally_key(*row)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def apply_tally_change(session: Session, before: dict[tuple, int],
+                       after: dict[tuple, int]) -> None:
+    """Move the request tally from the changed cases as they were (``before``, ``tally_of``
+    ahead of the upsert) to as they are (``after``). Nothing is kept before a first full
+    recompute has built the tally (``tallies_built``)."""
+    if session.scalar(select(RequestTally.id).limit(1)) is None:
+        return
+    change = {key: after.get(key, 0) - before.get(key, 0) for key in {*before, *after}}
+    change = {key: n for key, n in change.items() if n}
+    if not change:
+        return
+    kept = {_tally_key(r.dataset, r.nbh_id, r.neighborhood): r
+            for r in session.scalars(select(RequestTally))}
+    for key, n in change.items():
+        row = kept.get(key)
+        if row is None:
+            session.add(RequestTally(dataset=key[0], nbh_id=key[1], neighborhood=key[2],
+                                     request_count=n))
+        elif row.request_count + n:
+            row.request_count += n
+        else:
+            session.delete(row)
+    session.flush()
+
+
+def _created_extremes(session: Session):
+    """The first and last creation time stored. ``period`` is the creation time's local month
+    (both set from the same field at import) and is indexed, so the extremes are looked for
+    only in the first and last months rather than across the whole table."""
+    # Two statements: SQLite answers a lone min() or max() from the index's ends, but scans the
+    # whole index for both in one SELECT.
+    first_month = session.scalar(select(func.min(ServiceRequest.period)))
+    last_month = session.scalar(select(func.max(ServiceRequest.period)))
+    if first_month is None:
+        return None, None
+    first = session.scalar(select(func.min(ServiceRequest.created_at))
+                           .where(ServiceRequest.period == first_month))
+    last = session.scalar(select(func.max(ServiceRequest.created_at))
+                          .where(ServiceRequest.period == last_month))
+    return first, last
 
 
 def describe_import(run: ImportRun, created_at: np.ndarray, neighborhood_count: int,
@@ -92,14 +180,18 @@ def describe_import(run: ImportRun, created_at: np.ndarray, neighborhood_count: 
     run.citywide = citywide
 
 
-def refresh_311_coverage(session: Session) -> DataCoverage:
-    """Rewrite what the stored 311 data covers, from the stored requests."""
-    first, last = session.execute(select(func.min(ServiceRequest.created_at),
-                                         func.max(ServiceRequest.created_at))).one()
+def refresh_311_coverage(session: Session, rescan: bool = True) -> DataCoverage:
+    """Rewrite what the stored 311 data covers: datasets and neighborhoods from the request
+    tally (counted again from every stored request when ``rescan``; a sync keeps it with
+    ``apply_tally_change`` instead), dates from the first and last months."""
+    if rescan:
+        rebuild_request_tally(session)
+    first, last = _created_extremes(session)
     runs = list(session.scalars(select(ImportRun).where(ImportRun.kind.in_(IMPORT_KINDS_311))))
     asked = [r.covers_through for r in runs if r.kind == "socrata" and r.covers_through]
     through = max(filter(None, [_local_day(last), *asked]), default=None)
-    datasets = sorted(d for d in session.scalars(select(ServiceRequest.dataset).distinct()) if d)
+    datasets = sorted(d for d in session.scalars(
+        select(RequestTally.dataset).where(RequestTally.request_count > 0).distinct()) if d)
     coverage = session.scalar(select(DataCoverage).where(DataCoverage.kind == KIND_311))
     if coverage is None:
         coverage = DataCoverage(kind=KIND_311)

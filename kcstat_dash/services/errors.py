@@ -8,12 +8,22 @@ fault when there is one. The web turns every one of them into the same JSON erro
 callbacks into the same message (``callbacks/errors.py``, ``message_for``); nothing else maps
 exceptions to statuses or wordings.
 
+The message is kept as its English template (marked ``N_`` where it is raised) and its fields;
+``said()`` puts it in the language of the page or request showing it, so each message is
+written once and translated where it is shown. ``message`` is the English, for logs, the CLI
+and ``str(error)``. A field that is itself words or a number (``Later``, ``Count``) is said in
+that language too.
+
 Subclasses keep the built-in base their callers used to catch (``ValueError``, ``LookupError``).
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
+
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_
+from kcstat_dash.services.formatting import number
 
 
 def default_code(status: int) -> str:
@@ -31,24 +41,60 @@ def error_body(status: int, message: str, code: str | None = None,
                       "field": field}}
 
 
+class Later:
+    """Words put into a refusal's message, said in the language the message is shown in
+    (``Later(N_("{amount} per minute"), amount=Count(5))``)."""
+
+    def __init__(self, message: str, **values):
+        self.template, self.values = message, values
+
+    def __format__(self, _spec: str) -> str:
+        return i18n.gettext(self.template, **self.values)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
+class Count:
+    """A number put into a refusal's message, written the showing language's way (1,000 /
+    1000). Ids are not counts: they go in as they are."""
+
+    def __init__(self, value: int | float):
+        self.value = value
+
+    def __format__(self, _spec: str) -> str:
+        return number(self.value)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+
 class DomainError(Exception):
-    """The request cannot be done; ``message`` says why in words fit to show as they are."""
+    """The request cannot be done; ``message`` says why (in English), ``said()`` in the language
+    of whoever is shown it."""
 
     status: int = 400
     code: str = "invalid"
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
-                 field: str | None = None):
-        super().__init__(message)
-        self.message = message
+                 field: str | None = None, **values):
+        self.template = message
+        self.values = values
+        with i18n.using(i18n.DEFAULT_LANGUAGE):
+            self.message = self.said()
+        super().__init__(self.message)
         if code is not None:
             self.code = code
         if status is not None:
             self.status = status
         self.field = field
 
+    def said(self) -> str:
+        """The message in the language being made now (the request's, or English)."""
+        return i18n.gettext(self.template, **self.values)
+
     def body(self) -> dict:
-        return error_body(self.status, self.message, self.code, self.field)
+        return error_body(self.status, self.said(), self.code, self.field)
 
 
 class NotFound(DomainError, LookupError):
@@ -77,5 +123,6 @@ class MeetingNotFound(NotFound):
     code = "meeting_not_found"
 
     def __init__(self, meeting_id: object, field: str | None = None):
-        super().__init__(f"There is no meeting {meeting_id}.", field=field)
+        super().__init__(N_("There is no meeting {meeting_id}."), field=field,
+                         meeting_id=meeting_id)
         self.meeting_id = meeting_id

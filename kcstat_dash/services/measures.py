@@ -16,6 +16,7 @@ from kcstat_dash.models import (
     Measure,
     MeasureTarget,
     Narrative,
+    NeighborhoodMonth,
     NeighborhoodObservation,
     Observation,
     PeerComparison,
@@ -28,9 +29,15 @@ from kcstat_dash.services.coverage import (
     data_through_date,
     dataset_url,
     refresh_311_coverage,
+    tallies_built,
 )
 from kcstat_dash.services.errors import NotFound
 from kcstat_dash.services.measure_catalog import CATALOG, MeasureDefinition, RequestFilter
+from kcstat_dash.services.neighborhood_figures import (
+    NEIGHBORHOOD_WINDOW_MONTHS,
+    combine_windows,
+    month_tally_rows,
+)
 from kcstat_dash.services.own_scope import OWN_SCOPE_KINDS, district_points, own_scope
 from kcstat_dash.services.public_input import is_clean_text
 
@@ -38,7 +45,6 @@ REQUEST_COLUMNS = ("period", "category", "type", "department", "status", "exceed
                    "import_run_id",
                    "days_to_close", "neighborhood", "nbh_id")
 NUMBER_COLUMNS = ("days_to_close", "import_run_id")
-NEIGHBORHOOD_WINDOW_MONTHS = 12
 # Requests read from the database at a time by a recompute: at a million and more, reading
 # them all as Python rows at once would need gigabytes.
 LOAD_CHUNK_ROWS = 200_000
@@ -163,15 +169,16 @@ def recompute_311_measures(session: Session) -> int:
     """Recompute every catalog measure and the data's coverage from the stored requests.
 
     Returns the number of observations written. A month that ends after the day the data runs
-    through is stored as partial; a value with too many unknown outcomes as provisional.
+    through is stored as partial; a value with too many unknown outcomes as provisional. The
+    neighborhood figures are computed from the requests themselves, and each month's
+    neighborhood tallies are kept for a sync to combine later.
     """
-    measures, through = _prepare_311(session)
+    measures, through = _prepare_311(session, rescan=True)
     frame = load_requests(session)
     measure_ids = [m.id for m in measures.values()]
-    session.execute(delete(Observation).where(Observation.measure_id.in_(measure_ids)))
-    session.execute(delete(NeighborhoodObservation)
-                    .where(NeighborhoodObservation.measure_id.in_(measure_ids)))
-    observations, by_neighborhood = [], []
+    for model in (Observation, NeighborhoodObservation, NeighborhoodMonth):
+        session.execute(delete(model).where(model.measure_id.in_(measure_ids)))
+    observations, by_neighborhood, months = [], [], []
     for definition in CATALOG:
         measure = measures[definition.slug]
         selected = select_requests(frame, definition.requests)
@@ -180,81 +187,52 @@ def recompute_311_measures(session: Session) -> int:
             observations.extend(rows)
             complete = sorted(r["period"] for r in rows if not r["partial"])
             by_neighborhood.extend(_neighborhood_rows(measure, definition, selected, complete))
+        months.extend(month_tally_rows(measure, definition, selected))
     # All measures in one executemany each: a statement per measure cost a round trip apiece.
-    _insert(session, observations, by_neighborhood)
+    _insert(session, observations, by_neighborhood, months)
     return len(observations)
 
 
 def recompute_311_periods(session: Session, periods: set[str]) -> int:
     """Recompute the catalog measures for some months only (those a sync touched), with the
-    same rules and the same result as ``recompute_311_measures``.
+    same rules and the same result as ``recompute_311_measures``, reading only the requests
+    of those months.
 
     Besides ``periods``, every month stored as partial is recomputed (the data now runs
-    further, so it may be complete), and a measure's neighborhood figures are rebuilt when
-    their twelve-month window moved or holds a recomputed month. Returns the observations
-    written.
+    further, so it may be complete). A measure's neighborhood figures are summed again from
+    the stored month tallies when their twelve-month window moved or holds a recomputed month.
+    The coverage is read from the kept tallies (``coverage.apply_tally_change`` keeps them).
+    A database whose tallies were never built (just migrated) gets a full recompute instead.
+    Returns the observations written.
     """
-    measures, through = _prepare_311(session)
+    if not tallies_built(session):
+        return recompute_311_measures(session)
+    measures, through = _prepare_311(session, rescan=False)
     measure_ids = [m.id for m in measures.values()]
     stored_partial = set(session.scalars(select(Observation.period).where(
         Observation.measure_id.in_(measure_ids), Observation.partial.is_(True))))
     months = sorted({_month(p) for p in periods} | stored_partial)
     if months:
-        session.execute(delete(Observation).where(Observation.measure_id.in_(measure_ids),
-                                                  Observation.period.in_(months)))
+        for model in (Observation, NeighborhoodMonth):
+            session.execute(delete(model).where(model.measure_id.in_(measure_ids),
+                                                model.period.in_(months)))
     frame = load_requests(session, months)
-    observations = []
+    observations, month_tallies = [], []
     for definition in CATALOG:
+        measure = measures[definition.slug]
         selected = select_requests(frame, definition.requests)
-        observations.extend(_observation_rows(measures[definition.slug], definition, selected,
-                                              through))
-    _insert(session, observations, [])
-    by_neighborhood = _refresh_neighborhood_windows(session, measures, set(months))
-    _insert(session, [], by_neighborhood)
+        observations.extend(_observation_rows(measure, definition, selected, through))
+        month_tallies.extend(month_tally_rows(measure, definition, selected))
+    _insert(session, observations, [], month_tallies)
+    _insert(session, [], combine_windows(session, measures, set(months)), [])
     return len(observations)
 
 
-def _refresh_neighborhood_windows(session: Session, measures: dict[str, Measure],
-                                  months: set[str]) -> list[dict]:
-    """The neighborhood rows of each measure whose window moved or holds one of ``months``;
-    the old rows of those measures are deleted."""
-    complete = {}
-    for measure_id, period in session.execute(
-            select(Observation.measure_id, Observation.period).where(
-                Observation.measure_id.in_([m.id for m in measures.values()]),
-                Observation.partial.is_(False))):
-        complete.setdefault(measure_id, []).append(period)
-    stored = dict(session.execute(
-        select(NeighborhoodObservation.measure_id, func.min(NeighborhoodObservation.window))
-        .group_by(NeighborhoodObservation.measure_id)).all())
-    stale = {}
-    for definition in CATALOG:
-        measure = measures[definition.slug]
-        periods = sorted(complete.get(measure.id, []))
-        window = periods[-NEIGHBORHOOD_WINDOW_MONTHS:]
-        label = f"{window[0]} to {window[-1]}" if window else None
-        if label != stored.get(measure.id) or months.intersection(window):
-            stale[definition.slug] = periods
-    if not stale:
-        return []
-    session.execute(delete(NeighborhoodObservation).where(
-        NeighborhoodObservation.measure_id.in_([measures[s].id for s in stale])))
-    windows = {p for periods in stale.values() for p in periods[-NEIGHBORHOOD_WINDOW_MONTHS:]}
-    frame = load_requests(session, sorted(windows))
-    rows = []
-    for definition in CATALOG:
-        if definition.slug in stale:
-            selected = select_requests(frame, definition.requests)
-            rows.extend(_neighborhood_rows(measures[definition.slug], definition, selected,
-                                           stale[definition.slug]))
-    return rows
-
-
-def _prepare_311(session: Session) -> tuple[dict[str, Measure], object]:
-    """The catalog in step, the coverage rewritten; the 311 measures by slug and the day the
-    data runs through."""
+def _prepare_311(session: Session, rescan: bool) -> tuple[dict[str, Measure], object]:
+    """The catalog in step, the coverage rewritten (``rescan``: from every stored request,
+    else from the kept tallies); the 311 measures by slug and the day the data runs through."""
     sync_catalog(session)
-    coverage = refresh_311_coverage(session)
+    coverage = refresh_311_coverage(session, rescan=rescan)
     through = data_through_date({"data_through": coverage.data_through})
     measures = {m.slug: m for m in session.scalars(select(Measure).where(Measure.kind == "311"))}
     if coverage.source_url:
@@ -274,11 +252,12 @@ def _observation_rows(measure: Measure, definition: MeasureDefinition, selected:
             for group in _groups(selected, definition, "period")]
 
 
-def _insert(session: Session, observations: list[dict], by_neighborhood: list[dict]) -> None:
-    if observations:
-        session.execute(Observation.__table__.insert(), observations)
-    if by_neighborhood:
-        session.execute(NeighborhoodObservation.__table__.insert(), by_neighborhood)
+def _insert(session: Session, observations: list[dict], by_neighborhood: list[dict],
+            month_tallies: list[dict]) -> None:
+    for model, rows in ((Observation, observations), (NeighborhoodObservation, by_neighborhood),
+                        (NeighborhoodMonth, month_tallies)):
+        if rows:
+            session.execute(model.__table__.insert(), rows)
     session.flush()
 
 

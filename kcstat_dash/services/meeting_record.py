@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kcstat_dash import i18n
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services.errors import MeetingNotFound
 from kcstat_dash.services.formatting import format_value
@@ -27,10 +28,10 @@ OUTCOMES = {QuestionStatus.APPROVED: "published", QuestionStatus.ANSWERED: "answ
             QuestionStatus.MERGED: "merged into another question",
             QuestionStatus.PENDING: "not moderated",
             QuestionStatus.WITHDRAWN: "withdrawn by the asker"}
-COLUMNS = ["question_id", "asked_at", "channel", "display_name", "author_handle", "external_url",
-           "text", "edited", "upvotes", "outcome", "outcome_reason", "merged_into", "measure_slug",
-           "measure", "period", "flagged_value", "flagged_target", "flagged_status", "answer",
-           "answered_at"]
+COLUMNS = ["question_id", "asked_at", "channel", "language", "display_name", "author_handle",
+           "external_url", "text", "edited", "upvotes", "outcome", "outcome_reason",
+           "merged_into", "measure_slug", "measure", "period", "flagged_value",
+           "flagged_target", "flagged_status", "answer", "answered_at"]
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -44,6 +45,8 @@ def _question_row(question: Question) -> dict:
     row = {
         "question_id": question.id, "asked_at": _iso(question.posted_at or question.created_at),
         "channel": question.channel, "upvotes": question.upvotes,
+        # The code it was asked in ("es"), or None when not known: a machine field.
+        "language": question.language,
         # A moderator fixed the wording of the text shown (the asker's own is not published).
         "edited": question.original_text is not None,
         "outcome": OUTCOMES.get(question.status, question.status),
@@ -80,12 +83,15 @@ def meeting_record(session: Session, meeting_id: int) -> dict:
     questions = session.scalars(
         select(Question).options(selectinload(Question.measure))
         .where(Question.meeting_id == meeting_id).order_by(Question.created_at, Question.id))
+    # A record is the same file whoever downloads it: values written the English way.
+    with i18n.using("en"):
+        rows = [_question_row(q) for q in questions]
     return {
         "meeting": {"id": meeting.id, "title": meeting.title, "area": meeting.area.name,
                     "starts_at": _iso(meeting.starts_at), "ends_at": _iso(meeting.ends_at),
                     "status": meeting.status, "recording_url": safe_url(meeting.recording_url)},
         "generated_at": _iso(datetime.now(UTC)),
-        "questions": [_question_row(q) for q in questions],
+        "questions": rows,
     }
 
 

@@ -14,10 +14,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from kcstat_dash.i18n import LANGUAGES, N_
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote, utcnow
 from kcstat_dash.services import audit, feed_version
 from kcstat_dash.services.errors import MeetingNotFound, ModerationError
 from kcstat_dash.services.public_input import record_id
+from kcstat_dash.services.question_language import UNKNOWN
 from kcstat_dash.services.question_status import (
     KEPT,
     NOT_KEPT,
@@ -26,12 +28,14 @@ from kcstat_dash.services.question_status import (
     check_transition,
 )
 
+# Marked for the catalog: residents read them (their own question's reason, the public
+# moderation summary) in their language; the moderators' page shows them as they are.
 REJECT_REASONS = {
-    "off-topic": "Off-topic",
-    "duplicate": "Duplicate",
-    "abusive": "Abusive",
-    "spam": "Spam",
-    "other": "Other",
+    "off-topic": N_("Off-topic"),
+    "duplicate": N_("Duplicate"),
+    "abusive": N_("Abusive"),
+    "spam": N_("Spam"),
+    "other": N_("Other"),
 }
 MAX_ANSWER_LENGTH = 4000
 MAX_QUESTION_LENGTH = 1000
@@ -320,17 +324,18 @@ def _bulk(session: Session, question_ids, action) -> tuple[int, int]:
 
 
 def queue(session: Session, meeting_id=None, status: str | None = QuestionStatus.PENDING,
-          channel: str | None = None, measure_id=None, limit: int = 200) -> list[dict]:
+          channel: str | None = None, measure_id=None, language: str | None = None,
+          limit: int = 200) -> list[dict]:
     """Questions for the moderators' queue, oldest first, as plain data."""
     query = (select(Question).options(selectinload(Question.measure),
                                       selectinload(Question.meeting))
              .order_by(Question.created_at, Question.id).limit(limit))
-    query = _filtered(query, meeting_id, status, channel, measure_id)
+    query = _filtered(query, meeting_id, status, channel, measure_id, language)
     pinned = dict(session.execute(select(Meeting.id, Meeting.pinned_question_id)).all())
     return [question_row(q, pinned.get(q.meeting_id) == q.id) for q in session.scalars(query)]
 
 
-def _filtered(query, meeting_id, status, channel, measure_id):
+def _filtered(query, meeting_id, status, channel, measure_id, language=None):
     if meeting_id:
         query = query.where(Question.meeting_id == int(meeting_id))
     if status:
@@ -339,15 +344,21 @@ def _filtered(query, meeting_id, status, channel, measure_id):
         query = query.where(Question.channel == channel)
     if measure_id:
         query = query.where(Question.measure_id == int(measure_id))
+    if language == UNKNOWN:
+        query = query.where(Question.language.is_(None))
+    elif language:
+        query = query.where(Question.language == language)
     return query
 
 
 def queue_signature(session: Session, meeting_id=None,
                     status: str | None = QuestionStatus.PENDING,
-                    channel: str | None = None, measure_id=None) -> str:
+                    channel: str | None = None, measure_id=None,
+                    language: str | None = None) -> str:
     """Changes whenever the filtered queue does: lets a poll skip re-rendering an unchanged list."""
     query = _filtered(select(func.count(Question.id), func.max(Question.updated_at),
-                             func.max(Question.id)), meeting_id, status, channel, measure_id)
+                             func.max(Question.id)), meeting_id, status, channel, measure_id,
+                      language)
     count, latest, newest = session.execute(query).one()
     pins = session.execute(select(func.count(Meeting.pinned_question_id))).scalar()
     return f"{count}:{latest.isoformat() if latest else ''}:{newest}:{pins}"
@@ -359,6 +370,7 @@ def question_row(question: Question, pinned: bool = False) -> dict:
         "meeting": question.meeting.title if question.meeting else "",
         "text": question.text, "original_text": question.original_text,
         "display_name": question.display_name, "channel": question.channel,
+        "language": question.language,
         "author_handle": question.author_handle, "external_url": question.external_url,
         "status": question.status, "reject_reason": question.reject_reason,
         "held_reason": question.held_reason, "answer": question.answer,
@@ -400,11 +412,14 @@ def filter_options(session: Session, now: datetime | None = None) -> dict:
         [{"id": m.id, "title": m.title, "starts_at": m.starts_at, "status": m.status}
          for m in session.scalars(select(Meeting))], now or utcnow())
     channels = sorted(c for c in session.scalars(select(Question.channel).distinct()) if c)
+    languages = sorted(c for c in session.scalars(select(Question.language).distinct()) if c)
     measures = [{"id": i, "name": n} for i, n in session.execute(
         select(Measure.id, Measure.name).where(
             Measure.id.in_(select(Question.measure_id).where(Question.measure_id.is_not(None))))
         .order_by(Measure.name))]
-    return {"meetings": meetings, "channels": channels or ["web"], "measures": measures}
+    return {"meetings": meetings, "channels": channels or ["web"], "measures": measures,
+            # The public pages' languages always, and any other a question came in.
+            "languages": sorted(set(languages) | set(LANGUAGES))}
 
 
 def moderation_summary(session: Session, meeting_id) -> dict:

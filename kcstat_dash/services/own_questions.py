@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import Question, utcnow
 from kcstat_dash.services import audit
 from kcstat_dash.services.moderation import REJECT_REASONS
@@ -20,16 +21,17 @@ from kcstat_dash.services.questions import QuestionRejected
 
 # How many of its latest questions a browser is told about (the list it keeps is bounded too).
 MAX_OWN = 50
+# In English, marked: the page says them in its language (layouts/meeting.py).
 STATUS_WORDS = {
-    QuestionStatus.PENDING: "Waiting for a moderator",
-    QuestionStatus.APPROVED: "Published",
-    QuestionStatus.ANSWERED: "Answered",
-    QuestionStatus.HIDDEN: "Taken off the feed by a moderator",
-    QuestionStatus.REJECTED: "Not published",
-    QuestionStatus.MERGED: "Merged into a similar question",
-    QuestionStatus.WITHDRAWN: "Withdrawn by you",
+    QuestionStatus.PENDING: N_("Waiting for a moderator"),
+    QuestionStatus.APPROVED: N_("Published"),
+    QuestionStatus.ANSWERED: N_("Answered"),
+    QuestionStatus.HIDDEN: N_("Taken off the feed by a moderator"),
+    QuestionStatus.REJECTED: N_("Not published"),
+    QuestionStatus.MERGED: N_("Merged into a similar question"),
+    QuestionStatus.WITHDRAWN: N_("Withdrawn by you"),
 }
-NOT_YOURS = "That question was not asked from this browser."
+NOT_YOURS = N_("That question was not asked from this browser.")
 
 
 def _ids(question_ids: object) -> list[int]:
@@ -87,8 +89,9 @@ def withdraw(session: Session, question_id: object, client_key: str | None) -> Q
     if question is None or not client_key or question.client_key != client_key:
         raise QuestionRejected("not_yours", NOT_YOURS, status=404)
     if not can_move(question.status, QuestionStatus.WITHDRAWN):
-        raise QuestionRejected("not_pending", "A moderator has already read this question, so "
-                               "it can no longer be withdrawn.", status=409)
+        raise QuestionRejected("not_pending", N_("A moderator has already read this question, "
+                                                 "so it can no longer be withdrawn."),
+                               status=409)
     before = {"status": question.status}
     question.status = QuestionStatus.WITHDRAWN
     question.updated_at = utcnow()

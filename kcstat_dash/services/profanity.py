@@ -2,7 +2,11 @@
 
 A short list of unambiguous words is matched whole (after undoing common character swaps), so
 civic words that merely contain or resemble one ("Scunthorpe", "sex offender registry",
-"Dick Howser Stadium", "hell of a pothole") are not held. A moderator sees whatever slips through.
+"Dick Howser Stadium", "hell of a pothole"; in Spanish "computadora", "disputa", "diputado",
+"vehículo") are not held. A moderator sees whatever slips through.
+
+Residents ask in English and Spanish (and mix them), so every question is checked against both
+lists with the same rules, whatever the page's language.
 
 Disguises are undone before matching: Unicode compatibility forms (fullwidth ｆｕｃｋ, 𝐟𝐮𝐜𝐤,
 ligatures) by NFKC, accents by dropping combining marks, Cyrillic and Greek letters drawn like
@@ -16,15 +20,31 @@ import re
 import unicodedata
 
 # Whole words (and their obvious inflections, handled by the stem patterns below).
-WORDS = frozenset({
+ENGLISH_WORDS = frozenset({
     "asshole", "assholes", "bastard", "bastards", "bitch", "bitches", "bullshit", "cock",
     "cocksucker", "cunt", "cunts", "dickhead", "dickheads", "fag", "faggot", "jackass",
     "motherfucker", "motherfuckers", "motherfucking", "nigga", "nigger", "piss", "pissed", "prick",
     "pussy", "retard", "retarded", "shit", "shithead", "shits", "shitty", "slut", "twat", "wank",
     "wanker", "whore",
 })
-# Stems whose every word form is profane.
-STEMS = ("fuck", "shit")
+# Spanish, written as fold() leaves it (no accents: "cabrón" is "cabron"), with the forms for
+# each gender and number. Left out on purpose: words that are also innocent ones a resident
+# may well write: "coño" (folded it is "cono", a traffic cone), "pinche" (a kitchen hand),
+# "zorra" and "perra" (animals), "mamón" (a fruit), "concha" (a shell, a sweet bread),
+# "mayate" (a beetle), "culo" (as "ass" is not on the English list).
+SPANISH_WORDS = frozenset({
+    "cabron", "cabrona", "cabrones", "cabronas", "cabronazo", "chinga", "chingas", "chingar",
+    "chingue", "chinguen", "chingon", "chingona", "chingones", "cojones", "culero", "culera",
+    "culeros", "culeras", "gilipollas", "hijoputa", "hijaputa", "joder", "jodete", "jodido",
+    "jodida", "jodidos", "jodidas", "joto", "jotos", "malparido", "malparida", "malparidos",
+    "malparidas", "marica", "maricas", "maricon", "maricones", "puta", "putas", "puto",
+    "putos", "putazo", "putazos", "putita", "putitas", "sudaca", "sudacas", "verga", "vergas",
+    "vergazo", "vergazos",
+})
+WORDS = ENGLISH_WORDS | SPANISH_WORDS
+# Stems whose every word form is profane: pendejo, pendeja, pendejada; mierda, mierdero;
+# chingada, chingado; hijueputa, hijueputas.
+STEMS = ("fuck", "shit", "pendej", "mierd", "chingad", "hijueput")
 # Character swaps people use to get past filters ("*" is a wildcard, handled apart).
 SWAPS = str.maketrans({"0": "o", "1": "i", "!": "i", "3": "e", "4": "a", "@": "a", "5": "s",
                        "$": "s", "7": "t"})
@@ -73,6 +93,9 @@ def contains_profanity(text: str) -> bool:
     tokens = TOKEN.findall(folded)
     tokens += [SEPARATORS.sub("", run) for run in
                (m.group(0) for m in SPELLED_APART.finditer(folded))]
+    # "!" stands for an "i" inside a word (sh!t) but ends a sentence after one ("bitch!",
+    # "¡cabrón!"): each token is also tried without the ones it ends with.
+    tokens += [token.rstrip("!") for token in tokens if token.endswith("!")]
     for token in tokens:
         word = token.translate(SWAPS)
         # Stretched spellings ("shiiit") collapse to the listed form.

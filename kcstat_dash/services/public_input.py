@@ -12,6 +12,7 @@ import json
 import math
 import re
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.services.errors import DomainError
 
 # Every id column is an INTEGER, which PostgreSQL holds in 4 bytes; SQLite's 8-byte range is
@@ -31,8 +32,8 @@ class InvalidInput(DomainError, ValueError):
 
     code = "malformed"
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message, field=field)
+    def __init__(self, message: str, field: str | None = None, **values):
+        super().__init__(message, field=field, **values)
 
 
 def record_id(value: object) -> int | None:
@@ -53,13 +54,14 @@ def record_id(value: object) -> int | None:
 
 
 def text_problem(value: str) -> str | None:
-    """Why ``value`` cannot be stored as text (a NUL byte, a lone surrogate), or None."""
+    """Why ``value`` cannot be stored as text (a NUL byte, a lone surrogate), or None (in
+    English, marked: a refusal says it in the asker's language)."""
     if "\x00" in value:
-        return "contains a NUL character"
+        return N_("contains a NUL character")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "contains a broken character (a lone surrogate)"
+        return N_("contains a broken character (a lone surrogate)")
     return None
 
 
@@ -69,13 +71,13 @@ def is_clean_text(value: object) -> bool:
 
 
 def _refuse_constant(name: str):
-    raise InvalidInput(f"the JSON body contains {name}, which is not a number")
+    raise InvalidInput(N_("the JSON body contains {name}, which is not a number"), name=name)
 
 
 def _finite_float(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):  # 1e999 decodes to infinity
-        raise InvalidInput("the JSON body contains a number too large to use")
+        raise InvalidInput(N_("the JSON body contains a number too large to use"))
     return number
 
 
@@ -97,12 +99,13 @@ def parse_json(raw: bytes | str) -> object:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise InvalidInput("the body is not UTF-8 text") from None
+        raise InvalidInput(N_("the body is not UTF-8 text")) from None
     if json_depth(text) > MAX_JSON_DEPTH:
-        raise InvalidInput(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
+        raise InvalidInput(N_("the JSON body nests deeper than {depth} levels"),
+                           depth=MAX_JSON_DEPTH)
     try:
         return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as error:
         if isinstance(error, InvalidInput):
             raise
-        raise InvalidInput("the body is not valid JSON") from None
+        raise InvalidInput(N_("the body is not valid JSON")) from None

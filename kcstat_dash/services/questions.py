@@ -15,9 +15,11 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import Measure, Meeting, Question, QuestionVote
 from kcstat_dash.services import feed_version
-from kcstat_dash.services.errors import DomainError, MeetingNotFound
+from kcstat_dash.services.errors import Count, DomainError, Later, MeetingNotFound
 from kcstat_dash.services.formatting import is_period
 from kcstat_dash.services.measures import (
     UnknownMeasure,
@@ -29,6 +31,7 @@ from kcstat_dash.services.measures import (
 from kcstat_dash.services.meetings import MeetingStatus, get_meeting, is_open
 from kcstat_dash.services.profanity import contains_profanity
 from kcstat_dash.services.public_input import record_id, text_problem
+from kcstat_dash.services.question_language import recorded
 from kcstat_dash.services.question_status import PUBLIC, QuestionStatus
 
 MAX_LENGTH = 1000
@@ -36,17 +39,19 @@ MAX_DISPLAY_NAME = 80
 DUPLICATE_WINDOW = timedelta(minutes=1)
 FEED_ORDERS = ("newest", "top")
 FEED_LIMIT = 50
-NOT_PUBLIC_MESSAGE = "That question is not on the public feed."
+NOT_PUBLIC_MESSAGE = N_("That question is not on the public feed.")
 
 
 class QuestionRejected(DomainError, ValueError):
     """A question (or vote) that cannot be accepted; ``message`` says why in plain words.
 
-    ``code`` names the rule broken and ``status`` is the HTTP status the API answers with.
+    ``code`` names the rule broken and ``status`` is the HTTP status the API answers with;
+    ``values`` fill the message's fields (DomainError).
     """
 
-    def __init__(self, code: str, message: str, status: int = 400, field: str | None = None):
-        super().__init__(message, code=code, status=status, field=field)
+    def __init__(self, code: str, message: str, status: int = 400, field: str | None = None,
+                 **values):
+        super().__init__(message, code=code, status=status, field=field, **values)
 
 
 def normalise_for_duplicates(text_: str) -> str:
@@ -58,21 +63,27 @@ def text_hash(text_: str) -> str:
     return hashlib.sha256(normalise_for_duplicates(text_).encode()).hexdigest()
 
 
-def _refuse_unstorable(value: str, field: str, what: str) -> None:
+# Whole sentences per field (Spanish agrees "vuelva a escribirla" with "la pregunta").
+RETYPE = {"text": N_("The question {problem}; please retype it."),
+          "display_name": N_("The display name {problem}; please retype it.")}
+
+
+def _refuse_unstorable(value: str, field: str) -> None:
     problem = text_problem(value)
     if problem:
-        raise QuestionRejected("bad_text", f"The {what} {problem}; please retype it.",
-                               field=field)
+        raise QuestionRejected("bad_text", RETYPE[field], field=field, problem=Later(problem))
 
 
 def _validate_text(text_: object) -> str:
     if not isinstance(text_, str) or not text_.strip():
-        raise QuestionRejected("empty", "Please write a question before sending it.", field="text")
-    _refuse_unstorable(text_, "text", "question")
+        raise QuestionRejected("empty", N_("Please write a question before sending it."),
+                               field="text")
+    _refuse_unstorable(text_, "text")
     if len(text_) > MAX_LENGTH:
         raise QuestionRejected(
-            "too_long", f"Questions can be at most {MAX_LENGTH:,} characters; this one has "
-            f"{len(text_):,}. Please shorten it.", field="text")
+            "too_long", N_("Questions can be at most {most} characters; this one has {length}. "
+                           "Please shorten it."),
+            field="text", most=Count(MAX_LENGTH), length=Count(len(text_)))
     return text_
 
 
@@ -80,12 +91,14 @@ def _validate_display_name(name: object) -> str | None:
     if name is None:
         return None
     if not isinstance(name, str):
-        raise QuestionRejected("bad_name", "The display name must be text.", field="display_name")
-    _refuse_unstorable(name, "display_name", "display name")
+        raise QuestionRejected("bad_name", N_("The display name must be text."),
+                               field="display_name")
+    _refuse_unstorable(name, "display_name")
     name = name.strip()
     if len(name) > MAX_DISPLAY_NAME:
-        raise QuestionRejected("name_too_long", f"Display names can be at most "
-                               f"{MAX_DISPLAY_NAME} characters.", field="display_name")
+        raise QuestionRejected("name_too_long",
+                               N_("Display names can be at most {most} characters."),
+                               field="display_name", most=Count(MAX_DISPLAY_NAME))
     return name or None
 
 
@@ -93,8 +106,10 @@ def flag_snapshot(measure: Measure, period: str) -> dict:
     """What the resident saw when flagging: the value, the target and the status at that moment."""
     observation = next((o for o in measure.observations if o.period == period), None)
     if observation is None:
-        raise QuestionRejected("unknown_period", f"{measure.name} has no value for the period "
-                               f"{period!r}; pick one of the periods on its chart.", field="period")
+        raise QuestionRejected("unknown_period", N_("{measure} has no value for the period "
+                                                    "“{period}”; pick one of the periods on its "
+                                                    "chart."),
+                               field="period", measure=measure.name, period=period)
     target = target_for(measure, period)
     return {"measure": measure.slug, "measure_name": measure.name, "unit": measure.unit,
             "direction": measure.direction, "period": period, "value": observation.value,
@@ -108,23 +123,25 @@ def _validate_flag(measure_slug: object, period: object) -> tuple[str | None, st
     period = period or None
     if measure_slug is None:
         if period is not None:
-            raise QuestionRejected("unknown_measure", "Pick the measure that the period belongs "
-                                   "to.", field="measure")
+            raise QuestionRejected("unknown_measure", N_("Pick the measure that the period "
+                                                         "belongs to."), field="measure")
         return None, None
     if not isinstance(measure_slug, str) or text_problem(measure_slug):
-        raise QuestionRejected("unknown_measure", "The measure must be given by its slug.",
+        raise QuestionRejected("unknown_measure", N_("The measure must be given by its slug."),
                                field="measure")
     if period is not None and (not isinstance(period, str) or not is_period(period)):
-        raise QuestionRejected("unknown_period", "The period must look like 2024-03 (or FY2012 "
-                               "for survey measures).", field="period")
+        raise QuestionRejected("unknown_period", N_("The period must look like 2024-03 (or "
+                                                    "FY2012 for survey measures)."),
+                               field="period")
     return measure_slug, period
 
 
 def _validate_meeting_id(meeting_id: object) -> int:
     number = record_id(meeting_id)
     if number is None:
-        raise QuestionRejected("meeting_not_found", "Say which meeting the question is for, by "
-                               "its number.", status=404, field="meeting_id")
+        raise QuestionRejected("meeting_not_found", N_("Say which meeting the question is for, "
+                                                       "by its number."),
+                               status=404, field="meeting_id")
     return number
 
 
@@ -149,25 +166,26 @@ def _resolve_flag(session: Session, measure_slug: object, period: object
     try:
         measure = get_measure(session, measure_slug)
     except UnknownMeasure:
-        raise QuestionRejected("unknown_measure", f"There is no measure called {measure_slug!r}.",
-                               field="measure") from None
+        raise QuestionRejected("unknown_measure", N_("There is no measure called “{slug}”."),
+                               field="measure", slug=measure_slug) from None
     if period is None:
         # Flagging a measure without a period means its headline value, the one on screen.
         headline = headline_observation(measure)
         if headline is None:
-            raise QuestionRejected("unknown_period", f"{measure.name} has no values to flag yet.",
-                                   field="period")
+            raise QuestionRejected("unknown_period", N_("{measure} has no values to flag yet."),
+                                   field="period", measure=measure.name)
         period = headline.period
     return measure, period, flag_snapshot(measure, period)
 
 
 def closed_message(status: str) -> str:
-    """Why a meeting takes no question now, in the words every surface uses."""
+    """Why a meeting takes no question now, in the words every surface uses (English, marked:
+    the refusal says it in the asker's language)."""
     if status == MeetingStatus.ENDED:
-        return "This meeting has ended, so it cannot take questions."
+        return N_("This meeting has ended, so it cannot take questions.")
     if status == MeetingStatus.LIVE:
-        return "Questions are closed for this meeting; it no longer takes questions."
-    return "This meeting is not taking questions yet; questions open when it starts."
+        return N_("Questions are closed for this meeting; it no longer takes questions.")
+    return N_("This meeting is not taking questions yet; questions open when it starts.")
 
 
 def _serialise_client(session: Session, meeting_id: int, client_key: str | None) -> None:
@@ -189,11 +207,13 @@ def _serialise_client(session: Session, meeting_id: int, client_key: str | None)
 
 def submit_question(session: Session, *, meeting_id: object, text: object,
                     display_name: object = None, measure: object = None, period: object = None,
-                    client_key: str | None = None, now: datetime | None = None) -> Question:
+                    client_key: str | None = None, now: datetime | None = None,
+                    language: str | None = None) -> Question:
     """Store a resident's question, or raise ``QuestionRejected`` having stored nothing.
 
     Runs in the caller's transaction (the caller commits). The question is pending until a
     moderator approves it, unless the meeting publishes directly; profanity always holds it.
+    It keeps ``language``, by default the language of the page it was asked on (the request's).
     """
     now = now or datetime.now(UTC)
     text_ = _validate_text(text)
@@ -213,12 +233,14 @@ def submit_question(session: Session, *, meeting_id: object, text: object,
             select(Question.id).where(Question.client_key == client_key,
                                       Question.text_hash == digest,
                                       Question.created_at >= now - DUPLICATE_WINDOW).limit(1)):
-        raise QuestionRejected("duplicate", "You sent this question a moment ago; it is already "
-                               "with the moderators.", status=409, field="text")
+        raise QuestionRejected("duplicate", N_("You sent this question a moment ago; it is "
+                                               "already with the moderators."),
+                               status=409, field="text")
     held = contains_profanity(text_) or (name is not None and contains_profanity(name))
     publish = meeting.auto_publish and not held
     question = Question(
         meeting_id=meeting.id, text=text_, display_name=name, channel="web",
+        language=recorded(language or i18n.language()),
         status=QuestionStatus.APPROVED if publish else QuestionStatus.PENDING,
         held_reason="profanity" if held else None,
         measure_id=flagged_measure.id if flagged_measure else None, period=flagged_period,
@@ -240,6 +262,7 @@ def question_summary(question: Question) -> dict:
         "id": question.id, "meeting_id": question.meeting_id, "text": question.text,
         "display_name": question.display_name, "status": question.status,
         "channel": question.channel, "author_handle": question.author_handle,
+        "language": question.language,
         "created_at": question.created_at.isoformat(), "upvotes": question.upvotes,
         "flag": question.flag_snapshot, "answer": question.answer,
         # A moderator fixed its wording (the resident's own is kept, not shown).
@@ -319,8 +342,8 @@ def votable(session: Session, question_id: object) -> Question:
 def upvote(session: Session, question_id: object, voter_key: str) -> tuple[int, bool]:
     """Count one "me too" per voter; returns the new count and whether this vote was new."""
     if not voter_key:
-        raise QuestionRejected("no_voter", "Your browser could not be recognised; reload the "
-                               "page and try again.")
+        raise QuestionRejected("no_voter", N_("Your browser could not be recognised; reload "
+                                              "the page and try again."))
     question = votable(session, question_id)
     question_id = question.id
     try:

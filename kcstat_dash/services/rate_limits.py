@@ -11,26 +11,38 @@ from __future__ import annotations
 from limits import RateLimitItem, parse_many
 from limits.strategies import RateLimiter
 
+from kcstat_dash.i18n import N_
+from kcstat_dash.services.errors import Count, Later
 from kcstat_dash.services.questions import QuestionRejected
 from kcstat_dash.settings import RateLimit
 
 # What a refusal says, per action: "{limit}" is e.g. "5 per minute".
 MESSAGES = {
-    "question": "You have sent a lot of questions ({limit}). Please wait a little before "
-                "sending another.",
-    "vote": "You have said “me too” a lot ({limit}). Please wait a little before the next one.",
-    "citation": "You have made a lot of citations ({limit}). Please wait a little before the "
-                "next one.",
-    "browser-id": "This network address has been given many browser ids ({limit}). Please try "
-                  "again later.",
+    "question": N_("You have sent a lot of questions ({limit}). Please wait a little before "
+                   "sending another."),
+    "vote": N_("You have said “me too” a lot ({limit}). Please wait a little before the next "
+               "one."),
+    "citation": N_("You have made a lot of citations ({limit}). Please wait a little before the "
+                   "next one."),
+    "browser-id": N_("This network address has been given many browser ids ({limit}). Please "
+                     "try again later."),
+}
+# A limit in words, by its window (limits' granularity names): one window, or several.
+PER = {
+    "second": (N_("{amount} per second"), N_("{amount} per {multiples} seconds")),
+    "minute": (N_("{amount} per minute"), N_("{amount} per {multiples} minutes")),
+    "hour": (N_("{amount} per hour"), N_("{amount} per {multiples} hours")),
+    "day": (N_("{amount} per day"), N_("{amount} per {multiples} days")),
+    "month": (N_("{amount} per month"), N_("{amount} per {multiples} months")),
+    "year": (N_("{amount} per year"), N_("{amount} per {multiples} years")),
 }
 
 
 class RateLimited(QuestionRejected):
     """Over a limit: 429, whatever the action (a question's refusals are its subclass too)."""
 
-    def __init__(self, message: str):
-        super().__init__("rate_limited", message, status=429)
+    def __init__(self, message: str, **values):
+        super().__init__("rate_limited", message, status=429, **values)
 
 
 def take_slot(strategy: RateLimiter, action: str, limits: RateLimit, client_key: str | None,
@@ -47,9 +59,12 @@ def take_slot(strategy: RateLimiter, action: str, limits: RateLimit, client_key:
         checks += [(item, "address", address_key) for item in parse_many(limits.per_address)]
     for item, kind, key in checks:
         if not strategy.hit(item, f"kcstat-{action}", kind, key):
-            raise RateLimited(MESSAGES[action].format(limit=f"{item.amount} per {_per(item)}"))
+            raise RateLimited(MESSAGES[action], limit=_limit(item))
 
 
-def _per(item: RateLimitItem) -> str:
-    name = item.GRANULARITY.name
-    return name if item.multiples == 1 else f"{item.multiples} {name}s"
+def _limit(item: RateLimitItem) -> Later:
+    """``5 per minute``, ``10 per 5 minutes``: said in the language the refusal is shown in."""
+    one, several = PER[item.GRANULARITY.name]
+    if item.multiples == 1:
+        return Later(one, amount=Count(item.amount))
+    return Later(several, amount=Count(item.amount), multiples=Count(item.multiples))

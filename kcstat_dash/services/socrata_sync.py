@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.db import Database
 from kcstat_dash.models import ServiceRequest, SyncCursor, utcnow
-from kcstat_dash.services.coverage import coverage_311
+from kcstat_dash.services.coverage import apply_tally_change, coverage_311, tally_of
 from kcstat_dash.services.measures import recompute_311_periods
 from kcstat_dash.services.request_records import ParsedRequests
 from kcstat_dash.services.requests_import import import_records
@@ -130,7 +130,11 @@ def sync_dataset(db: Database, dataset_id: str, app_token: str | None = None,
     summary = SyncSummary(dataset_id, cursor, latest, through_before, through_before,
                           rows_read=len(parsed))
     with db.transaction() as session:
+        case_ids = parsed.columns["case_id"].tolist()
         touched = _stored_periods(session, parsed.columns["case_id"])
+        # The coverage's tally moves from these cases as stored to as stored after the upsert:
+        # the whole table is never counted again.
+        tally_before = tally_of(session, case_ids)
         touched.update(p for p in parsed.columns["period"].tolist() if p)
         where = changes_where(cursor)
         source = f"{DOMAIN}/{dataset_id} sync" + (f" where {where}" if where else "")
@@ -139,6 +143,7 @@ def sync_dataset(db: Database, dataset_id: str, app_token: str | None = None,
         result = import_records(session, parsed, source, "socrata", citywide=True,
                                 asked_through=to_local(datetime.now(UTC)).date())
         summary.rows_added, summary.rows_updated = result.rows_added, result.rows_updated
+        apply_tally_change(session, tally_before, tally_of(session, case_ids))
         # Unchanged records (read again at the cursor's edge) touch nothing; the months stored
         # as partial are recomputed every time, as the data now runs to today.
         if not (result.rows_added or result.rows_updated):

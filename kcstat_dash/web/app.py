@@ -13,6 +13,7 @@ from kcstat_dash.web import browser_ids, rate_limit_storage
 from kcstat_dash.web.compression import enable_compression
 from kcstat_dash.web.csrf import init_csrf
 from kcstat_dash.web.extensions import db, limiter, login_manager
+from kcstat_dash.web.language import init_language, localize_index
 from kcstat_dash.web.live_feed.poll import LivePoll
 from kcstat_dash.web.page_cache import PageCache
 from kcstat_dash.web.page_router_guard import UPDATE_PATH, init_page_router_guard
@@ -24,7 +25,8 @@ from kcstat_dash.web.shared_pages import SharedPages
 ASSETS_DIR = PROJECT_ROOT / "assets"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-# Dash's default page, with the document language that screen readers need (WCAG 3.1.1).
+# Dash's default page, with the document language that screen readers need (WCAG 3.1.1); the
+# request's language replaces "en" (web/language.localize_index).
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -82,6 +84,7 @@ def create_server(settings: Settings) -> Flask:
     import kcstat_dash.web.auth  # noqa: F401 - registers the user loader
     limiter.init_app(server)
     browser_ids.init_app(server)
+    init_language(server)
     init_error_handlers(server)  # a DomainError from any view answers as the one JSON error
     register_routes(server)
     enable_compression(server)
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
+    localize_index(app)
     init_page_router_guard(server, app.config.routes_pathname_prefix,
                            app.config.requests_pathname_prefix)
     server.extensions["kcstat_page_cache"].update_path = (

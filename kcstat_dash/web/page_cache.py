@@ -15,9 +15,9 @@ checks), and its answer kept; under gunicorn the server's workers also share wha
 
 Only the router's own call is answered here, for a path of one of these pages with no query
 string and text inputs; anything else (staff pages, a query string, a malformed call) goes to
-Flask. The key also holds the page's language (``language_of``; "en" until pages are
-translated; it is given the request and the router's inputs) and any other input the router
-is given, so a page in one language is never served for another.
+Flask. The key also holds the page's language (``language_of``, given the request and the
+router's inputs: by default the request's language, web/language.py) and any other input the
+router is given, so a page in one language is never served for another.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from kcstat_dash.services import data_version, page_versions
 from kcstat_dash.web.extensions import db
+from kcstat_dash.web.language import from_environ
 from kcstat_dash.web.live_feed.plain_reader import reader
 from kcstat_dash.web.shared_pages import SharedPages
 
@@ -59,10 +60,10 @@ PAGES: tuple[tuple[re.Pattern, KeyFunction], ...] = (
 OWN_HEADERS = {"content-length", "content-encoding", "vary", "date", "server", "set-cookie"}
 
 
-def default_language(_environ: dict, _inputs: dict) -> str:
-    """The page's language, from the request (a cookie, a header) or the router's other inputs
-    (``{"id.property": value}``): English until pages are translated (issue 19 sets this)."""
-    return "en"
+def default_language(environ: dict, _inputs: dict) -> str:
+    """The page's language: the request's (the remembered choice, else the browser's; the rule
+    Flask uses, web/language.py), so a page in one language is never served for another."""
+    return from_environ(environ)
 
 
 class CachedPage:

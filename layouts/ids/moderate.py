@@ -12,6 +12,7 @@ FILTER_MEETING = "mod-filter-meeting"
 FILTER_STATUS = "mod-filter-status"
 FILTER_CHANNEL = "mod-filter-channel"
 FILTER_MEASURE = "mod-filter-measure"
+FILTER_LANGUAGE = "mod-filter-language"
 QUEUE = "mod-queue"
 POLL = "mod-poll"
 SIGNATURE = "mod-signature"  # what the queue showed last, so an unchanged poll draws nothing

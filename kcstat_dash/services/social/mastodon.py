@@ -119,4 +119,4 @@ def _post(status) -> Post:
             ("https://", "http://")):
         raise SourceMalformed(f"Mastodon sent a malformed status: {str(status)[:200]}")
     return Post(id=post_id, root_id=post_id, text=text, posted_at=posted_at,
-                author_handle=handle, url=url)
+                author_handle=handle, url=url, language=status.get("language"))

@@ -21,6 +21,8 @@ class Post:
     posted_at: datetime
     author_handle: str | None
     url: str
+    # The language the network detected (X's ``lang``, Mastodon's ``language``), if it gave one.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

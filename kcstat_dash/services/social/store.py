@@ -16,6 +16,7 @@ from kcstat_dash.services.errors import Conflict
 from kcstat_dash.services.measures import headline_observation
 from kcstat_dash.services.meetings import meeting_end
 from kcstat_dash.services.profanity import contains_profanity
+from kcstat_dash.services.question_language import recorded
 from kcstat_dash.services.question_status import PUBLIC, QuestionStatus, check_transition
 from kcstat_dash.services.questions import MAX_LENGTH, flag_snapshot, text_hash
 from kcstat_dash.services.social.source import Post, newer_id
@@ -120,6 +121,7 @@ class QuestionWriter:
         # askers chose this meeting); profanity is marked the same way the form marks it.
         values = dict(
             meeting_id=meeting.id, text=text, channel=self.channel, status=QuestionStatus.PENDING,
+            language=recorded(post.language),
             held_reason="profanity" if contains_profanity(text) else None,
             text_hash=text_hash(text),
             display_name=f"@{post.author_handle}" if post.author_handle else None,

@@ -149,4 +149,4 @@ def _post(tweet, handles: dict) -> Post:
     url = (f"https://x.com/{handle}/status/{post_id}" if handle
            else f"https://x.com/i/web/status/{post_id}")
     return Post(id=post_id, root_id=history[0], text=html.unescape(text), posted_at=posted_at,
-                author_handle=handle, url=url)
+                author_handle=handle, url=url, language=tweet.get("lang"))

@@ -19,6 +19,10 @@ Why not a Flask view: at a thousand polls a second Flask's request machinery (th
 login, the rate limiter's checks even for an exempt view, CSRF and compression hooks) cost
 more CPU than the query; the minimal Flask endpoint the bench compares with has none of them.
 This handler has nothing to do with cookies, forms or limits, so it skips them all.
+
+It answers in the requester's language (their remembered choice, else their browser's:
+``web/language.from_environ``, the rule Flask uses), so the feed's words and the errors are
+Spanish for a Spanish page; the feed renderer reads the language from ``kcstat_dash.i18n``.
 """
 
 from __future__ import annotations
@@ -31,11 +35,14 @@ from urllib.parse import parse_qs
 
 from sqlalchemy import bindparam, select
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_, _
 from kcstat_dash.models import Meeting
 from kcstat_dash.services.errors import MeetingNotFound, error_body
-from kcstat_dash.services.public_input import record_id
+from kcstat_dash.services.public_input import InvalidInput, record_id
 from kcstat_dash.services.questions import FEED_ORDERS
 from kcstat_dash.web.extensions import db
+from kcstat_dash.web.language import from_environ
 from kcstat_dash.web.live_feed.plain_reader import reader
 from kcstat_dash.web.security_headers import PLAIN_HEADERS
 
@@ -57,29 +64,30 @@ class FeedBody:
     gzipped: bytes
 
 
-# (meeting id, order, version) -> the answer carrying that version's feed; set by the app.
+# (meeting id, order, version) -> the answer carrying that version's feed, in the language
+# being made (i18n.language()); set by the app.
 FeedRenderer = Callable[[int, str, int], FeedBody]
 # (meeting id, order, version, status, open) -> the answer carrying that version's counts.
 CountsRenderer = Callable[[int, str, int, str, bool], FeedBody]
 
 
-class BadPoll(ValueError):
-    """A query string the page would never send."""
+class BadPoll(InvalidInput):
+    """A query string the page would never send (its message said in the poll's language)."""
 
 
 def _parse(query_string: str) -> tuple[int | None, str]:
     try:
         query = parse_qs(query_string, max_num_fields=4)
     except ValueError as error:  # more fields than the page ever sends
-        raise BadPoll("the poll takes only known and order") from error
+        raise BadPoll(N_("the poll takes only known and order")) from error
     known = query.get("known", [None])[-1]
     order = query.get("order", ["newest"])[-1]
     if order not in FEED_ORDERS:
-        raise BadPoll(f"order must be one of {', '.join(FEED_ORDERS)}")
+        raise BadPoll(N_("order must be one of {orders}"), orders=", ".join(FEED_ORDERS))
     if known is None:
         return None, order
     if not re.fullmatch(r"-?\d{1,18}", known):
-        raise BadPoll("known must be a whole number")
+        raise BadPoll(N_("known must be a whole number"))
     return int(known), order
 
 
@@ -99,7 +107,7 @@ def _error(start_response, status: str, message: str, code: str | None = None,
 
 def _no_meeting(start_response, meeting_id: object) -> list[bytes]:
     missing = MeetingNotFound(meeting_id)
-    return _error(start_response, "404 NOT FOUND", missing.message, missing.code)
+    return _error(start_response, "404 NOT FOUND", missing.said(), missing.code)
 
 
 class LivePoll:
@@ -115,8 +123,12 @@ class LivePoll:
         match = PATH.fullmatch(environ.get("PATH_INFO", ""))
         if match is None:
             return self.app(environ, start_response)
+        with i18n.using(from_environ(environ)):
+            return self._poll(match, environ, start_response)
+
+    def _poll(self, match, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET":
-            return _error(start_response, "405 METHOD NOT ALLOWED", "the poll is a GET",
+            return _error(start_response, "405 METHOD NOT ALLOWED", _("the poll is a GET"),
                           extra=(("Allow", "GET"),))
         meeting_id = record_id(match.group(1))
         if meeting_id is None:  # beyond any id: no meeting, and no query the database refuses
@@ -124,7 +136,7 @@ class LivePoll:
         try:
             known, order = _parse(environ.get("QUERY_STRING", ""))
         except BadPoll as error:
-            return _error(start_response, "400 BAD REQUEST", str(error), "malformed")
+            return _error(start_response, "400 BAD REQUEST", error.said(), "malformed")
         row = reader(db, VERSION_QUERY).first(meeting_id=meeting_id)
         if row is None:
             return _no_meeting(start_response, meeting_id)

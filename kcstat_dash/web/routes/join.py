@@ -1,7 +1,9 @@
 """The short address the projector shows for joining: ``/j/<meeting id>`` leads to its ask page.
 
 Typed from the back of a room, ``kcstat.example.org/j/7`` is shorter than the ask page's own
-address; it only redirects, so it carries no state and needs no limit.
+address; it only redirects, so it carries no state and needs no limit. It names no language
+(one code serves a room of English and Spanish speakers): the ask page opens in each resident's
+own, their remembered choice or their browser's (``web/language.py``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ way to read a posted object.
 
 Every JSON error is ``services.errors.error_body``: ``{"error": {"status", "code", "message",
 "field"}}``. A view raises (or lets through) a ``DomainError`` and ``_domain_error`` answers it
-with its status; views never map exceptions to statuses themselves.
+with its status; views never map exceptions to statuses themselves. The ``message`` is in the
+request's language (``web/language.py``); the ``code`` never changes with it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import redis
 from flask import Flask, abort, jsonify, make_response, request
 from sqlalchemy.exc import DBAPIError
 
+from kcstat_dash.i18n import _
 from kcstat_dash.services.errors import DomainError, error_body
 from kcstat_dash.services.public_input import InvalidInput, parse_json
 from kcstat_dash.web.extensions import db
@@ -28,8 +30,9 @@ def json_error(status: int, message: str, code: str | None = None, field: str | 
 
 
 def _domain_error(error: DomainError):
-    # Whatever the service refused, the client gets its status, code and message; the
-    # transaction it was in (``db.transaction()``) has already rolled back.
+    # Whatever the service refused, the client gets its status, code and message (said in the
+    # request's language); the transaction it was in (``db.transaction()``) has already
+    # rolled back.
     return jsonify(error.body()), error.status
 
 
@@ -42,13 +45,13 @@ def posted_object() -> dict | None:
     """
     if request.mimetype != "application/json":
         abort(make_response(json_error(
-            415, "send the body as JSON, with Content-Type: application/json",
+            415, _("send the body as JSON, with Content-Type: application/json"),
             code="unsupported_media_type")))
     try:
         body = parse_json(request.get_data(cache=True))
     except InvalidInput as error:
-        abort(make_response(json_error(400, f"{error.message}; send a JSON object",
-                                       code="malformed")))
+        abort(make_response(json_error(400, _("{problem}; send a JSON object",
+                                                problem=error.said()), code="malformed")))
     return body if isinstance(body, dict) else None
 
 
@@ -62,8 +65,8 @@ def _outage(error: Exception):
     except Exception:  # noqa: BLE001 - the store is down; the answer below is what matters
         pass
     response = make_response(json_error(
-        503, "the service is briefly unavailable (a data store is not answering); "
-             "try again shortly", code="unavailable"))
+        503, _("the service is briefly unavailable (a data store is not answering); "
+               "try again shortly"), code="unavailable"))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

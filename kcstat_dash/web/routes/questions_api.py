@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from kcstat_dash.i18n import _
 from kcstat_dash.services import questions
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.web import asking, browser_ids
@@ -22,11 +23,12 @@ FIELDS = ("meeting_id", "text", "display_name", "measure", "period", "browser_id
 def ask():
     body = posted_object()
     if body is None:
-        return json_error(400, "send a JSON object with meeting_id and text",
+        return json_error(400, _("send a JSON object with meeting_id and text"),
                           code="malformed")
     unknown = sorted(set(body) - set(FIELDS))
     if unknown:
-        return json_error(400, f"unknown field(s): {', '.join(unknown)}", code="malformed")
+        return json_error(400, _("unknown field(s): {fields}", fields=", ".join(unknown)),
+                          code="malformed")
     question = asking.ask(**{k: body.get(k) for k in FIELDS})
     return jsonify(questions.submitted_summary(question)), 201
 
@@ -36,8 +38,8 @@ def vote(question_id: str):
     """A "me too": 201 when counted, 200 when this browser (or address) had already said it."""
     body = posted_object()
     if body is None or sorted(set(body) - {"browser_id"}):
-        return json_error(400, 'send a JSON object, {} or {"browser_id": "<issued id>"}',
-                          code="malformed")
+        return json_error(400, _("send a JSON object, {empty} or {example}", empty="{}",
+                                 example='{"browser_id": "<issued id>"}'), code="malformed")
     upvotes, counted = asking.upvote(question_id, body.get("browser_id"))
     return jsonify({"question_id": record_id(question_id), "upvotes": upvotes,
                     "counted": counted}), 201 if counted else 200
@@ -56,11 +58,11 @@ def issue_browser_id():
 def feed():
     meeting = request.args.get("meeting", "")
     if not (meeting.isascii() and meeting.isdigit()):
-        return json_error(400, "give the meeting's id: /api/questions?meeting=<id>",
-                          code="malformed")
+        return json_error(400, _("give the meeting's id: {example}",
+                                 example="/api/questions?meeting=<id>"), code="malformed")
     order = request.args.get("order", "newest")
     if order not in questions.FEED_ORDERS:
-        return json_error(400, f"order must be one of {', '.join(questions.FEED_ORDERS)}",
-                          code="malformed")
+        return json_error(400, _("order must be one of {orders}",
+                                 orders=", ".join(questions.FEED_ORDERS)), code="malformed")
     return jsonify(questions.public_feed(db.session, int(meeting), order=order,
                                          limit=questions.FEED_LIMIT))
