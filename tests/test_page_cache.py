@@ -197,3 +197,14 @@ def test_workers_sharing_a_directory_build_a_page_once(sample_database_url, tmp_
     assert "Potholes, shared" in page_content(first.server.test_client(), f"/measures/{MEASURE}")
     assert _cache(first).shared_hits == 1
     db.engine.dispose()
+
+
+def test_a_spanish_page_is_never_the_english_one_from_memory(app, client):
+    """The language is the request's (web/language.py): its own entry, in its own words."""
+    english = page_content(client, f"/measures/{MEASURE}")
+    client.set_cookie("kcstat_lang", "es")
+    spanish = page_content(client, f"/measures/{MEASURE}")
+    assert spanish != english
+    assert page_content(client, f"/measures/{MEASURE}") == spanish
+    client.delete_cookie("kcstat_lang")
+    assert page_content(client, f"/measures/{MEASURE}") == english

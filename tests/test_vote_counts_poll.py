@@ -135,3 +135,16 @@ def test_a_page_at_the_current_version_gets_neither(client, app):
     current = _version(client, meeting_id)
     answer = _poll(client, meeting_id, current)
     assert "counts" not in answer and "feed" not in answer
+
+
+def test_the_counts_are_in_the_pages_language(client, app):
+    meeting_id = _live(client)["id"]
+    asked = _add_questions(meeting_id, 1)
+    known = _version(client, meeting_id)
+    _vote(asked[0], "a")
+    english = _poll(client, meeting_id, known)
+    client.set_cookie("kcstat_lang", "es")
+    spanish = _poll(client, meeting_id, known)
+    assert english["counts"][0][:2] == spanish["counts"][0][:2]
+    assert english["counts"][0][2] != spanish["counts"][0][2]
+    assert english["voted_suffix"] != spanish["voted_suffix"]
