@@ -36,8 +36,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("meeting") as batch:
-        batch.drop_column("content_version")
+    # In place, not by batch: rebuilding meeting would drop a table its questions point at,
+    # which SQLite refuses with foreign keys on (SQLite 3.35+ drops a column itself).
+    op.drop_column("meeting", "content_version")
     for statement in drop_statements(op.get_bind().dialect.name):
         op.execute(statement)
     op.drop_table("data_version")
