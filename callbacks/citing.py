@@ -6,6 +6,7 @@ import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, no_update
 
 from callbacks.errors import DomainError, message_for
+from kcstat_dash.i18n import _, ngettext
 from kcstat_dash.services import citations
 from kcstat_dash.services.formatting import is_period
 from kcstat_dash.web import asking
@@ -19,10 +20,14 @@ function(clicks, id) {
     if (!clicks) { return window.dash_clientside.no_update; }
     const field = document.getElementById(id.target);
     if (!field) { return ""; }
+    // The words are the page's, on the field's wrapper (layouts/citing.py, copy_field).
+    const words = (field.closest(".copy-field") || {}).dataset || {};
+    const copied = words.copied || "Copied.";
+    const selected = words.selected || "Selected: press Ctrl+C to copy.";
     const fallback = () => { field.focus(); field.select();
-        return document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy."; };
+        return document.execCommand("copy") ? copied : selected; };
     if (navigator.clipboard && window.isSecureContext) {
-        return navigator.clipboard.writeText(field.value).then(() => "Copied.", fallback);
+        return navigator.clipboard.writeText(field.value).then(() => copied, fallback);
     }
     return fallback();
 }
@@ -70,7 +75,8 @@ def register(app: dash.Dash) -> None:
                   Input({"type": "add-to-packet", "citation": ALL}, "id"))
     def show_in_packet(packet, buttons):
         packet = citations.packet_ids(packet)
-        return [f"✓ In your packet ({len(packet)} citation{'s' if len(packet) != 1 else ''})."
+        return [ngettext("✓ In your packet ({count} citation).",
+                         "✓ In your packet ({count} citations).", len(packet))
                 if isinstance(b, dict) and b.get("citation") in packet else ""
                 for b in (buttons if isinstance(buttons, list) else [])]
 
@@ -90,7 +96,7 @@ def register(app: dash.Dash) -> None:
         try:
             citation = asking.cite(ctx.triggered_id.get("measure"), ctx.triggered_id.get("period"))
         except DomainError as error:
-            return cite_error(message_for(error) or "That statistic cannot be cited.")
+            return cite_error(message_for(error) or _("That statistic cannot be cited."))
         return flag_citation_created(citations.public_view(citation, public_base_url()))
 
     app.clientside_callback(COPY_JS, Output({"type": "copy-status", "target": MATCH}, "children"),

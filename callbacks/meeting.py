@@ -9,8 +9,9 @@ from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_up
 
 from callbacks.errors import DomainError, message_for
 from kcstat_dash.i18n import _
-from kcstat_dash.services import measures, meeting_page, questions
+from kcstat_dash.services import measures, page_data, questions
 from kcstat_dash.services.formatting import period_label
+from kcstat_dash.services.measure_words import say
 from kcstat_dash.services.meetings import MeetingNotFound, MeetingStatus
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.question_status import is_public
@@ -76,7 +77,7 @@ def _sent_words(question) -> str:
     text = shorten(question.text, 120)
     if flag:
         return _("Sent: “{text}”, flagging {measure}, {period}.", text=text,
-                 measure=flag["measure_name"], period=period_label(flag["period"]))
+                 measure=say(flag["measure_name"]), period=period_label(flag["period"]))
     return _("Sent: “{text}”.", text=text)
 
 
@@ -118,7 +119,7 @@ def meeting_state(state, meeting_id):
     """Redraw the form, the status badge and the open/closed note when the poll brings a new
     state: the state is read again here, never taken from the browser."""
     try:
-        data = meeting_page.ask_page(db.session, record_id(meeting_id))
+        data = page_data.ask_form(db.session, record_id(meeting_id))
     except (MeetingNotFound, TypeError):
         return no_update, no_update, no_update, no_update
     summary = data["meeting"]

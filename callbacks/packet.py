@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
+from kcstat_dash.i18n import _
 from kcstat_dash.services import citations
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
@@ -41,4 +42,4 @@ def register(app: dash.Dash) -> None:
             return no_update, no_update
         kept = citations.packet_with(packet, citations.known_ids(db.session, shared))
         return kept, [html.Span("✓", **{"aria-hidden": "true"}),
-                      f" Added: your packet has {len(kept)}"]
+                      " " + _("Added: your packet has {count}", count=len(kept))]

@@ -5,7 +5,7 @@ renders with ``layouts.steward``. What each save button does is one row of ``SAV
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
@@ -27,24 +27,27 @@ register = callbacks.register
 
 @dataclass(frozen=True)
 class Save:
-    """A save button: the service (``service(session, slug, *form fields, user_id)``), the
-    form fields it takes in order, and what to say when it is done."""
+    """A save button: the service (``service(session, slug, *form fields, user_id,
+    **optional fields)``), the form fields it takes in order, what to say when it is done, and
+    the optional form fields it takes by name (service keyword → form field)."""
 
     service: Callable[..., Any]
     fields: tuple[str, ...]
     done: str
+    optional: dict[str, str] = field(default_factory=dict)
 
 
 SAVES = {  # in the order of the callback's inputs
     ids.SAVE_TARGET: Save(stewardship.set_target, ("target_period", "target_value"),
                           "Target saved; earlier periods keep the targets they had."),
     ids.SAVE_NARRATIVE: Save(stewardship.write_narrative, ("narrative_period", "narrative_body"),
-                             "Narrative published."),
+                             "Narrative published.", {"body_es": "narrative_body_es"}),
     ids.SAVE_PEER: Save(stewardship.add_peer, ("peer_period", "peer_name", "peer_value",
                                                "peer_url"), "Peer value saved."),
 }
 FORM = {"target_period": ids.TARGET_PERIOD, "target_value": ids.TARGET_VALUE,
         "narrative_period": ids.NARRATIVE_PERIOD, "narrative_body": ids.NARRATIVE_BODY,
+        "narrative_body_es": ids.NARRATIVE_BODY_ES,
         "peer_period": ids.PEER_PERIOD, "peer_name": ids.PEER_NAME, "peer_value": ids.PEER_VALUE,
         "peer_url": ids.PEER_URL}
 
@@ -53,7 +56,8 @@ def save(button: str, slug: str, form: dict, user_id: int) -> str:
     """One change in one transaction with its audit entry; returns what was done, in words."""
     chosen = SAVES[button]
     with db.transaction() as session:
-        chosen.service(session, slug, *(form[f] for f in chosen.fields), user_id)
+        chosen.service(session, slug, *(form[f] for f in chosen.fields), user_id,
+                       **{keyword: form.get(name) for keyword, name in chosen.optional.items()})
     return chosen.done
 
 

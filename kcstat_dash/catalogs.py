@@ -59,6 +59,8 @@ def update() -> None:
         po, mo = _paths(code)
         po.parent.mkdir(parents=True, exist_ok=True)
         catalog = read(code) if po.exists() else Catalog(locale=code, project="kcstat-dash")
+        # The header's date would change at every run and churn the files for nothing.
+        template.creation_date = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         with open(po, "wb") as handle:

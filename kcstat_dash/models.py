@@ -253,6 +253,8 @@ class Narrative(Base):
                                             index=True)
     period: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
+    # The same narrative in Spanish, when its author gave one (Spanish pages show it).
+    body_es: Mapped[str | None] = mapped_column(Text, nullable=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTC_DT, default=utcnow)
 

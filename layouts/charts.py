@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from kcstat_dash.i18n import N_, _
 from kcstat_dash.services import verdicts
 from kcstat_dash.services.formatting import (
     MONTH_PERIOD,
@@ -16,7 +17,9 @@ from kcstat_dash.services.formatting import (
     counted,
     format_value,
     n_text,
+    noun,
     period_label,
+    short_month_label,
 )
 from kcstat_dash.services.neighborhoods import outlines
 from layouts.components import value_with_margin
@@ -29,7 +32,9 @@ TOO_FEW_COLOUR = "#6c757d"
 # Light to dark blue; the lightest stays distinct from the grey of neighborhoods without data.
 MAP_COLOURS = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 NO_DATA_COLOUR = "#eeeeee"
-UNIT_TITLES = {"percent": "Percent", "days": "Days", "count": "Requests"}
+UNIT_TITLES = {"percent": N_("Percent"), "days": N_("Days"), "count": N_("Requests")}
+# About this many labelled ticks on a monthly axis (Plotly's own would name months in English).
+MONTH_TICKS = 8
 BREAK_COLOUR = "#333333"
 # Survey waves are few: each value is written beside its point with its margin.
 MAX_LABELLED_POINTS = 12
@@ -38,8 +43,35 @@ MAX_LABELLED_POINTS = 12
 def axis_title(unit: str, kind: str = "311") -> str:
     """The y axis: a count in the words of what it counts (reports, offenses, requests)."""
     if unit == "count" and kind in N_NOUNS:
-        return N_NOUNS[kind][1].capitalize()
-    return UNIT_TITLES.get(unit, unit)
+        return noun(kind).capitalize()
+    return _(UNIT_TITLES[unit]) if unit in UNIT_TITLES else unit
+
+
+def short_period(period: str) -> str:
+    """A period as a chart writes it: ``mar 2019`` / ``Mar 2019`` for a month (Babel), else as
+    it is (``2019``, ``FY2012``)."""
+    if MONTH_PERIOD.match(period):
+        return short_month_label(int(period[:4]), int(period[5:7]))
+    return period
+
+
+def month_ticks(periods: list[str]) -> dict:
+    """Explicit ticks for a monthly axis, labelled in the page's language: every month when
+    there are few, else every January (every few years for a long series), or every few months
+    when the series is shorter than three years."""
+    months = [p for p in periods if MONTH_PERIOD.match(p)]
+    if not months:
+        return {}
+    if len(months) <= MONTH_TICKS:
+        chosen = months
+    elif len(months) >= 36:
+        januaries = [p for p in months if p.endswith("-01")]
+        step = -(-len(januaries) // MONTH_TICKS)
+        chosen = januaries[::step]
+    else:
+        step = -(-len(months) // MONTH_TICKS)
+        chosen = months[::step]
+    return {"tickvals": chosen, "ticktext": [short_period(p) for p in chosen]}
 
 
 def segments(points: list[dict]) -> list[list[dict]]:
@@ -65,20 +97,21 @@ def break_position(series_break: str, periods: list[str]) -> str | float | None:
 
 
 def point_hover(point: dict, unit: str, kind: str = "311") -> str:
-    """A point's hover text: its value, n, and what it may claim."""
-    # It starts "YYYY-MM:" as before: the citing journey test waits for its point by that.
+    """A point's hover text: its period as the axis writes it, its value and n (the page's
+    language: "mar 2019: 4,5 días (n = 1.234 solicitudes)"), and what it may claim."""
     value = value_with_margin(point["value"], point.get("margin_of_error"), unit)
-    text = f"{point['period']}: {value} ({n_text(point['n'], kind)})"
+    lines = [_("{period}: {value} ({n})", period=short_period(point["period"]), value=value,
+               n=n_text(point["n"], kind))]
     if point.get("margin_of_error") is not None:
-        text += "<br>95% margin of error"
+        lines.append(_("95% margin of error"))
     status = verdicts.canonical_status(point["status"])
     if status in (verdicts.PARTIAL, verdicts.TOO_FEW):
-        text += f"<br>{verdicts.STATUS_LABELS[status].lower()}, not judged"
+        lines.append(_("{status}, not judged", status=verdicts.status_words(status).lower()))
     elif verdicts.is_verdict(status) or status == verdicts.WITHIN_MARGIN:
-        text += f"<br>{verdicts.STATUS_LABELS[status].lower()}"
+        lines.append(verdicts.status_words(status).lower())
     if point.get("provisional"):
-        text += "<br>provisional"
-    return text
+        lines.append(_("provisional"))
+    return "<br>".join(lines)
 
 
 def _marker(points: list[dict]) -> dict:
@@ -119,7 +152,8 @@ def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.
     figure.add_trace(go.Scatter(
         x=periods, y=[p["value"] for p in points], mode=mode, name=detail["name"],
         line={"color": LINE_COLOUR, "width": 2}, marker=_marker(points),
-        customdata=periods, hovertext=hover, hoverinfo="text",
+        # customdata is the period a click cites; the hover is the words above, nothing more.
+        customdata=periods, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         error_y={"type": "data", "array": [m or 0 for m in margins], "visible": True,
                  "color": LINE_COLOUR, "thickness": 1.5, "width": 8} if with_margin else None))
     if labelled:
@@ -136,33 +170,39 @@ def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.
             figure.add_trace(go.Scatter(
                 x=[p["period"] for p in part], y=[p["value"] for p in part], mode="lines",
                 line={"color": LINE_COLOUR, "width": 2}, hoverinfo="skip", showlegend=False,
-                name=f"{detail['name']} from {part[0]['period']} to {part[-1]['period']}"))
+                name=_("{measure} from {first} to {last}", measure=detail["name"],
+                       first=short_period(part[0]["period"]),
+                       last=short_period(part[-1]["period"]))))
     if with_margin:
         figure.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name="Bars: 95% margin of error",
+            x=[None], y=[None], mode="markers", name=_("Bars: 95% margin of error"),
             marker={"size": 6, "color": LINE_COLOUR}, hoverinfo="skip",
             error_y={"type": "constant", "value": 1, "visible": True, "color": LINE_COLOUR}))
     if any(p["status"] == verdicts.TOO_FEW for p in points):
-        figure.add_trace(_legend_key(f"{verdicts.STATUS_LABELS[verdicts.TOO_FEW]} "
-                                     f"(n under {verdicts.min_n()})",
+        figure.add_trace(_legend_key(_("{status} (n under {min_n})",
+                                       status=verdicts.status_words(verdicts.TOO_FEW),
+                                       min_n=verdicts.min_n()),
                                      {"size": 8, "color": TOO_FEW_COLOUR}))
     if any(p["partial"] for p in points):
-        figure.add_trace(_legend_key(f"{verdicts.STATUS_LABELS[verdicts.PARTIAL]} (not judged)",
+        figure.add_trace(_legend_key(_("{status} (not judged)",
+                                       status=verdicts.status_words(verdicts.PARTIAL)),
                                      {"size": 9, "color": LINE_COLOUR, "symbol": "circle-open",
                                       "line": {"width": 2}}))
     if any(p["target"] is not None for p in points):
         figure.add_trace(go.Scatter(
-            x=periods, y=[p["target"] for p in points], mode="lines", name="Target",
+            x=periods, y=[p["target"] for p in points], mode="lines", name=_("Target"),
             line={"color": TARGET_COLOUR, "dash": "dash", "shape": "hv"}, hoverinfo="skip"))
     if flag_counts:
         flagged = [p for p in points if flag_counts.get(p["period"])]
         figure.add_trace(go.Scatter(
             x=[p["period"] for p in flagged], y=[p["value"] for p in flagged], mode="markers+text",
-            name="Questions flagged", text=[str(flag_counts[p["period"]]) for p in flagged],
+            name=_("Questions flagged"), text=[str(flag_counts[p["period"]]) for p in flagged],
             textposition="top center", marker={"size": 14, "symbol": "circle-open",
                                                "color": "#6f1d78"},
             customdata=[p["period"] for p in flagged], hoverinfo="skip"))
     xaxis: dict = {"type": "category" if periods and periods[0].startswith("FY") else None}
+    if periods and MONTH_PERIOD.match(periods[0]):
+        xaxis.update(month_ticks(periods))
     if periods and YEAR_PERIOD.match(periods[0]):
         xaxis = {"type": "linear", "tickformat": "d"}
     if labelled:
@@ -190,8 +230,8 @@ def _mark_break(figure: go.Figure, series_break: str, periods: list[str]) -> Non
     figure.add_annotation(
         x=where, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
         name="series-break", font={"size": 12, "color": BREAK_COLOUR},
-        text=f"Break: records system changed in {series_break[:4]}; "
-             "no trend across this line")
+        text=_("Break: records system changed in {year}; no trend across this line",
+               year=series_break[:4]))
 
 
 def _bounds(shapes: list[tuple[list, list]], margin: float = 0.15) -> tuple[list, list]:
@@ -221,7 +261,7 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
         return None
     unit = detail["unit"]
     kind = detail.get("kind", "311")
-    nothing = f"no {N_NOUNS.get(kind, N_NOUNS['311'])[1]}"
+    nothing = _("no {things}", things=noun(kind))
     values = [r["value"] for r in rows]
     low, high = min(values), max(values)
     spread = (high - low) or 1.0
@@ -239,15 +279,16 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
             traces.append(dict(
                 type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=NO_DATA_COLOUR,
                 line={"color": "#b0b0b0", "width": 0.5}, hoveron="fills", showlegend=False,
-                name=f"{name}: {nothing}" if name else "Outside the neighborhoods"))
+                name=f"{name}: {nothing}" if name else _("Outside the neighborhoods")))
     for row, colour in zip(rows, colours, strict=True):
         xs, ys = shapes[row["neighborhood"]]
         traces.append(dict(
             type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
             line={"color": "#333333", "width": 1}, hoveron="fills", showlegend=False,
             # With hoveron="fills" Plotly shows the trace name, so the name carries the value.
-            name=(f"{row['neighborhood']}: {format_value(row['value'], unit)} "
-                  f"({counted(row['request_count'], kind)})")))
+            name=_("{neighborhood}: {value} ({n})", neighborhood=row["neighborhood"],
+                   value=format_value(row["value"], unit),
+                   n=counted(row["request_count"], kind))))
     # An invisible marker carries the colour bar for the fills above.
     traces.append(dict(
         type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,

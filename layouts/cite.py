@@ -7,10 +7,19 @@ from datetime import UTC, datetime
 import dash
 from dash import html
 
-from kcstat_dash.services import citations, verdicts
+from kcstat_dash.i18n import _
+from kcstat_dash.services import citations
+from kcstat_dash.services.citation_words import cited_heading, cited_value
+from kcstat_dash.services.verdicts import status_words
 from kcstat_dash.timezone import format_local
-from layouts.citing import add_to_packet_button, copy_field, snapshot_list, verification_panel
-from layouts.components import empty_state
+from layouts.citing import (
+    add_to_packet_button,
+    citation_language,
+    copy_field,
+    snapshot_list,
+    verification_panel,
+)
+from layouts.components import PART, empty_state, in_english, with_parts
 
 HOW_TO_CHECK = """import hashlib, json, urllib.request
 body = json.load(urllib.request.urlopen("{json_url}"))
@@ -28,42 +37,44 @@ def _local(iso: str | None) -> str | None:
 def render(view: dict | None) -> html.Div:
     """The page from ``services.page_data.cite_page`` (None: no such citation)."""
     if view is None:
-        return empty_state("Citation not found", "There is no citation at this address.",
-                           html.A("See all measures", href="/"))
+        return empty_state(_("Citation not found"), _("There is no citation at this address."),
+                           html.A(_("See all measures"), href="/"))
     snapshot = view["snapshot"]
+    lang = citation_language()
     return html.Div([
-        html.P("Citation", className="eyebrow"),
-        html.H1(f"{snapshot['measure']['name']}, {snapshot['period_label']}: "
-                f"{snapshot['value_text']}"),
-        html.P(" · ".join([*citations.qualifiers(snapshot),
-                           f"{verdicts.status_label(snapshot['status'])} when cited"
-                           + (f" (target {snapshot['target_text']})"
-                              if snapshot["target_text"] else "")]),
+        html.P(_("Citation"), className="eyebrow"),
+        html.H1(cited_heading(snapshot)),
+        html.P([" · ".join(citations.qualifiers(snapshot)), " · ",
+                _("{status} when cited (target {target})", status=status_words(snapshot["status"]),
+                  target=cited_value(snapshot, "target")) if snapshot["target_text"] else
+                _("{status} when cited", status=status_words(snapshot["status"]))],
                className="lead cite-qualifiers"),
-        html.P([f"Published by {snapshot['publisher']}. This page is permanent; its snapshot "
-                "never changes. ", html.A("Go to the measure",
-                                          href=f"/measures/{snapshot['measure']['slug']}")],
+        html.P([*with_parts(_("Published by {publisher}. This page is permanent; its snapshot "
+                              "never changes.", publisher=PART),
+                            in_english(snapshot["publisher"])), " ",
+                html.A(_("Go to the measure"), href=f"/measures/{snapshot['measure']['slug']}")],
                className="cite-publisher"),
         verification_panel(view["verification"]),
         html.Section([
-            html.H2("Cite it", className="h4"),
-            copy_field("cite-short-text", "Short form", view["text"]["short"]),
-            copy_field("cite-full-text", "Full form", view["text"]["full"], rows=6),
+            html.H2(_("Cite it"), className="h4"),
+            copy_field("cite-short-text", _("Short form"), view["text"]["short"], lang=lang),
+            copy_field("cite-full-text", _("Full form"), view["text"]["full"], rows=6, lang=lang),
             add_to_packet_button(view["id"]),
-            html.P(html.A("Open my testimony packet", href="/packet")),
+            html.P(html.A(_("Open my testimony packet"), href="/packet")),
         ], className="mb-4"),
         html.Section([
-            html.H2("What was published when it was cited", className="h4"),
+            html.H2(_("What was published when it was cited"), className="h4"),
             snapshot_list(view, _local(snapshot["cited_at"]),
                           _local(snapshot["source"]["imported_at"])),
         ], className="mb-4"),
         html.Section([
-            html.H2("Check it yourself", className="h4"),
-            html.P(["The hash is SHA-256 over the snapshot written as canonical JSON (RFC 8785: "
-                    "keys sorted, no spaces, UTF-8, whole numbers without a decimal point). "
-                    "Get the ", html.A("citation as JSON", href=view["json_url"],
-                                        className="citation-json-link"),
-                    " and run:"]),
+            html.H2(_("Check it yourself"), className="h4"),
+            html.P([_("The hash is SHA-256 over the snapshot written as canonical JSON (RFC 8785: "
+                      "keys sorted, no spaces, UTF-8, whole numbers without a decimal point).")
+                    + " " + _("Get the") + " ",
+                    html.A(_("citation as JSON"), href=view["json_url"],
+                           className="citation-json-link"),
+                    " " + _("and run:")]),
             html.Pre(html.Code(HOW_TO_CHECK.format(json_url=view["json_url"])),
                      className="how-to-check", tabIndex="0"),
         ], className="mb-4"),
@@ -71,7 +82,8 @@ def render(view: dict | None) -> html.Div:
 
 
 def title(citation_id: str | None = None, **_query) -> str:
-    return "KCStat Dash — Citation"
+    """The page's title in the request's language (Dash Pages calls it per request)."""
+    return _("KCStat Dash — {page}", page=_("Citation"))
 
 
 def register(layout) -> None:

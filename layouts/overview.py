@@ -6,8 +6,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from kcstat_dash.i18n import N_, _
 from kcstat_dash.services import measures
 from layouts.components import (
+    english_mark,
     first_coverage,
     headline_facts,
     headline_value,
@@ -29,7 +31,8 @@ def measure_row(summary: dict) -> html.Tr:
     progress apart, unjudged."""
     words = verdict_words(summary)
     return html.Tr([
-        html.Th(html.A(summary["name"], href=f"/measures/{summary['slug']}"), scope="row"),
+        html.Th(html.A(summary["name"], href=f"/measures/{summary['slug']}",
+                       **english_mark(summary, "name")), scope="row"),
         html.Td([headline_value(summary, "headline"),
                  html.Div(headline_facts(summary), className="small headline-facts")],
                 className="num"),
@@ -45,15 +48,16 @@ def measure_row(summary: dict) -> html.Tr:
 def measures_table(summaries: list[dict], caption: str) -> dbc.Table:
     return dbc.Table([
         html.Caption(caption, className="visually-hidden"),
-        html.Thead(html.Tr([html.Th(heading, scope="col") for heading in (
-            "Measure", "Latest", "Latest complete month", "Status")])),
+        html.Thead(html.Tr([html.Th(_(heading), scope="col") for heading in (
+            N_("Measure"), N_("Latest"), N_("Latest complete month"), N_("Status"))])),
         html.Tbody([measure_row(s) for s in summaries]),
     ], responsive=True, className="measures-table align-middle")
 
 
 def area_card(area: dict) -> dbc.Card:
-    body = (measures_table(area["measures"], f"Measures for {area['name']}") if area["measures"]
-            else html.P("No measures yet: the data loaded so far has none for this area."))
+    body = (measures_table(area["measures"], _("Measures for {area}", area=area["name"]))
+            if area["measures"]
+            else html.P(_("No measures yet: the data loaded so far has none for this area.")))
     return dbc.Card([
         dbc.CardHeader(html.H2(html.A(area["name"], href=f"/areas/{area['slug']}"),
                                className="h4")),
@@ -72,12 +76,12 @@ def render(data: dict) -> html.Div:
     areas = data["areas"]
     # Measures without a single value yet (a fresh database, whose catalog exists) are no data.
     if not any(m["latest_period"] for a in areas for m in a["measures"]):
-        return html.Div([html.H1("KCStat performance measures"), html.P(
-            "No data is loaded yet. Run `kcstat demo` to load the Kansas City sample, or "
-            "`kcstat import-311 FILE` to import a 311 export.")])
+        return html.Div([html.H1(_("KCStat performance measures")), html.P(
+            _("No data is loaded yet. Run `kcstat demo` to load the Kansas City sample, or "
+              "`kcstat import-311 FILE` to import a 311 export."))])
     all_measures = [m for a in areas for m in a["measures"]]
     return html.Div([
-        html.H1("KCStat performance measures"),
+        html.H1(_("KCStat performance measures")),
         live_banner(data.get("live_meetings")),
         scope_notice(first_coverage(all_measures)),
         summary_counts(all_measures),
@@ -87,5 +91,9 @@ def render(data: dict) -> html.Div:
 
 def register(layout) -> None:
     """Register the page; ``layout`` (callbacks/pages.py) loads its data and calls render."""
-    dash.register_page(__name__, path="/", name="Overview", title="KCStat Dash — Overview",
-                       layout=layout)
+    dash.register_page(__name__, path="/", name="Overview", title=title, layout=layout)
+
+
+def title(**_query) -> str:
+    """The page's title in the request's language (Dash Pages calls it per request)."""
+    return _("KCStat Dash — {page}", page=_("Overview"))

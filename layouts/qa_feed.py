@@ -9,6 +9,7 @@ from dash import html
 
 from kcstat_dash.i18n import N_plural, _, ngettext
 from kcstat_dash.services.formatting import clock_label, format_value, number, period_label
+from kcstat_dash.services.measure_words import say
 from kcstat_dash.services.meetings import safe_url
 from kcstat_dash.services.question_status import QuestionStatus
 from layouts.citing import cite_flag_button
@@ -43,7 +44,7 @@ def flag_line(flag: dict | None, question_id: int | None = None) -> html.P | Non
     unit = flag.get("unit", "count")
     return html.P([
         html.Span(_("Flagged:") + " ", className="fw-semibold"),
-        html.A(flag["measure_name"], href=f"/measures/{flag['measure']}"),
+        html.A(say(flag["measure_name"]), href=f"/measures/{flag['measure']}"),
         _(", {period}: {value}", period=period_label(flag["period"]),
           value=format_value(flag["value"], unit)) + " ",
         status_badge(flag["status"]),

@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from kcstat_dash import i18n
 from kcstat_dash.services import stewardship, verdicts
 from kcstat_dash.services.formatting import format_value, n_text, period_label
 from kcstat_dash.timezone import format_local
@@ -18,9 +19,12 @@ def missed_count(counts: dict[str, int]) -> html.P:
     """How many measures miss their target in their latest complete month, counted by the
     same rule as the overview (``measures.status_counts``), so the two pages agree."""
     missed = counts[verdicts.MISSED]
+    # The public pages' sentence, in English here: staff pages stay English for now.
+    with i18n.using("en"):
+        overview_says = status_sentence(counts)
     return html.P([html.Strong(f"{missed} measure{'' if missed == 1 else 's'} missed "
                                "their target in their latest complete month"),
-                   f". The overview counts the same way: {status_sentence(counts)} The list "
+                   f". The overview counts the same way: {overview_says} The list "
                    f"below shows the misses still without a narrative in each measure's "
                    f"{stewardship.TODO_RECENT_PERIODS} latest complete months; a partial month "
                    "or a value on too few requests is never on it."],
@@ -72,6 +76,9 @@ def forms() -> html.Div:
             text_input(ids.NARRATIVE_PERIOD, "Period (YYYY-MM or FYyyyy)", maxLength=10),
             textarea(ids.NARRATIVE_BODY, "What is being done; how the city compares", rows=5,
                      maxLength=stewardship.MAX_NARRATIVE_LENGTH),
+            # Spanish pages show this when given, else the English with a note saying so.
+            textarea(ids.NARRATIVE_BODY_ES, "Spanish narrative (optional)", rows=5,
+                     maxLength=stewardship.MAX_NARRATIVE_LENGTH, lang="es"),
             dbc.Button("Publish narrative", id=ids.SAVE_NARRATIVE, **button),
         ]), md=4),
         dbc.Col(html.Section([

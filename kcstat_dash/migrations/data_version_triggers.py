@@ -4,6 +4,10 @@ A trigger, not a call in each writer: imports, the nightly sync, recomputes, ste
 and the CLI write these tables through the ORM, Core and raw driver cursors alike, and a
 trigger catches every one of them in the writer's own transaction, so a page cache keyed on
 the version can never outlive the data it was built from (services/data_version.py).
+
+A later migration that rebuilds one of these tables on SQLite (``batch_alter_table`` copies the
+table to a new one) loses its triggers: it must run ``create_statements`` again afterwards
+(``DROP TRIGGER IF EXISTS`` first, from ``drop_statements``).
 """
 
 from __future__ import annotations

@@ -25,15 +25,24 @@ import json
 import re
 import secrets
 from datetime import UTC, datetime
+from functools import reduce
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_, gettext
 from kcstat_dash.models import Citation
 from kcstat_dash.services import measures, verdicts
-from kcstat_dash.services.coverage import coverage_311
+from kcstat_dash.services.coverage import coverage_311, scope_text
 from kcstat_dash.services.errors import DomainError, NotFound
-from kcstat_dash.services.formatting import format_value, is_period, period_label
+from kcstat_dash.services.formatting import (
+    counted,
+    format_value,
+    is_period,
+    number,
+    period_label,
+)
 from kcstat_dash.settings import publisher_from_env
 from kcstat_dash.timezone import format_local, to_local
 
@@ -163,42 +172,45 @@ def published_now(session: Session, slug: str, period: str, cache: dict | None =
     run = observation.import_run
     series = [p for p in points if p["period"] <= period]
     coverage = scope["coverage"] or {}
-    return {
-        "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
-                    "direction": measure.direction, "definition": measure.definition},
-        "area": {"slug": measure.area.slug, "name": measure.area.name},
-        "period": period,
-        "period_label": period_label(period),
-        "value": point["value"],
-        "value_text": format_value(point["value"], measure.unit),
-        "n": point["n"],
-        # A survey value's 95% margin of error and numerator; a count's share of records
-        # that had a location (None where they do not apply).
-        "margin_of_error": point.get("margin_of_error"),
-        "numerator": point.get("numerator"),
-        "coverage_share": point.get("coverage_share"),
-        "partial": point["partial"],
-        "provisional": point["provisional"],
-        "target": point["target"],
-        "target_text": (format_value(point["target"], measure.unit)
-                        if point["target"] is not None else None),
-        "status": point["status"],
-        "data_through": scope["data_through"],
-        "coverage": _coverage_snapshot(scope),
-        # The narrative written for the cited period (its latest version), not the newest one.
-        "narrative": narratives.get((measure.id, period)),
-        "source": {
-            "name": measure.source,
-            "dataset": coverage.get("dataset") or None,
-            "url": observation.source_url or measure.source_url,
-            "import_kind": run.kind if run else None,
-            "import_source": run.source if run else None,
-            "imported_at": _iso(run.finished_at or run.started_at) if run else None,
-        },
-        "series": [{"period": p["period"], "value": p["value"], "target": p["target"],
-                    "n": p["n"], "partial": p["partial"]}
-                   for p in series[-SERIES_LENGTH:]],
-    }
+    # The snapshot is hashed and compared field by field: its words are English whatever the
+    # page's language, so a citation made from a Spanish page is the same citation.
+    with i18n.using("en"):
+        return {
+            "measure": {"slug": measure.slug, "name": measure.name, "unit": measure.unit,
+                        "direction": measure.direction, "definition": measure.definition},
+            "area": {"slug": measure.area.slug, "name": measure.area.name},
+            "period": period,
+            "period_label": period_label(period),
+            "value": point["value"],
+            "value_text": format_value(point["value"], measure.unit),
+            "n": point["n"],
+            # A survey value's 95% margin of error and numerator; a count's share of records
+            # that had a location (None where they do not apply).
+            "margin_of_error": point.get("margin_of_error"),
+            "numerator": point.get("numerator"),
+            "coverage_share": point.get("coverage_share"),
+            "partial": point["partial"],
+            "provisional": point["provisional"],
+            "target": point["target"],
+            "target_text": (format_value(point["target"], measure.unit)
+                            if point["target"] is not None else None),
+            "status": point["status"],
+            "data_through": scope["data_through"],
+            "coverage": _coverage_snapshot(scope),
+            # The narrative written for the cited period (its latest version), not the newest one.
+            "narrative": narratives.get((measure.id, period)),
+            "source": {
+                "name": measure.source,
+                "dataset": coverage.get("dataset") or None,
+                "url": observation.source_url or measure.source_url,
+                "import_kind": run.kind if run else None,
+                "import_source": run.source if run else None,
+                "imported_at": _iso(run.finished_at or run.started_at) if run else None,
+            },
+            "series": [{"period": p["period"], "value": p["value"], "target": p["target"],
+                        "n": p["n"], "partial": p["partial"]}
+                       for p in series[-SERIES_LENGTH:]],
+        }
 
 
 # --- Creating and reading ------------------------------------------------------------------
@@ -275,18 +287,52 @@ def hash_matches(citation: Citation) -> bool:
 # --- Verification against today's data ---------------------------------------------------
 
 
+# The words below (verification, facts) follow the page's language; the citation's own texts
+# (``short_text``, ``full_text``, ``qualifiers``) are made in English by ``public_view``, and
+# the exports ask for English (routes/exports.py).
+
+
 def _import_label(source: dict) -> str:
     when = _parse_iso(source.get("imported_at"))
-    where = source.get("import_source") or "an import"
-    return f"{where}, imported {format_local(when)}" if when else where
+    where = source.get("import_source") or gettext("an import")
+    return gettext("{source}, imported {when}", source=where, when=format_local(when)) \
+        if when else where
 
 
 def _n_text(n) -> str:
-    return f"{n:,} requests" if isinstance(n, int) else "not known"
+    return counted(n) if isinstance(n, int) else gettext("not known")
 
 
 def _flag_text(flag) -> str:
-    return "yes" if flag else "no"
+    return gettext("yes") if flag else gettext("no")
+
+
+def _value_words(snapshot: dict, field: str = "value") -> str | None:
+    """A value (or target) of a snapshot written the page's way, from the number it holds."""
+    value = snapshot.get(field)
+    if value is None:
+        return snapshot.get(f"{field}_text")
+    return format_value(value, snapshot["measure"]["unit"])
+
+
+def scope_words(snapshot: dict) -> str:
+    """The snapshot's coverage in the page's language: a police or survey scope by its
+    English text, the 311 scope said again from the counts the snapshot keeps."""
+    if "coverage" not in snapshot:
+        return gettext(NOT_RECORDED)
+    coverage = snapshot["coverage"]
+    with i18n.using("en"):
+        said_from_counts = "neighborhood_count" in coverage and scope_text(coverage)
+    if said_from_counts == coverage["scope"]:
+        return scope_text(coverage)
+    return gettext(coverage["scope"])
+
+
+def _joined(words: list[str]) -> str:
+    """``n, target and status``."""
+    if len(words) < 2:
+        return "".join(words)
+    return gettext("{first} and {last}", first=", ".join(words[:-1]), last=words[-1])
 
 
 def _cited_n(snapshot: dict):
@@ -296,29 +342,30 @@ def _cited_n(snapshot: dict):
 
 # The verdict's words, the same on the citation page, the packet, its exports and the CLI.
 STATES = ("same", "changed", "unavailable")
-STATE_LABELS = {"same": "Still the same today", "changed": "Changed since it was cited",
-                "unavailable": "No longer published"}
+# English, as the API and exports give them; pages show them translated by this text.
+STATE_LABELS = {"same": N_("Still the same today"), "changed": N_("Changed since it was cited"),
+                "unavailable": N_("No longer published")}
 
 # Every field a reader of a citation relies on: its name, how it reads, why it would have moved.
 # A field an older snapshot does not hold is not compared: it promised nothing about it.
 COMPARED_FIELDS = (
-    ("value", "Value", lambda s: s["value_text"],
-     "revised data: today's value is computed from data imported or corrected since"),
-    ("n", "n", lambda s: _n_text(_cited_n(s)),
-     "revised data: the value now rests on a different number of requests"),
-    ("target", "Target", lambda s: s["target_text"] or "no target",
-     "changed target: the target in force for the period was changed after the citation"),
-    ("status", "Status", lambda s: verdicts.status_label(s["status"]), None),
-    ("narrative", "Narrative", lambda s: s["narrative"] or "none",
-     "changed narrative: the city's explanation for this period was rewritten"),
-    ("data_through", "Data through", lambda s: s["data_through"] or "not stated",
-     "new data: the data now runs to a later day"),
-    ("partial", "Partial month", lambda s: _flag_text(s["partial"]),
-     "the month was incomplete when cited and is complete now (or the reverse)"),
-    ("provisional", "Provisional", lambda s: _flag_text(s["provisional"]),
-     "more (or fewer) of the month's requests have a known outcome now"),
-    ("coverage", "Coverage", lambda s: s["coverage"]["scope"],
-     "the data now covers a different part of the city"),
+    ("value", N_("Value"), lambda s: _value_words(s),
+     N_("revised data: today's value is computed from data imported or corrected since")),
+    ("n", N_("n"), lambda s: _n_text(_cited_n(s)),
+     N_("revised data: the value now rests on a different number of requests")),
+    ("target", N_("Target"), lambda s: _value_words(s, "target") or gettext("no target"),
+     N_("changed target: the target in force for the period was changed after the citation")),
+    ("status", N_("Status"), lambda s: verdicts.status_words(s["status"]), None),
+    ("narrative", N_("Narrative"), lambda s: s["narrative"] or gettext("none"),
+     N_("changed narrative: the city's explanation for this period was rewritten")),
+    ("data_through", N_("Data through"), lambda s: s["data_through"] or gettext("not stated"),
+     N_("new data: the data now runs to a later day")),
+    ("partial", N_("Partial month"), lambda s: _flag_text(s["partial"]),
+     N_("the month was incomplete when cited and is complete now (or the reverse)")),
+    ("provisional", N_("Provisional"), lambda s: _flag_text(s["provisional"]),
+     N_("more (or fewer) of the month's requests have a known outcome now")),
+    ("coverage", N_("Coverage"), lambda s: scope_words(s),
+     N_("the data now covers a different part of the city")),
 )
 FIELD_LABELS = {field: label for field, label, _, _ in COMPARED_FIELDS}
 # What a status follows from, so its reason names the change that moved it.
@@ -345,16 +392,21 @@ def _reason(field: str, default: str | None, changed: set[str], import_note: str
             cited: dict, now: dict) -> str:
     """Why a field moved, as specific as the other differences and the imports allow."""
     if field == "narrative" and not cited["narrative"]:
-        return "new narrative: the city published an explanation for this period since"
+        return gettext("new narrative: the city published an explanation for this period since")
     if field == "narrative" and not now["narrative"]:
-        return "withdrawn narrative: the city's explanation for this period was removed"
+        return gettext("withdrawn narrative: the city's explanation for this period was removed")
     if field == "status":
-        causes = [FIELD_LABELS[f].lower() for f in STATUS_CAUSES if f in changed]
-        return ("follows from the changed " + " and ".join(causes) if causes
-                else "the rule for judging a value changed (e.g. the fewest requests judged)")
+        causes = [gettext(FIELD_LABELS[f]).lower() for f in STATUS_CAUSES if f in changed]
+        if causes:
+            # "value and n and target", each pair joined by the language's "and".
+            fields = reduce(lambda first, last: gettext("{first} and {last}", first=first,
+                                                        last=last), causes)
+            return gettext("follows from the changed {fields}", fields=fields)
+        return gettext("the rule for judging a value changed (e.g. the fewest requests judged)")
     if field in ("value", "n") and import_note:
-        return f"{default.split(':')[0]}: recomputed from {import_note}"
-    return default
+        return gettext("{reason}: recomputed from {source}",
+                       reason=gettext(default).split(":")[0], source=import_note)
+    return gettext(default)
 
 
 def _words(fields: list[str]) -> str:
@@ -362,18 +414,18 @@ def _words(fields: list[str]) -> str:
     month's completeness)."""
     words: list[str] = []
     for field in fields:
-        word = "completeness" if field in ("partial", "provisional") else \
-            FIELD_LABELS[field] if field == "n" else FIELD_LABELS[field].lower()
+        word = gettext("completeness") if field in ("partial", "provisional") else \
+            gettext(FIELD_LABELS[field]) if field == "n" else gettext(FIELD_LABELS[field]).lower()
         if word not in words:
             words.append(word)
-    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1] \
-        if words else "nothing else"
+    return _joined(words) if words else gettext("nothing else")
 
 
 def difference_text(difference: dict) -> str:
     """One difference in a sentence, as the print page, the CSV and the CLI give it."""
-    return (f"{difference['label']}: {difference['then']} when cited, {difference['now']} now "
-            f"({difference['reason']})")
+    return gettext("{label}: {then} when cited, {now} now ({reason})",
+                   label=gettext(difference["label"]), then=difference["then"],
+                   now=difference["now"], reason=difference["reason"])
 
 
 def verify(session: Session, citation: Citation, cache: dict | None = None) -> dict:
@@ -384,33 +436,39 @@ def verify(session: Session, citation: Citation, cache: dict | None = None) -> d
     try:
         now = published_now(session, citation.measure_slug, citation.period, cache)
     except (measures.UnknownMeasure, NothingToCite):
+        period = (period_label(cited["period"]) if is_period(cited["period"])
+                  else cited["period_label"])
         return {"state": "unavailable", "label": STATE_LABELS["unavailable"],
                 "hash_ok": hash_matches(citation), "current": None, "differences": [],
                 "notes": [],
-                "summary": f"Today's data has no value for {cited['period_label']}; the cited "
-                           "snapshot below is what was published then."}
+                "summary": gettext("Today's data has no value for {period}; the cited snapshot "
+                                   "below is what was published then.", period=period)}
     compared = [row for row in COMPARED_FIELDS if _present(cited, row[0])]
     changed = {field for field, *_ in compared if not _same(field, cited, now)}
     reimported = now["source"]["imported_at"] != cited["source"]["imported_at"] or (
         now["source"]["import_source"] != cited["source"]["import_source"])
-    import_note = (f"{_import_label(now['source'])}; the cited value came from "
-                   f"{_import_label(cited['source'])}") if reimported else None
+    import_note = gettext("{now}; the cited value came from {then}",
+                          now=_import_label(now["source"]),
+                          then=_import_label(cited["source"])) if reimported else None
     differences = [{"field": field, "label": label, "then": show(cited), "now": show(now),
                     "reason": _reason(field, why, changed, import_note, cited, now)}
                    for field, label, show, why in compared if field in changed]
     notes = []
     if reimported:
-        notes.append(f"The data was re-imported since ({_import_label(now['source'])}); "
-                     f"the cited value came from {_import_label(cited['source'])}.")
+        notes.append(gettext("The data was re-imported since ({now}); the cited value came "
+                             "from {then}.", now=_import_label(now["source"]),
+                             then=_import_label(cited["source"])))
     if not differences:
         kept = _words([field for field, *_ in compared if field != "value"])
-        summary = f"Today's data gives {now['value_text']}, with the same {kept}."
+        summary = gettext("Today's data gives {value}, with the same {kept}.",
+                          value=_value_words(now), kept=kept)
     else:
-        moved = _words([d["field"] for d in differences])
-        summary = (f"Today's data gives {now['value_text']} "
-                   f"({verdicts.status_label(now['status'])}); the citation gave "
-                   f"{cited['value_text']} ({verdicts.status_label(cited['status'])}). "
-                   f"Moved since: {moved}.")
+        summary = gettext("Today's data gives {value} ({status}); the citation gave {cited} "
+                          "({cited_status}). Moved since: {moved}.", value=_value_words(now),
+                          status=verdicts.status_words(now["status"]),
+                          cited=_value_words(cited),
+                          cited_status=verdicts.status_words(cited["status"]),
+                          moved=_words([d["field"] for d in differences]))
     state = "changed" if differences else "same"
     current = {k: now[k] for k in ("value", "value_text", "n", "target", "target_text", "status",
                                    "partial", "provisional", "data_through", "coverage",
@@ -434,52 +492,61 @@ def _retrieved(snapshot: dict) -> str:
 
 def qualifiers(snapshot: dict) -> list[str]:
     """n, completeness and scope, as a citation must carry them (older snapshots: what they
-    hold)."""
+    hold), in the current language: the citation's texts ask for English (``texts``)."""
     parts = []
     n = snapshot.get("n", snapshot.get("request_count"))
-    parts.append(f"n = {n:,}" if isinstance(n, int) else "n not published")
+    parts.append(gettext("n = {n}", n=number(n)) if isinstance(n, int)
+                 else gettext("n not published"))
     if snapshot.get("partial"):
-        parts.append(f"partial month: data through {snapshot['data_through']}")
+        parts.append(gettext("partial month: data through {day}", day=snapshot["data_through"]))
     elif snapshot.get("data_through"):
-        parts.append(f"data through {snapshot['data_through']}")
+        parts.append(gettext("data through {day}", day=snapshot["data_through"]))
     if snapshot.get("provisional"):
-        parts.append("provisional: over 10% of the month's requests had no known outcome yet")
+        parts.append(gettext("provisional: over 10% of the month's requests had no known "
+                             "outcome yet"))
     if "coverage" in snapshot:
-        parts.append(snapshot["coverage"]["scope"])
+        parts.append(scope_words(snapshot))
     return parts
 
 
-NOT_RECORDED = "not recorded (an older citation)"
+NOT_RECORDED = N_("not recorded (an older citation)")
 
 
 def _completeness(snapshot: dict) -> str:
     if "partial" not in snapshot:
-        return NOT_RECORDED
+        return gettext(NOT_RECORDED)
     if snapshot["partial"]:
-        return (f"partial month: the data ran only through {snapshot['data_through']}, so no "
-                "verdict is given")
+        return gettext("partial month: the data ran only through {day}, so no verdict is given",
+                       day=snapshot["data_through"])
     if snapshot.get("provisional"):
-        return "provisional: over 10% of the month's requests had no known outcome yet"
-    return "complete"
+        return gettext("provisional: over 10% of the month's requests had no known outcome yet")
+    return gettext("complete")
+
+
+# The publisher's name is its own words (English), shown untranslated and marked as English.
+PUBLISHED_BY = N_("Published by")
 
 
 def facts(snapshot: dict) -> list[dict]:
     """What a reader needs beside the value (publisher, n, completeness, scope, source), as
-    label and text: the citation page, the packet, its print page and exports show this list."""
+    label and text: the citation page, the packet, its print page and exports show this list.
+    The labels are the English (pages translate them); the texts are in the page's language."""
     source = snapshot["source"]
-    dataset = f" (dataset {source['dataset']})" if source.get("dataset") else ""
+    name = gettext(source["name"]) if source["name"] else ""
     n = _cited_n(snapshot)
     rows = [
-        ("Published by", snapshot["publisher"]),
-        ("Value", snapshot["value_text"]),
-        ("n", _n_text(n) if n is not None or _present(snapshot, "n") else NOT_RECORDED),
-        ("Data through", snapshot.get("data_through") or
-         ("not stated" if "data_through" in snapshot else NOT_RECORDED)),
-        ("Completeness", _completeness(snapshot)),
-        ("Coverage", snapshot["coverage"]["scope"] if "coverage" in snapshot else NOT_RECORDED),
-        ("Target then", snapshot["target_text"] or "no target set"),
-        ("Status then", verdicts.status_label(snapshot["status"])),
-        ("Source", f"{source['name']}{dataset}"),
+        (PUBLISHED_BY, snapshot["publisher"]),
+        (N_("Value"), _value_words(snapshot)),
+        (N_("n"), _n_text(n) if n is not None or _present(snapshot, "n")
+         else gettext(NOT_RECORDED)),
+        (N_("Data through"), snapshot.get("data_through") or
+         (gettext("not stated") if "data_through" in snapshot else gettext(NOT_RECORDED))),
+        (N_("Completeness"), _completeness(snapshot)),
+        (N_("Coverage"), scope_words(snapshot)),
+        (N_("Target then"), _value_words(snapshot, "target") or gettext("no target set")),
+        (N_("Status then"), verdicts.status_words(snapshot["status"])),
+        (N_("Source"), gettext("{source} (dataset {dataset})", source=name,
+                               dataset=source["dataset"]) if source.get("dataset") else name),
     ]
     return [{"label": label, "text": text} for label, text in rows]
 
@@ -532,6 +599,14 @@ def full_text(snapshot: dict, digest: str, url: str) -> str:
     return " ".join(parts)
 
 
+def texts(citation: Citation, url: str) -> dict:
+    """The citation's short and full texts, in English whatever the page's language: they are
+    the citation (they quote its hashed snapshot), pasted into testimony as they are."""
+    with i18n.using("en"):
+        return {"short": short_text(citation.snapshot, url),
+                "full": full_text(citation.snapshot, citation.content_hash, url)}
+
+
 def public_view(citation: Citation, base_url: str, verification: dict | None = None) -> dict:
     """The citation as the API, the page and every export show it."""
     url = citation_url(base_url, citation.id)
@@ -543,8 +618,7 @@ def public_view(citation: Citation, base_url: str, verification: dict | None = N
         "content_hash": citation.content_hash,
         "hash_algorithm": HASH_ALGORITHM,
         "canonicalisation": CANONICALISATION,
-        "text": {"short": short_text(citation.snapshot, url),
-                 "full": full_text(citation.snapshot, citation.content_hash, url)},
+        "text": texts(citation, url),
         "facts": facts(citation.snapshot),
     }
     if verification is not None:

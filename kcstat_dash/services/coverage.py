@@ -13,6 +13,8 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import N_, gettext
 from kcstat_dash.models import DataCoverage, ImportRun, RequestTally, ServiceRequest, utcnow
 from kcstat_dash.sample_data import NEIGHBORHOODS_GEOJSON
 from kcstat_dash.timezone import to_local
@@ -210,16 +212,22 @@ def refresh_311_coverage(session: Session, rescan: bool = True) -> DataCoverage:
     return coverage
 
 
+NO_311_SCOPE = N_("No 311 data loaded")
+
+
 def scope_text(coverage: dict | None) -> str:
-    """The data's scope in words: the whole city, or how much of it."""
+    """The data's scope in words, in the current language: the whole city, or how much of it.
+    What is stored, hashed or sent as JSON carries the English (``coverage_311``); pages say it
+    again in their language from the same coverage."""
     if not coverage:
-        return "No 311 data loaded"
+        return gettext(NO_311_SCOPE)
     if coverage["citywide"]:
-        return "Citywide: all of Kansas City's 311 requests"
+        return gettext("Citywide: all of Kansas City's 311 requests")
     if not coverage["neighborhood_count"]:
-        return "A sample of Kansas City's 311 requests (neighborhoods not recorded)"
-    return (f"{coverage['neighborhood_count']} of Kansas City's "
-            f"{coverage['city_neighborhood_count']} neighborhoods, a sample")
+        return gettext("A sample of Kansas City's 311 requests (neighborhoods not recorded)")
+    return gettext("{count} of Kansas City's {total} neighborhoods, a sample",
+                   count=coverage["neighborhood_count"],
+                   total=coverage["city_neighborhood_count"])
 
 
 def coverage_311(session: Session) -> dict | None:
@@ -235,7 +243,8 @@ def coverage_311(session: Session) -> dict | None:
             "dataset_names": [DATASET_NAMES.get(d.strip(), d.strip())
                               for d in row.dataset.split(",") if d.strip()],
             "source_url": row.source_url}
-    view["scope"] = scope_text(view)
+    with i18n.using("en"):
+        view["scope"] = scope_text(view)
     return view
 
 

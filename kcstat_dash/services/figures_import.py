@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import ImportRun, Measure, Observation, PeerComparison, utcnow
 from kcstat_dash.services.areas import AREA_BY_NAME
 from kcstat_dash.services.formatting import is_period
@@ -16,6 +17,22 @@ from kcstat_dash.services.requests_import import ImportFileError
 
 FIGURE_COLUMNS = ("measure", "area", "period", "value", "unit", "series", "source")
 PEER_PREFIX = "peer:"
+
+SOURCE = N_("Kansas City resident satisfaction survey, as published")
+DEFINITION = N_("Percent of surveyed residents {what}. Survey years run July to June. Higher is "
+                "better.")
+# The measures of the bundled figures file, as it names them, marked so that pages can say
+# them (and their definitions) in Spanish (services/measure_words.py).
+NAMES = (N_("Satisfaction with leadership of elected officials"),
+         N_("Satisfaction with overall quality of city services"),
+         N_("Satisfaction with police services"),
+         N_("Satisfaction with street and building maintenance"),
+         N_("Satisfaction with the city's overall image"))
+
+
+def definition_text(name: str) -> str:
+    """``Percent of surveyed residents satisfaction with ...``: the name, lower-cased first."""
+    return DEFINITION.format(what=name[:1].lower() + name[1:])
 
 
 def read_figures(path: str | Path) -> list[dict]:
@@ -59,11 +76,9 @@ def import_figures(session: Session, path: str | Path) -> int:
             measures[slug] = measure
         measure.area = areas[AREA_BY_NAME[row["area"]].slug]
         measure.unit = row["unit"]
-        measure.source = "Kansas City resident satisfaction survey, as published"
+        measure.source = SOURCE
         measure.source_url = row["source"]
-        measure.definition = (f"Percent of surveyed residents {row['measure'][0].lower()}"
-                              f"{row['measure'][1:]}. Survey years run July to June. "
-                              "Higher is better.")
+        measure.definition = definition_text(row["measure"])
         session.flush()
         if row["series"].lower().startswith(PEER_PREFIX):
             peer = row["series"][len(PEER_PREFIX):].strip()

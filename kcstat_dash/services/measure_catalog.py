@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.services.statistics import (
     COUNT,
     MEDIAN_DAYS_TO_CLOSE,
@@ -12,6 +13,8 @@ from kcstat_dash.services.statistics import (
 )
 
 Values = tuple[str, ...]
+# The last sentence of every definition (the survey's and the police measures' too).
+BETTER = {"higher": N_("Higher is better."), "lower": N_("Lower is better.")}
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class MeasureDefinition:
         return self.statistic.unit
 
     def _better(self) -> str:
-        return "Higher is better." if self.direction == "higher" else "Lower is better."
+        return BETTER[self.direction]
 
     def definition_text(self) -> str:
         """The definition in plain words, for every reader."""
@@ -129,47 +132,48 @@ DANGEROUS_BUILDINGS = RequestFilter.where(
 ALL_REQUESTS = RequestFilter()
 
 CATALOG: tuple[MeasureDefinition, ...] = (
-    MeasureDefinition("311-requests", "311 requests received", "customer-service",
-                      COUNT, "311 requests", ALL_REQUESTS, "lower"),
-    MeasureDefinition("311-on-time-rate", "311 requests closed on time", "customer-service",
-                      ON_TIME_RATE, "311 requests", ALL_REQUESTS, "higher", target=80.0),
-    MeasureDefinition("311-median-days-to-close", "Median days to close a 311 request",
-                      "customer-service", MEDIAN_DAYS_TO_CLOSE, "311 requests", ALL_REQUESTS,
+    MeasureDefinition("311-requests", N_("311 requests received"), "customer-service",
+                      COUNT, N_("311 requests"), ALL_REQUESTS, "lower"),
+    MeasureDefinition("311-on-time-rate", N_("311 requests closed on time"), "customer-service",
+                      ON_TIME_RATE, N_("311 requests"), ALL_REQUESTS, "higher", target=80.0),
+    MeasureDefinition("311-median-days-to-close", N_("Median days to close a 311 request"),
+                      "customer-service", MEDIAN_DAYS_TO_CLOSE, N_("311 requests"), ALL_REQUESTS,
                       "lower", target=7.0),
-    MeasureDefinition("pothole-on-time-rate", "Pothole requests closed on time", "infrastructure",
-                      ON_TIME_RATE, "pothole requests", POTHOLES, "higher", target=80.0,
-                      hashtag="potholes"),
-    MeasureDefinition("pothole-requests", "Pothole requests received", "infrastructure",
-                      COUNT, "pothole requests", POTHOLES, "lower"),
-    MeasureDefinition("streetlight-on-time-rate", "Street light requests closed on time",
-                      "infrastructure", ON_TIME_RATE, "street light requests", STREET_LIGHTS,
+    MeasureDefinition("pothole-on-time-rate", N_("Pothole requests closed on time"),
+                      "infrastructure", ON_TIME_RATE, N_("pothole requests"), POTHOLES, "higher",
+                      target=80.0, hashtag="potholes"),
+    MeasureDefinition("pothole-requests", N_("Pothole requests received"), "infrastructure",
+                      COUNT, N_("pothole requests"), POTHOLES, "lower"),
+    MeasureDefinition("streetlight-on-time-rate", N_("Street light requests closed on time"),
+                      "infrastructure", ON_TIME_RATE, N_("street light requests"), STREET_LIGHTS,
                       "higher", target=80.0),
-    MeasureDefinition("water-median-days-to-close", "Median days to close a water leak request",
-                      "infrastructure", MEDIAN_DAYS_TO_CLOSE, "water leak requests",
+    MeasureDefinition("water-median-days-to-close", N_("Median days to close a water leak request"),
+                      "infrastructure", MEDIAN_DAYS_TO_CLOSE, N_("water leak requests"),
                       WATER_LEAKS, "lower", target=5.0),
-    MeasureDefinition("sewer-on-time-rate", "Sewer and storm drain requests closed on time",
-                      "infrastructure", ON_TIME_RATE, "sewer and storm drain requests", SEWERS,
+    MeasureDefinition("sewer-on-time-rate", N_("Sewer and storm drain requests closed on time"),
+                      "infrastructure", ON_TIME_RATE, N_("sewer and storm drain requests"), SEWERS,
                       "higher", target=80.0),
-    MeasureDefinition("code-enforcement-on-time-rate", "Code violation cases closed on time",
-                      "neighborhoods", ON_TIME_RATE, "code violation cases", CODE_ENFORCEMENT,
+    MeasureDefinition("code-enforcement-on-time-rate", N_("Code violation cases closed on time"),
+                      "neighborhoods", ON_TIME_RATE, N_("code violation cases"), CODE_ENFORCEMENT,
                       "higher", target=70.0, hashtag="codeenforcement"),
-    MeasureDefinition("code-enforcement-median-days", "Median days to close a code violation case",
-                      "neighborhoods", MEDIAN_DAYS_TO_CLOSE, "code violation cases",
+    MeasureDefinition("code-enforcement-median-days",
+                      N_("Median days to close a code violation case"),
+                      "neighborhoods", MEDIAN_DAYS_TO_CLOSE, N_("code violation cases"),
                       CODE_ENFORCEMENT, "lower", target=30.0),
-    MeasureDefinition("trash-on-time-rate", "Trash and recycling requests closed on time",
-                      "neighborhoods", ON_TIME_RATE, "trash and recycling requests", TRASH,
+    MeasureDefinition("trash-on-time-rate", N_("Trash and recycling requests closed on time"),
+                      "neighborhoods", ON_TIME_RATE, N_("trash and recycling requests"), TRASH,
                       "higher", target=90.0),
-    MeasureDefinition("illegal-dumping-on-time-rate", "Illegal dumping requests closed on time",
-                      "neighborhoods", ON_TIME_RATE, "illegal dumping requests", ILLEGAL_DUMPING,
-                      "higher", target=80.0),
-    MeasureDefinition("animal-on-time-rate", "Animal control requests closed on time",
-                      "public-safety", ON_TIME_RATE, "animal control requests", ANIMALS,
+    MeasureDefinition("illegal-dumping-on-time-rate", N_("Illegal dumping requests closed on time"),
+                      "neighborhoods", ON_TIME_RATE, N_("illegal dumping requests"),
+                      ILLEGAL_DUMPING, "higher", target=80.0),
+    MeasureDefinition("animal-on-time-rate", N_("Animal control requests closed on time"),
+                      "public-safety", ON_TIME_RATE, N_("animal control requests"), ANIMALS,
                       "higher", target=80.0),
     MeasureDefinition("abandoned-vehicle-median-days",
-                      "Median days to close an abandoned vehicle request", "public-safety",
-                      MEDIAN_DAYS_TO_CLOSE, "abandoned vehicle requests", ABANDONED_VEHICLES,
+                      N_("Median days to close an abandoned vehicle request"), "public-safety",
+                      MEDIAN_DAYS_TO_CLOSE, N_("abandoned vehicle requests"), ABANDONED_VEHICLES,
                       "lower", target=10.0),
-    MeasureDefinition("board-up-on-time-rate", "Dangerous building requests closed on time",
-                      "public-safety", ON_TIME_RATE, "dangerous building requests",
+    MeasureDefinition("board-up-on-time-rate", N_("Dangerous building requests closed on time"),
+                      "public-safety", ON_TIME_RATE, N_("dangerous building requests"),
                       DANGEROUS_BUILDINGS, "higher", target=80.0),
 )

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.db import fetch_column_chunks
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import (
     Area,
     Measure,
@@ -25,6 +26,7 @@ from kcstat_dash.models import (
 from kcstat_dash.services import verdicts
 from kcstat_dash.services.areas import AREAS
 from kcstat_dash.services.coverage import (
+    NO_311_SCOPE,
     coverage_311,
     data_through_date,
     dataset_url,
@@ -49,8 +51,8 @@ NUMBER_COLUMNS = ("days_to_close", "import_run_id")
 # them all as Python rows at once would need gigabytes.
 LOAD_CHUNK_ROWS = 200_000
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
-SOURCE_311 = "Kansas City 311 service requests (data.kcmo.org)"
-SURVEY_SCOPE = ("Citywide resident survey, as published (the publisher gave no sample size, "
+SOURCE_311 = N_("Kansas City 311 service requests (data.kcmo.org)")
+SURVEY_SCOPE = N_("Citywide resident survey, as published (the publisher gave no sample size, "
                 "so n is not known)")
 
 
@@ -348,11 +350,24 @@ def get_measure(session: Session, slug: str) -> Measure:
     return measure
 
 
-def narratives_by_period(session: Session, measure_ids: list[int]) -> dict[tuple[int, str], str]:
-    """The narrative in force (the latest written) for each measure and period."""
+def _narratives_in_force(session: Session,
+                         measure_ids: list[int]) -> dict[tuple[int, str], Narrative]:
     rows = session.execute(select(Narrative).where(Narrative.measure_id.in_(measure_ids))
                            .order_by(Narrative.created_at, Narrative.id)).scalars()
-    return {(n.measure_id, n.period): n.body for n in rows}
+    return {(n.measure_id, n.period): n for n in rows}
+
+
+def narratives_by_period(session: Session, measure_ids: list[int]) -> dict[tuple[int, str], str]:
+    """The narrative in force (the latest written) for each measure and period."""
+    return {key: n.body for key, n in _narratives_in_force(session, measure_ids).items()}
+
+
+def spanish_narratives_by_period(session: Session,
+                                 measure_ids: list[int]) -> dict[tuple[int, str], str]:
+    """The Spanish version of the narrative in force, where its author wrote one (a newer
+    English version without one has none: an older Spanish text would say something else)."""
+    return {key: n.body_es for key, n in _narratives_in_force(session, measure_ids).items()
+            if n.body_es}
 
 
 def observation_points(measure: Measure) -> list[dict]:
@@ -388,7 +403,7 @@ def headline_observation(measure: Measure) -> Observation | None:
 def measure_scope(measure: Measure, coverage: dict | None) -> dict:
     """Where a measure's numbers come from and how much of the city they cover."""
     if measure.kind == "311":
-        return {"scope": coverage["scope"] if coverage else "No 311 data loaded",
+        return {"scope": coverage["scope"] if coverage else NO_311_SCOPE,
                 "citywide": bool(coverage and coverage["citywide"]),
                 "data_through": coverage["data_through"] if coverage else None,
                 "coverage": coverage}
@@ -481,7 +496,10 @@ def measure_detail(session: Session, slug: str) -> dict:
     narratives = narratives_by_period(session, [measure.id])
     detail = measure_summary(measure, narratives, coverage_311(session))
     detail["observations"] = observation_points(measure)
-    detail["narratives"] = [{"period": p, "body": b} for (_, p), b in sorted(narratives.items())]
+    spanish = spanish_narratives_by_period(session, [measure.id])
+    detail["narrative_es"] = spanish.get((measure.id, detail["latest_period"]))
+    detail["narratives"] = [{"period": p, "body": b, "body_es": spanish.get((measure.id, p))}
+                            for (_, p), b in sorted(narratives.items())]
     detail["peers"] = [{"period": p.period, "peer": p.peer_name, "value": p.value,
                         "source_url": p.source_url}
                        for p in session.scalars(select(PeerComparison)

@@ -6,15 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import DistrictObservation, Measure
 
 KIND_KCPD, KIND_UCR, KIND_RESIDENT_SURVEY = "kcpd", "fbi-ucr", "resident-survey"
 OWN_SCOPE_KINDS = (KIND_KCPD, KIND_UCR, KIND_RESIDENT_SURVEY)
 SCOPES = {
-    KIND_KCPD: "Citywide: Kansas City Police Department reports",
-    KIND_UCR: "Citywide: offenses the Kansas City Police Department reported to the FBI",
-    KIND_RESIDENT_SURVEY: ("Citywide sample of residents (unweighted); by council district "
-                           "where the survey has it"),
+    KIND_KCPD: N_("Citywide: Kansas City Police Department reports"),
+    KIND_UCR: N_("Citywide: offenses the Kansas City Police Department reported to the FBI"),
+    KIND_RESIDENT_SURVEY: N_("Citywide sample of residents (unweighted); by council district "
+                             "where the survey has it"),
 }
 
 

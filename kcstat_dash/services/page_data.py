@@ -13,13 +13,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from kcstat_dash.services import citations, measures, meetings, moderation, questions, stewardship
+from kcstat_dash.services.measure_words import localized, localized_area, say
 from kcstat_dash.services.meeting_page import ask_page, meeting_page
 
 
 def overview_page(session: Session) -> dict:
     """The overview: every goal area with its measures' summaries, and the meetings live now
     (or starting within the hour), which the page leads with."""
-    return {"areas": measures.list_areas(session),
+    return {"areas": [localized_area(a) for a in measures.list_areas(session)],
             "live_meetings": meetings.happening_now(session)}
 
 
@@ -29,13 +30,14 @@ def area_page(session: Session, slug: str | None) -> dict | None:
     area = next((a for a in measures.list_areas(session) if a["slug"] == slug), None)
     if area is None:
         return None
-    return {**area, "live_meetings": meetings.happening_now(session, area_slug=slug)}
+    return {**localized_area(area),
+            "live_meetings": meetings.happening_now(session, area_slug=slug)}
 
 
 def measure_page(session: Session, slug: str | None) -> dict | None:
     """One measure in full (values, targets, narratives, peers, neighborhoods), or None."""
     try:
-        return measures.measure_detail(session, slug or "")
+        return localized(measures.measure_detail(session, slug or ""))
     except measures.UnknownMeasure:
         return None
 
@@ -81,15 +83,34 @@ def meeting_view(session: Session, meeting_id: str | None, order: str = "newest"
     if data is None:
         return None
     feed_options = {"order": order} if limit is None else {"order": order, "limit": limit}
-    return {**data, "feed": questions.public_feed(session, data["meeting"]["id"], **feed_options)}
+    return {**_meeting_words(data), "measures": [localized(m) for m in data["measures"]],
+            "feed": questions.public_feed(session, data["meeting"]["id"], **feed_options)}
 
 
 def ask_view(session: Session, meeting_id: str | None) -> dict | None:
     """The phone page for asking: the meeting, the measures to flag and the public feed."""
-    data = _with_meeting(ask_page, session, meeting_id)
+    data = _with_meeting(ask_form, session, meeting_id)
     if data is None:
         return None
     return {**data, "feed": questions.public_feed(session, data["meeting"]["id"])}
+
+
+def ask_form(session: Session, meeting_id: int) -> dict:
+    """The ask form's meeting, measures and room, in the page's language (no feed)."""
+    data = ask_page(session, meeting_id)
+    return {**_meeting_words(data),
+            "measures": [{**m, "name": say(m["name"])} for m in data["measures"]]}
+
+
+def _meeting_words(data: dict) -> dict:
+    """A meeting page's stored English words (its area, the measure now discussed) said in the
+    page's language, like the measure pages' (``measure_words``)."""
+    room = data["room"]
+    if room.get("discussing"):
+        room = {**room, "discussing": {**room["discussing"],
+                                       "name": say(room["discussing"]["name"])}}
+    return {**data, "meeting": {**data["meeting"], "area": say(data["meeting"]["area"])},
+            "room": room}
 
 
 def moderation_summary_page(session: Session, meeting_id: str | None) -> dict | None:

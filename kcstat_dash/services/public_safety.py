@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import (
     CrimeReport,
     ImportRun,
@@ -41,14 +42,14 @@ KCPD_TABLES = {2015: "kbzx-7ehe", 2016: "wbz8-pdv7", 2017: "98is-shjt", 2018: "d
                2023: "bfyq-5nh6", 2024: "isbe-v4d8", 2025: "dmnp-9ajg", 2026: "f7wj-ckmw"}
 RECORDS_BREAK_MONTH, RECORDS_BREAK_YEAR = "2019-01", "2019"
 NEIGHBORHOOD_WINDOW_MONTHS = 12
-BREAK_CAVEAT = ("KCPD changed its records system in 2019: from then on 11–18% of reports carry "
+BREAK_CAVEAT = N_("KCPD changed its records system in 2019: from then on 11–18% of reports carry "
                 "no NIBRS category, so counts before and after 2019 are not like-for-like and "
                 "no trend is claimed across the break.")
-PLACED_CAVEAT = ("Counts reports placed in one of the city's 240 official neighborhoods. The "
+PLACED_CAVEAT = N_("Counts reports placed in one of the city's 240 official neighborhoods. The "
                  "share of reports with a location varies: about 95% in 2015–16 and 2018, 69% "
                  "in 2017, 73–79% in 2019–21 (missing coordinates), 92–95% from 2022. Low-"
                  "coverage years undercount.")
-IMPORTED_CAVEAT = ("Counts every imported report by its reported date; each month shows the "
+IMPORTED_CAVEAT = N_("Counts every imported report by its reported date; each month shows the "
                    "share of its reports that have a location.")
 
 
@@ -66,60 +67,67 @@ class SafetyMeasure:
     rule: str
     category: str | None = None  # a NIBRS category, for the monthly KCPD measures
     hashtag: str | None = None
+    what: str | None = None  # the category in plain words, in MONTHLY_DEFINITION
+
+
+# The monthly KCPD measures' definition; ``{what}`` names the category in plain words.
+MONTHLY_DEFINITION = N_("How many police reports in the month were for {what}. One report "
+                        "counts once, however many people it involved. Lower is better.")
 
 
 def _monthly(category: str, slug: str, name: str, what: str, hashtag: str | None = None):
     return SafetyMeasure(
-        slug, name, KIND_KCPD,
-        f"How many police reports in the month were for {what}. One report counts once, "
-        "however many people it involved. Lower is better.",
+        slug, name, KIND_KCPD, MONTHLY_DEFINITION.format(what=what),
         f"Distinct KCPD Report_No by month of Reported_Date whose IBRS code the FBI's NIBRS "
         f"list files under \"crimes against {category}\" (a report with offenses in several "
         "categories counts under persons, then property, then society). n = that count.",
-        category, hashtag)
+        category, hashtag, what)
 
 
 MONTHLY = (
-    _monthly(nibrs.PERSONS, "kcpd-crimes-against-persons", "Crimes against persons reported",
-             "crimes against persons (homicide, assault, sex offenses, kidnapping, trafficking)",
+    _monthly(nibrs.PERSONS, "kcpd-crimes-against-persons", N_("Crimes against persons reported"),
+             N_("crimes against persons (homicide, assault, sex offenses, kidnapping, "
+                "trafficking)"),
              "crimeagainstpersons"),
-    _monthly(nibrs.PROPERTY, "kcpd-crimes-against-property", "Crimes against property reported",
-             "crimes against property (robbery, burglary, theft, vehicle theft, fraud, "
-             "vandalism)"),
-    _monthly(nibrs.SOCIETY, "kcpd-crimes-against-society", "Crimes against society reported",
-             "crimes against society (drugs, weapons law, prostitution, gambling, disorderly "
-             "conduct)"),
+    _monthly(nibrs.PROPERTY, "kcpd-crimes-against-property", N_("Crimes against property reported"),
+             N_("crimes against property (robbery, burglary, theft, vehicle theft, fraud, "
+                "vandalism)")),
+    _monthly(nibrs.SOCIETY, "kcpd-crimes-against-society", N_("Crimes against society reported"),
+             N_("crimes against society (drugs, weapons law, prostitution, gambling, "
+                "disorderly conduct)")),
     SafetyMeasure(
-        "kcpd-reports-uncategorised", "Police reports outside the NIBRS categories", KIND_KCPD,
-        "How many police reports in the month had no NIBRS category: a blank or local offense "
-        "code, or one the FBI does not file under persons, property or society. Shown so the "
-        "three categories can be read honestly.",
+        "kcpd-reports-uncategorised", N_("Police reports outside the NIBRS categories"),
+        KIND_KCPD,
+        N_("How many police reports in the month had no NIBRS category: a blank or local "
+           "offense code, or one the FBI does not file under persons, property or society. "
+           "Shown so the three categories can be read honestly."),
         "Distinct KCPD Report_No by month of Reported_Date whose IBRS codes are blank, local, "
         "09C, 90I or 90Z. n = that count.", nibrs.OTHER),
 )
 YEARLY = SafetyMeasure(
-    "kcpd-reported-incidents", "Police reports per year (all offenses)", KIND_KCPD,
-    "How many reports Kansas City police took in the year, every offense, whether or not the "
-    "report has a location. Lower is better.",
+    "kcpd-reported-incidents", N_("Police reports per year (all offenses)"), KIND_KCPD,
+    N_("How many reports Kansas City police took in the year, every offense, whether or not "
+       "the report has a location. Lower is better."),
     "Distinct KCPD Report_No by year of Reported_Date, all IBRS codes. n = that count.")
 UCR = (
-    SafetyMeasure("fbi-ucr-violent-offenses", "Violent offenses reported to the FBI (1985–2014)",
-                  KIND_UCR,
-                  "Violent offenses (murder, rape, robbery, aggravated assault) KCPD reported to "
-                  "the FBI's Uniform Crime Reporting program each year. A different way of "
-                  "counting from the NIBRS reports above: never read the two as one line. "
-                  "Lower is better.",
+    SafetyMeasure("fbi-ucr-violent-offenses",
+                  N_("Violent offenses reported to the FBI (1985–2014)"), KIND_UCR,
+                  N_("Violent offenses (murder, rape, robbery, aggravated assault) KCPD "
+                     "reported to the FBI's Uniform Crime Reporting program each year. A "
+                     "different way of counting from the NIBRS reports above: never read the "
+                     "two as one line. Lower is better."),
                   "FBI UCR Summary count of violent offenses, ORI MOKPD0000, by year. "
                   "n = that count."),
-    SafetyMeasure("fbi-ucr-property-offenses", "Property offenses reported to the FBI "
-                  "(1985–2014)", KIND_UCR,
-                  "Property offenses (burglary, larceny-theft, motor vehicle theft, arson) KCPD "
-                  "reported to the FBI's Uniform Crime Reporting program each year. A different "
-                  "way of counting from the NIBRS reports above. Lower is better.",
+    SafetyMeasure("fbi-ucr-property-offenses",
+                  N_("Property offenses reported to the FBI (1985–2014)"), KIND_UCR,
+                  N_("Property offenses (burglary, larceny-theft, motor vehicle theft, arson) "
+                     "KCPD reported to the FBI's Uniform Crime Reporting program each year. A "
+                     "different way of counting from the NIBRS reports above. Lower is "
+                     "better."),
                   "FBI UCR Summary count of property offenses, ORI MOKPD0000, by year. "
                   "n = that count."),
 )
-UCR_CAVEAT = ("The FBI's Summary Reporting (UCR) counts offenses by its own hierarchy rule, not "
+UCR_CAVEAT = N_("The FBI's Summary Reporting (UCR) counts offenses by its own hierarchy rule, not "
               "NIBRS reports: this series stops in 2014 and is not continued by the KCPD "
               "series from 2015.")
 ALL = (*MONTHLY, YEARLY, *UCR)

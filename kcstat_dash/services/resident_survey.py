@@ -15,23 +15,50 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.models import DistrictObservation, ImportRun, Measure, Observation, utcnow
 from kcstat_dash.services.formatting import period_end
+from kcstat_dash.services.measure_catalog import BETTER
 from kcstat_dash.services.own_scope import KIND_RESIDENT_SURVEY
 
-CREDIT = ("City of Kansas City, MO Resident Survey, FY2021-22 (unweighted, computed from "
+CREDIT = N_("City of Kansas City, MO Resident Survey, FY2021-22 (unweighted, computed from "
           "response files)")
 SOURCE_URL = ("https://github.com/ogilvie89scott/Resident-Survey/tree/"
               "b10cde29934ed6d921a3d4ba9f1a511a2b3ada2d")
-CAVEAT = ("Unweighted: computed from the survey's response files, not weighted to the city's "
+CAVEAT = N_("Unweighted: computed from the survey's response files, not weighted to the city's "
           "population as the city's published results are. The margin of error (95%) assumes a "
           "simple random sample; a change or gap within it is not a real difference. Don't-know "
           "answers are left out of n.")
-Q32_CAVEAT = (" The source gave this question's answers no labels: 5 = very satisfied was "
+Q32_CAVEAT = N_(" The source gave this question's answers no labels: 5 = very satisfied was "
               "inferred from its positive correlation with overall satisfaction.")
-SCALE_WORDS = {"sat5": "satisfied or very satisfied (4 or 5 on a 5-point scale)",
-               "rate5": "rating it good or excellent (4 or 5 on a 5-point scale)",
-               "yesno": "answering yes"}
+SCALE_WORDS = {"sat5": N_("satisfied or very satisfied (4 or 5 on a 5-point scale)"),
+               "rate5": N_("rating it good or excellent (4 or 5 on a 5-point scale)"),
+               "yesno": N_("answering yes")}
+DEFINITION = N_("Of residents answering the city's resident survey question on “{question}”, "
+                "the percent {scale}. One value per quarterly wave, with its 95% margin of "
+                "error. {better} Source: {credit}.")
+# The questions as the survey's files word them (the definitions quote them), marked so that
+# pages can say them in Spanish (services/measure_words.py).
+QUESTIONS = {
+    "q2_01": N_("overall quality of services provided by the city"),
+    "q2_02": N_("overall value you receive for your city tax dollars and fees"),
+    "q2_03": N_("overall image of the city"),
+    "q3_12": N_("customer service you receive from city employees"),
+    "q3_13": N_("overall effectiveness of city communication with the public"),
+    "q1_03": N_("as a place to work"),
+    "q3_16": N_("city planning and development services"),
+    "q32_01": N_("job opportunities available within the city limits of kansas city"),
+    "q32_03": N_("support for entrepreneurs and small business owners available in kansas city"),
+    "q32_04": N_("citys use of economic development incentives to support economic opportunity "
+                 "for residents"),
+    "q2_05": N_("overall feeling of safety in the city"),
+    "q2_06": N_("how safe you feel in your neighborhood"),
+    "q3_01": N_("police services"),
+    "q3_02": N_("fire and ambulance services"),
+    "q5_03": N_("the citys overall efforts to prevent crime"),
+    "q31_01": N_("were you or anyone in your household the victim of any crime in kansas city "
+                 "missouri during the last year"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,38 +70,38 @@ class SurveyMeasure:
 
 
 MEASURES = (
-    SurveyMeasure("q2_02", "survey-value-for-taxes", "Satisfied with value for taxes and fees",
+    SurveyMeasure("q2_02", "survey-value-for-taxes", N_("Satisfied with value for taxes and fees"),
                   "finance"),
-    SurveyMeasure("q2_01", "survey-quality-of-services", "Satisfied with the overall quality of "
-                  "city services", "finance"),
-    SurveyMeasure("q3_13", "survey-communication", "Satisfied with the city's communication "
-                  "with the public", "finance"),
-    SurveyMeasure("q3_12", "survey-customer-service", "Satisfied with customer service from "
-                  "city employees", "finance"),
-    SurveyMeasure("q2_03", "survey-image-of-city", "Satisfied with the overall image of the "
-                  "city", "finance"),
-    SurveyMeasure("q32_01", "survey-job-opportunities", "Satisfied with job opportunities in "
-                  "Kansas City", "economic-development"),
-    SurveyMeasure("q32_03", "survey-small-business-support", "Satisfied with support for "
-                  "entrepreneurs and small business", "economic-development"),
-    SurveyMeasure("q32_04", "survey-economic-incentives", "Satisfied with the city's use of "
-                  "economic development incentives", "economic-development"),
-    SurveyMeasure("q1_03", "survey-place-to-work", "Rate Kansas City good or excellent as a "
-                  "place to work", "economic-development"),
-    SurveyMeasure("q3_16", "survey-planning-development", "Satisfied with planning and "
-                  "development services", "economic-development"),
-    SurveyMeasure("q2_05", "survey-feeling-of-safety", "Satisfied with the overall feeling of "
-                  "safety in the city", "public-safety"),
-    SurveyMeasure("q2_06", "survey-neighborhood-safety", "Satisfied with how safe they feel in "
-                  "their neighborhood", "public-safety"),
-    SurveyMeasure("q5_03", "survey-crime-prevention", "Satisfied with the city's efforts to "
-                  "prevent crime", "public-safety"),
-    SurveyMeasure("q3_01", "survey-police-services", "Satisfied with police services",
+    SurveyMeasure("q2_01", "survey-quality-of-services", N_("Satisfied with the overall quality of "
+                  "city services"), "finance"),
+    SurveyMeasure("q3_13", "survey-communication", N_("Satisfied with the city's communication "
+                  "with the public"), "finance"),
+    SurveyMeasure("q3_12", "survey-customer-service", N_("Satisfied with customer service from "
+                  "city employees"), "finance"),
+    SurveyMeasure("q2_03", "survey-image-of-city", N_("Satisfied with the overall image of the "
+                  "city"), "finance"),
+    SurveyMeasure("q32_01", "survey-job-opportunities", N_("Satisfied with job opportunities in "
+                  "Kansas City"), "economic-development"),
+    SurveyMeasure("q32_03", "survey-small-business-support", N_("Satisfied with support for "
+                  "entrepreneurs and small business"), "economic-development"),
+    SurveyMeasure("q32_04", "survey-economic-incentives", N_("Satisfied with the city's use of "
+                  "economic development incentives"), "economic-development"),
+    SurveyMeasure("q1_03", "survey-place-to-work", N_("Rate Kansas City good or excellent as a "
+                  "place to work"), "economic-development"),
+    SurveyMeasure("q3_16", "survey-planning-development", N_("Satisfied with planning and "
+                  "development services"), "economic-development"),
+    SurveyMeasure("q2_05", "survey-feeling-of-safety", N_("Satisfied with the overall feeling of "
+                  "safety in the city"), "public-safety"),
+    SurveyMeasure("q2_06", "survey-neighborhood-safety", N_("Satisfied with how safe they feel in "
+                  "their neighborhood"), "public-safety"),
+    SurveyMeasure("q5_03", "survey-crime-prevention", N_("Satisfied with the city's efforts to "
+                  "prevent crime"), "public-safety"),
+    SurveyMeasure("q3_01", "survey-police-services", N_("Satisfied with police services"),
                   "public-safety"),
-    SurveyMeasure("q3_02", "survey-fire-ems", "Satisfied with fire and ambulance services",
+    SurveyMeasure("q3_02", "survey-fire-ems", N_("Satisfied with fire and ambulance services"),
                   "public-safety"),
-    SurveyMeasure("q31_01", "survey-crime-victimisation", "Households that were victims of a "
-                  "crime in the past year", "public-safety"),
+    SurveyMeasure("q31_01", "survey-crime-victimisation", N_("Households that were victims of a "
+                  "crime in the past year"), "public-safety"),
 )
 BY_QUESTION = {m.question_id: m for m in MEASURES}
 
@@ -87,11 +114,8 @@ def _rows(path: Path) -> list[dict]:
 
 def definition_text(row: dict) -> str:
     """The plain words: who was asked what, which answers count, and the credit."""
-    better = "Higher is better." if row["better"] == "higher" else "Lower is better."
-    return (f"Of residents answering the city's resident survey question on "
-            f"“{row['question_text']}”, the percent {SCALE_WORDS[row['scale']]}. One value "
-            f"per quarterly wave, with its 95% margin of error. {better} "
-            f"Source: {CREDIT}.")
+    return DEFINITION.format(question=row["question_text"], scale=SCALE_WORDS[row["scale"]],
+                             better=BETTER[row["better"]], credit=CREDIT)
 
 
 def rule_text(row: dict) -> str:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kcstat_dash.i18n import N_
+
 SET_ASIDE = ("CANC", "DUP")  # cancelled and duplicate requests have no outcome to judge
 STILL_OPEN = ("OPEN", "ASSIG")
 RESOLVED = "RESOL"
@@ -199,15 +201,15 @@ def _median_from_tally(tally: dict) -> float | None:
 
 COUNT = Statistic(
     "count", "count", judged_on_n=False,
-    plain_words="How many {what} residents made in the month, whatever became of them.",
+    plain_words=N_("How many {what} residents made in the month, whatever became of them."),
     field_rule="Count of {which} with CREATION DATE in the month, every STATUS. "
                "n = that count.",
     calculate=_count, tally_groups=_count_tally, value_from_tally=_count_from_tally)
 
 ON_TIME_RATE = Statistic(
     "on_time_rate", "percent", judged_on_n=True,
-    plain_words="Of the month's {what} whose outcome is known, the share closed within the "
-                "city's estimated time. Requests still open count only once they are late.",
+    plain_words=N_("Of the month's {what} whose outcome is known, the share closed within the "
+                "city's estimated time. Requests still open count only once they are late."),
     field_rule="Among {which} with CREATION DATE in the month, STATUS CANC and DUP left out: "
                "the outcome is known when STATUS is RESOL and EXCEEDED EST TIMEFRAME is Y or N, "
                "or STATUS is OPEN or ASSIG and the flag is already Y. Value = percent of those "
@@ -219,8 +221,8 @@ ON_TIME_RATE = Statistic(
 
 MEDIAN_DAYS_TO_CLOSE = Statistic(
     "median_days_to_close", "days", judged_on_n=True,
-    plain_words="How long the month's {what} took to close, in days: half of the resolved "
-                "ones closed faster than this, half slower.",
+    plain_words=N_("How long the month's {what} took to close, in days: half of the resolved "
+                "ones closed faster than this, half slower."),
     field_rule="Median DAYS TO CLOSE of {which} with CREATION DATE in the month and STATUS "
                "RESOL. n = how many. Provisional when more than 10% of the month's requests "
                "(less CANC and DUP) are not resolved yet.",

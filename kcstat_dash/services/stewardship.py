@@ -148,17 +148,25 @@ def target_history(session: Session, slug: str) -> list[dict]:
 
 
 def write_narrative(session: Session, slug: str, period: str, body: str,
-                    user_id: int | None) -> Narrative:
-    """Publish what the city says about a period; earlier versions stay in the history."""
+                    user_id: int | None, body_es: str | None = None) -> Narrative:
+    """Publish what the city says about a period, with its Spanish version if one is given
+    (optional: Spanish pages show the English with a note otherwise); earlier versions stay in
+    the history."""
     measure = _measure(session, slug)
     period = check_period(measure, period)
     text = clean_text(body, "narrative", MAX_NARRATIVE_LENGTH)
-    previous = measures.narratives_by_period(session, [measure.id]).get((measure.id, period))
-    narrative = Narrative(measure_id=measure.id, period=period, body=text, author_id=user_id)
+    spanish = clean_text(body_es, "Spanish narrative", MAX_NARRATIVE_LENGTH,
+                         required=False) or None
+    key = (measure.id, period)
+    previous = measures.narratives_by_period(session, [measure.id]).get(key)
+    previous_es = measures.spanish_narratives_by_period(session, [measure.id]).get(key)
+    narrative = Narrative(measure_id=measure.id, period=period, body=text, body_es=spanish,
+                          author_id=user_id)
     session.add(narrative)
     session.flush()
     audit.record(session, user_id, "measure.narrative", "measure", measure.slug,
-                 {"period": period, "body": previous}, {"period": period, "body": text})
+                 {"period": period, "body": previous, "body_es": previous_es},
+                 {"period": period, "body": text, "body_es": spanish})
     return narrative
 
 

@@ -22,24 +22,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from kcstat_dash.services.formatting import period_end
+from kcstat_dash.i18n import N_, gettext
+from kcstat_dash.services.formatting import format_value, number, period_end
 from kcstat_dash.settings import min_n_from_env
 
 MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL = "met", "missed", "no-target", "too-few", "partial"
 WITHIN_MARGIN = "within-margin"
 STATUSES = (MET, MISSED, NO_TARGET, TOO_FEW, PARTIAL, WITHIN_MARGIN)
-STATUS_LABELS = {MET: "Target met", MISSED: "Target missed", NO_TARGET: "No target",
-                 TOO_FEW: "Too few to judge", PARTIAL: "Partial month",
-                 WITHIN_MARGIN: "Within the margin of error"}
+# English, as citations and exports store them; pages show ``status_words`` (translated).
+STATUS_LABELS = {MET: N_("Target met"), MISSED: N_("Target missed"), NO_TARGET: N_("No target"),
+                 TOO_FEW: N_("Too few to judge"), PARTIAL: N_("Partial month"),
+                 WITHIN_MARGIN: N_("Within the margin of error")}
 
 # Change from one period to the next (``judge_change``).
 IMPROVED, WORSENED, NO_CLEAR_CHANGE, ACROSS_BREAK = (
     "improved", "worsened", "no-clear-change", "across-break")
 CHANGES = (IMPROVED, WORSENED, NO_CLEAR_CHANGE, ACROSS_BREAK)
-CHANGE_LABELS = {IMPROVED: "Better than the period before",
-                 WORSENED: "Worse than the period before",
-                 NO_CLEAR_CHANGE: "No change beyond the margin of error",
-                 ACROSS_BREAK: "Not comparable: a break in the series lies between"}
+CHANGE_LABELS = {IMPROVED: N_("Better than the period before"),
+                 WORSENED: N_("Worse than the period before"),
+                 NO_CLEAR_CHANGE: N_("No change beyond the margin of error"),
+                 ACROSS_BREAK: N_("Not comparable: a break in the series lies between")}
 # Citations made before these words were settled keep them in their (hashed) snapshots.
 LEGACY_STATUSES = {"not met": MISSED, "no target": NO_TARGET}
 
@@ -58,7 +60,13 @@ def canonical_status(status: str) -> str:
 
 
 def status_label(status: str) -> str:
+    """The status in English words, as citations, exports and the CLI keep it."""
     return STATUS_LABELS[canonical_status(status)]
+
+
+def status_words(status: str) -> str:
+    """The status in the page's language."""
+    return gettext(status_label(status))
 
 
 def is_partial(period: str, data_through: date | None) -> bool:
@@ -142,7 +150,8 @@ def judge_change(earlier: float | None, later: float | None, direction: str, *,
 
 
 def change_label(change: str) -> str:
-    return CHANGE_LABELS[change]
+    """The change in the page's language."""
+    return gettext(CHANGE_LABELS[change])
 
 
 def is_verdict(status: str) -> bool:
@@ -158,6 +167,9 @@ def is_stale(data_through: date | None, today: date) -> bool:
 def provisional_reason(eligible: int | None, unknown: int | None) -> str:
     """Why a value is provisional, in words a resident can repeat."""
     if not eligible or unknown is None:
-        return "some requests have no known outcome yet"
-    return (f"{unknown:,} of the month's {eligible:,} requests ({unknown / eligible:.0%}) have "
-            f"no known outcome yet; more than {PROVISIONAL_SHARE:.0%} is provisional")
+        return gettext("some requests have no known outcome yet")
+    return gettext("{unknown} of the month's {eligible} requests ({share}) have no known outcome "
+                   "yet; more than {limit} is provisional", unknown=number(unknown),
+                   eligible=number(eligible),
+                   share=format_value(round(100 * unknown / eligible), "percent"),
+                   limit=format_value(round(100 * PROVISIONAL_SHARE), "percent"))

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from layouts.charts import short_period
 from tests.browser.conftest import axe_violations, describe, wait_until
 
 MEASURE = "pothole-on-time-rate"
@@ -36,10 +37,11 @@ def _click_chart_point(page, index: int, period: str) -> None:
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x - 5, y - 5)
     page.mouse.move(x, y)
-    # Plotly answers a click with the point under the hover; wait until that is our period.
+    # Plotly answers a click with the point under the hover; wait until that is our period
+    # (the hover names it as the axis does: "Mar 2019:").
     wait_until(
         page, "period => (document.querySelector('.trend-chart .hoverlayer') || {}).textContent"
-        "?.startsWith(period + ':')", arg=period)
+        "?.startsWith(period + ':')", arg=short_period(period))
     page.mouse.click(x, y)
 
 

@@ -2,7 +2,7 @@
 the meeting's content version (the feed version of its last change other than a vote count).
 
 Revision ID: 1300
-Revises: 1260
+Revises: 1250
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from kcstat_dash.migrations.data_version_triggers import create_statements, drop_statements
 
 revision = "1300"
-down_revision = "1260"
+down_revision = "1250"
 branch_labels = None
 depends_on = None
 

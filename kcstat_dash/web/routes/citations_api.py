@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from markupsafe import escape
 
+from kcstat_dash import i18n
+from kcstat_dash.i18n import _
 from kcstat_dash.services import citations
 from kcstat_dash.web import asking
 from kcstat_dash.web.extensions import db
@@ -13,11 +16,19 @@ from kcstat_dash.web.routes.json_errors import json_error, posted_object
 blueprint = Blueprint("citations_api", __name__)
 
 NOT_FOUND_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Citation not found — KCStat Dash</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} — KCStat Dash</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>Citation not found</h1>
-<p>There is no citation at this address. Check the link you were given.</p>
-<p><a href="/">Go to KCStat Dash</a></p></main></body></html>"""
+<body><main><h1>{title}</h1>
+<p>{body}</p>
+<p><a href="/">{home}</a></p></main></body></html>"""
+
+
+def not_found_page() -> str:
+    """The 404 page for an unknown citation, in the request's language."""
+    return NOT_FOUND_PAGE.format(
+        lang=i18n.language(), title=escape(_("Citation not found")),
+        body=escape(_("There is no citation at this address. Check the link you were given.")),
+        home=escape(_("Go to KCStat Dash")))
 
 
 @blueprint.before_app_request
@@ -30,7 +41,7 @@ def _unknown_citation_page():
     try:
         citations.get_citation(db.session, path[len("/cite/"):])
     except citations.UnknownCitation:
-        return NOT_FOUND_PAGE, 404, {"Content-Type": "text/html; charset=utf-8"}
+        return not_found_page(), 404, {"Content-Type": "text/html; charset=utf-8"}
     return None
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
+from markupsafe import Markup
 
+from kcstat_dash import i18n
 from kcstat_dash.services import citations, meeting_record, open_data, packet_export
+from kcstat_dash.services.citation_words import cited_heading, cited_names
 from kcstat_dash.web.extensions import db
 from kcstat_dash.web.public_url import public_base_url
 from kcstat_dash.web.routes.json_errors import json_error
@@ -38,16 +41,18 @@ def _stamp() -> str:
 def packet(fmt: str):
     if fmt not in ("csv", "xlsx", "json"):
         return json_error(404, "packets export as .csv, .xlsx or .json")
-    views, error = _packet_views()
-    if error:
-        return error
-    name = f"kcstat-testimony-packet-{datetime.now(UTC):%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        return _download(packet_export.packet_csv(views), "text/csv; charset=utf-8", name)
-    if fmt == "xlsx":
-        return _download(packet_export.packet_xlsx(views), XLSX, name)
-    return _download(packet_export.packet_json(views, _stamp()),
-                     "application/json; charset=utf-8", name)
+    # A file is kept and compared with others: one language (English) whatever the browser's.
+    with i18n.using("en"):
+        views, error = _packet_views()
+        if error:
+            return error
+        name = f"kcstat-testimony-packet-{datetime.now(UTC):%Y-%m-%d}.{fmt}"
+        if fmt == "csv":
+            return _download(packet_export.packet_csv(views), "text/csv; charset=utf-8", name)
+        if fmt == "xlsx":
+            return _download(packet_export.packet_xlsx(views), XLSX, name)
+        return _download(packet_export.packet_json(views, _stamp()),
+                         "application/json; charset=utf-8", name)
 
 
 @blueprint.get("/packet/print")
@@ -57,9 +62,15 @@ def packet_print():
         return error
     charts = [packet_export.chart_geometry(v["snapshot"].get("series") or [],
                                            v["snapshot"]["measure"]["unit"]) for v in views]
-    # Rendered without Flask's context processors: the page needs no login state.
+    # Rendered without Flask's context processors: the page needs no login state. Its words
+    # follow the request's language; what each citation says (hashed) stays English, marked.
     template = current_app.jinja_env.get_template("packet_print.html")
-    return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp())
+    english = Markup(' lang="en"') if i18n.language() != i18n.DEFAULT_LANGUAGE else ""
+    return template.render(items=list(zip(views, charts, strict=True)), generated_at=_stamp(),
+                           language=i18n.language(), english=english,
+                           published_by=citations.PUBLISHED_BY,
+                           headings=[cited_heading(v["snapshot"]) for v in views],
+                           names=[cited_names(v["snapshot"])["measure"] for v in views])
 
 
 @blueprint.get("/exports/meetings/<int:meeting_id>/questions.<fmt>")
