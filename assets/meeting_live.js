@@ -61,14 +61,17 @@
 
   /* A counts-only answer ([[question id, count shown, button's name], ...] in the feed's
      order, and the words added to the name of a pressed button): rewrite the counts that
-     changed. Returns false when the page's questions or their
-     order are not the answer's (a question moved up under "top", or one was added meanwhile):
-     then the page needs the whole feed. */
+     changed. Returns false when the page's questions or their order are not the answer's (a
+     question moved up under "top", or one was added meanwhile), or a vote of this browser's is
+     not drawn as pressed yet: then the page needs the whole feed. */
   function applyCounts(counts, votedSuffix, ids, set) {
     var shown = shownQuestions(ids);
     if (shown.length !== counts.length) { return false; }
     for (var i = 0; i < counts.length; i++) {
       if (shown[i].id !== counts[i][0]) { return false; }
+      /* A vote of this browser's not yet drawn as pressed: the feed brings the pressed button. */
+      if (latestVotes.indexOf(shown[i].id) !== -1 &&
+          shown[i].button.getAttribute("aria-pressed") !== "true") { return false; }
     }
     counts.forEach(function (entry, i) {
       var current = shown[i].button.querySelector(".upvote-count");
@@ -174,8 +177,13 @@
         triggers.every(function (t) { return t === ids.myVotes + ".data"; });
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
       if (pageLoad && !latestVotes.length) { return noUpdate; }
+      /* A vote of this browser's (its list changed) needs the feed, to mark the button as
+         pressed, even when the timer ticked at the same moment: a counts-only answer would
+         bring the count but not the pressed button. */
+      var votesChanged = triggers.indexOf(ids.myVotes + ".data") !== -1;
       var request = {meetingId: meetingId, order: order || "newest", state: state, ids: ids,
-                     known: (ticked && known !== null && known !== undefined) ? known : -1};
+                     known: (ticked && !votesChanged && known !== null && known !== undefined)
+                       ? known : -1};
       if (feedPoll.running) {
         if (request.known === -1) { feedPoll.next = request; }
         return noUpdate;
