@@ -15,6 +15,21 @@ timeout = 30
 graceful_timeout = 20
 
 
+def _shared_page_cache() -> None:
+    """A directory this server's workers share built pages through (kcstat_dash/web/
+    page_cache.py), made fresh at each start, so a page is built once per server rather than
+    once per worker, and nothing survives a restart (or reaches another server)."""
+    import tempfile
+
+    os.environ["KCSTAT_PAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="kcstat-pages-")
+
+
+def on_exit(server):
+    import shutil
+
+    shutil.rmtree(os.environ.get("KCSTAT_PAGE_CACHE_DIR", ""), ignore_errors=True)
+
+
 def on_starting(server):
     """Refuse to start when a trusted proxy count meets a bind that clients can reach directly.
 
@@ -36,3 +51,4 @@ def on_starting(server):
     if problem:
         server.log.error("Refusing to start: %s", problem)
         raise SystemExit(1)
+    _shared_page_cache()

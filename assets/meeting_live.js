@@ -5,7 +5,7 @@
   try { window.localStorage.removeItem("browser-id"); } catch (error) { /* storage blocked */ }
 
   /* The meeting or ask page's ids by name ({feed, feedSummary, roomPanel, meetingState,
-     feedVersion, feedPoll, myVotes, upvote, askText}), or null on every other page. The page
+     feedVersion, feedPoll, myVotes, upvote, upvoteCount, askText}), or null on every other page. The page
      names them: JSON in its root's data-meeting-ids attribute, from layouts/ids/meeting.py
      (FOR_SCRIPT), so no id is spelled here. */
   function pageIds() {
@@ -44,6 +44,46 @@
     return node;
   }
 
+  /* The questions this page shows, in its order: the id of each "Me too" button in the feed
+     (Dash writes a dict id as JSON in the element's id attribute). */
+  function shownQuestions(ids) {
+    var feed = document.getElementById(ids.feed);
+    var shown = [];
+    if (!feed) { return shown; }
+    feed.querySelectorAll("button[id^='{']").forEach(function (button) {
+      try {
+        var id = JSON.parse(button.id);
+        if (id.type === ids.upvote) { shown.push({id: id.id, button: button}); }
+      } catch (error) { /* not one of ours */ }
+    });
+    return shown;
+  }
+
+  /* A counts-only answer ([[question id, count shown, button's name], ...] in the feed's
+     order, and the words added to the name of a pressed button): rewrite the counts that
+     changed. Returns false when the page's questions or their order are not the answer's (a
+     question moved up under "top", or one was added meanwhile), or a vote of this browser's is
+     not drawn as pressed yet: then the page needs the whole feed. */
+  function applyCounts(counts, votedSuffix, ids, set) {
+    var shown = shownQuestions(ids);
+    if (shown.length !== counts.length) { return false; }
+    for (var i = 0; i < counts.length; i++) {
+      if (shown[i].id !== counts[i][0]) { return false; }
+      /* A vote of this browser's not yet drawn as pressed: the feed brings the pressed button. */
+      if (latestVotes.indexOf(shown[i].id) !== -1 &&
+          shown[i].button.getAttribute("aria-pressed") !== "true") { return false; }
+    }
+    counts.forEach(function (entry, i) {
+      var current = shown[i].button.querySelector(".upvote-count");
+      if (current && current.textContent === entry[1]) { return; }
+      var pressed = shown[i].button.getAttribute("aria-pressed") === "true";
+      set({type: ids.upvoteCount, id: entry[0]}, {children: entry[1]});
+      set({type: ids.upvote, id: entry[0]},
+          {"aria-label": entry[2] + (pressed ? votedSuffix || "" : "")});
+    });
+    return true;
+  }
+
   /* A poll that has not been answered by then is given up, so that one lost request cannot
      stop this page's polling for good (the next tick asks again). */
   var POLL_TIMEOUT_MS = 10000;
@@ -60,6 +100,8 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body) { return; }
+        var needFeed = false;
+        if (body.counts) { needFeed = !applyCounts(body.counts, body.voted_suffix, ids, set); }
         if (body.feed) {
           set(ids.feed, {children: markVotes(body.feed.children, body.feed.voted || {},
                                              ids.upvote)});
@@ -73,7 +115,12 @@
           shownState = {status: body.status, open: body.open};
           set(ids.meetingState, {data: shownState});
         }
-        if (body.version !== request.known) { set(ids.feedVersion, {data: body.version}); }
+        if (needFeed) {
+          /* Keep the version shown and ask for the whole feed as soon as this poll ends. */
+          if (!feedPoll.next) { feedPoll.next = Object.assign({}, request, {known: -1}); }
+        } else if (body.version !== request.known) {
+          set(ids.feedVersion, {data: body.version});
+        }
       })
       .catch(function () { /* the next tick retries */ })
       .then(function () {
@@ -105,7 +152,8 @@
     },
 
     /* The meeting and ask pages' poll: each tick sends the version the page shows, and the
-       answer carries the rebuilt feed only when that changed (kcstat_dash/web/live_feed/poll.py). A new
+       answer carries the rebuilt feed only when that changed (kcstat_dash/web/live_feed/poll.py),
+       or only the new counts when nothing but "me too" votes changed. A new
        order, or a "me too" just counted, asks for the feed at once (known=-1). The feed comes
        as Dash components with, beside it, the pressed look of each question's button, which
        is swapped in where this browser has voted.
@@ -129,8 +177,13 @@
         triggers.every(function (t) { return t === ids.myVotes + ".data"; });
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
       if (pageLoad && !latestVotes.length) { return noUpdate; }
+      /* A vote of this browser's (its list changed) needs the feed, to mark the button as
+         pressed, even when the timer ticked at the same moment: a counts-only answer would
+         bring the count but not the pressed button. */
+      var votesChanged = triggers.indexOf(ids.myVotes + ".data") !== -1;
       var request = {meetingId: meetingId, order: order || "newest", state: state, ids: ids,
-                     known: (ticked && known !== null && known !== undefined) ? known : -1};
+                     known: (ticked && !votesChanged && known !== null && known !== undefined)
+                       ? known : -1};
       if (feedPoll.running) {
         if (request.known === -1) { feedPoll.next = request; }
         return noUpdate;

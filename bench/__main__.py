@@ -19,7 +19,8 @@ from bench.scale import parse_scale
 from bench.server import PROJECT_ROOT, Gunicorn
 from bench.wrk import wrk_available
 
-SCENARIOS = ("g", "e", "d", "f", "a", "b", "c", "h")  # imports first: they need no server running
+# Imports first: they need no server running.
+SCENARIOS = ("g", "e", "d", "i", "f", "a", "b", "j", "c", "h")
 UNSERVED = ("g", "e")
 OWN_SERVERS = ("h",)  # starts its own app instances, after the shared one has stopped
 
@@ -60,6 +61,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", default=None,
                         help="(g) at citywide scale: the sample replayed to this many requests, "
                              "e.g. 1.5M (built once, cached in ~/.cache/kcstat-bench)")
+    parser.add_argument("--section", default=None,
+                        help="the docs section to write (default: the database's name), e.g. "
+                             "sqlite-crowd for a run of only d,i,j beside the full run's")
     parser.add_argument("--no-write", action="store_true", help="print only")
     return parser.parse_args(argv)
 
@@ -69,16 +73,18 @@ def _scenario_module(key: str):
         approval_latency,
         ask_page,
         citywide_scale,
+        crowd_arrivals,
         feed_check,
         import_311,
         measure_callback,
         question_burst,
         two_instances,
+        voting_room,
     )
 
     return {"a": feed_check, "b": approval_latency, "c": question_burst, "d": measure_callback,
             "e": import_311, "f": ask_page, "g": citywide_scale,
-            "h": two_instances}[key]
+            "h": two_instances, "i": crowd_arrivals, "j": voting_room}[key]
 
 
 def _run_one(key: str, context) -> object:
@@ -147,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     backend = "PostgreSQL" if args.database_url else "SQLite"
     if args.scale:
         backend += f", citywide scale ({args.scale})"
+    if args.section:
+        backend += f" ({args.section})"
     print()
     print(report.text_table(results))
     if not args.no_write:
         body = report.markdown(results, description, settings, backend)
-        section = ("postgresql" if args.database_url else "sqlite") + (
+        section = args.section or ("postgresql" if args.database_url else "sqlite") + (
             "-citywide-scale" if args.scale else "")
         report.write_section(args.output, section, body)
         print(f"\nWritten to {args.output} (gunicorn logs in {log_dir}).")

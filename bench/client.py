@@ -18,6 +18,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    wire_bytes: int = 0  # as received: status line, headers and the body before unpacking
 
     def json(self):
         return json.loads(self.body)
@@ -81,8 +82,10 @@ class HttpClient:
         status_line = await reader.readuntil(b"\r\n")
         status = int(status_line.split()[1])
         headers: dict[str, str] = {}
+        wire = len(status_line)
         while True:
             line = await reader.readuntil(b"\r\n")
+            wire += len(line)
             if line == b"\r\n":
                 break
             name, _, value = line.decode("latin-1").partition(":")
@@ -109,8 +112,9 @@ class HttpClient:
         else:
             body = await reader.read()
             headers["connection"] = "close"
+        wire += len(body)  # chunk framing aside
         if headers.get("content-encoding") == "gzip":
             body = gzip.decompress(body)
         if headers.get("connection", "").lower() == "close":
             await self.close()
-        return Response(status, headers, body)
+        return Response(status, headers, body, wire)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -292,6 +293,15 @@ class ImportRun(Base):
     citywide: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class DataVersion(Base):
+    """One row counting every change to the published numbers, bumped by database triggers
+    (migrations/data_version_triggers.py): what page caches are keyed on."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
 class SyncCursor(Base):
     """Where the last ``kcstat sync`` of one portal dataset stopped: the latest Socrata
     ``:updated_at`` it stored. The next sync asks for what changed from then on."""
@@ -396,6 +406,9 @@ class Meeting(Base):
     # Bumped in the same transaction as every public change to the feed, so that polling
     # browsers can learn "nothing new" from one integer.
     feed_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The feed version of the last change other than a vote count (services/feed_version.py):
+    # a page holding this version or later needs only the new counts, not the whole feed.
+    content_version: Mapped[int] = mapped_column(Integer, default=0)
 
     area: Mapped[Area] = relationship()
     now_discussing: Mapped[Measure | None] = relationship()

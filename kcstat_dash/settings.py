@@ -182,6 +182,10 @@ class Settings:
     # Proxies in front of the app whose X-Forwarded-For is trusted (1 on Heroku): without it
     # every client would share the router's address, and per-client rate limits would be moot.
     trusted_proxies: int = 0
+    # KCSTAT_PAGE_CACHE_DIR: a directory the workers of one server share built pages through
+    # (web/page_cache.py); gunicorn.conf.py makes a fresh one per server start. Unset: each
+    # process keeps its own only.
+    page_cache_dir: str | None = None
     # True when SECRET_KEY was unset and a throwaway key was made: a local run (debug, tests,
     # or a local command that asked for it), whose sessions end with the process.
     generated_secret: bool = False
@@ -210,6 +214,7 @@ class Settings:
                 or DEFAULT_QUESTION_LIMITS.per_client,
                 per_address=DEFAULT_QUESTION_LIMITS.per_address),
             trusted_proxies=trusted_proxies_from_env(),
+            page_cache_dir=os.environ.get("KCSTAT_PAGE_CACHE_DIR") or None,
         )
         values.update(overrides)
         if "database_url" in overrides:

@@ -6,9 +6,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from kcstat_dash import i18n
 from kcstat_dash.i18n import N_, _
 from kcstat_dash.services import questions, verdicts
 from kcstat_dash.services.formatting import format_value, n_text, number, period_label
+from layouts import figure_memo
 from layouts.charts import trend_figure
 from layouts.components import (
     first_coverage,
@@ -40,12 +42,22 @@ CHART_HEIGHT = 260
 
 def meeting_chart(detail: dict, height: int = CHART_HEIGHT, static: bool = False,
                   **graph_options) -> dcc.Graph:
-    """The measure's trend with the number of public questions flagged on each point."""
-    figure = trend_figure(detail, detail.get("flag_counts"))
-    figure.update_layout(height=height)
-    if static:
-        # The projector is read from across a room.
-        figure.update_layout(font={"size": 18})
+    """The measure's trend with the number of public questions flagged on each point (built
+    once per data version and flag counts: layouts/figure_memo.py)."""
+    flags = detail.get("flag_counts") or {}
+
+    def build() -> dict:
+        figure = trend_figure(detail, flags)
+        figure.update_layout(height=height)
+        if static:
+            # The projector is read from across a room.
+            figure.update_layout(font={"size": 18})
+        return figure.to_plotly_json()
+
+    figure = figure_memo.cached("meeting-chart", (detail["slug"], tuple(sorted(flags.items())),
+                                                  height, static),
+                                detail.get("data_version"), build,
+                                language=i18n.language())
     config = {"displayModeBar": False, "responsive": True, "staticPlot": static}
     return dcc.Graph(figure=figure, config=config, className="meeting-chart", **graph_options)
 

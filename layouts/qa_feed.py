@@ -74,6 +74,11 @@ def author_line(question: dict) -> html.Div:
     return html.Div(parts, className="question-meta small")
 
 
+def upvote_count_text(count: int) -> str:
+    """The count as the button shows it."""
+    return f"({count})"
+
+
 def upvote_label(count: int) -> str:
     """The button's name for a screen reader, before ``voted_suffix()``."""
     return ngettext("Me too: {count} person wants this answered",
@@ -86,11 +91,14 @@ def voted_suffix() -> str:
 
 
 def upvote_button(question: dict, voted: bool) -> html.Button:
-    count = question["upvotes"]
+    # The count has an id of its own, so that a poll bringing only new counts
+    # (kcstat_dash/web/live_feed/poll.py) rewrites it and the button's name, nothing else.
+    count, question_id = question["upvotes"], question["id"]
     wanted = upvote_label(count) + (voted_suffix() if voted else "")
     return html.Button(
-        [_("Me too") + " ", html.Span(f"({count})", className="upvote-count")],
-        id=ids.upvote_button(question["id"]), type="button", disabled=voted,
+        [_("Me too") + " ", html.Span(upvote_count_text(count), id=ids.upvote_count(question_id),
+                                      className="upvote-count")],
+        id=ids.upvote_button(question_id), type="button", disabled=voted,
         className=f"upvote btn btn-sm {'btn-secondary' if voted else 'btn-outline-secondary'}",
         **{"aria-pressed": "true" if voted else "false", "aria-label": wanted})
 

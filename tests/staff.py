@@ -69,15 +69,20 @@ def logout(client):
     return client.post("/logout", data={"csrf_token": form_token(client, "/logout")})
 
 
-def page_content(client, path: str) -> str:
-    """What Dash Pages renders for ``path`` for this browser (the page's own callback)."""
-    return client.post("/_dash-update-component", json={
+def router_call(path: str) -> dict:
+    """The body of Dash Pages' own callback for ``path``, as the browser posts it."""
+    return {
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"},
                     {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
                    {"id": "_pages_location", "property": "search", "value": ""}],
-        "changedPropIds": ["_pages_location.pathname"], "state": []}).get_data(as_text=True)
+        "changedPropIds": ["_pages_location.pathname"], "state": []}
+
+
+def page_content(client, path: str) -> str:
+    """What Dash Pages renders for ``path`` for this browser (the page's own callback)."""
+    return client.post("/_dash-update-component", json=router_call(path)).get_data(as_text=True)
 
 
 def csrf_cookie(client) -> str | None:

@@ -77,3 +77,20 @@ def test_the_json_api_answers_json_503_during_a_database_outage(database_down):
         error = response.get_json()["error"]
         assert error["status"] == 503 and error["code"] == "unavailable"
         assert response.headers["Retry-After"]
+
+
+
+def test_a_page_kept_in_memory_is_not_served_when_its_key_cannot_be_read(app):
+    """A page kept before an outage is not sent during it: its key (the data version) cannot
+    be read, so the call goes on to Dash and gets the app's outage answer, not a stale page."""
+    from tests.staff import router_call
+
+    client = app.server.test_client()
+    call = router_call("/measures/pothole-on-time-rate")
+    kept = client.post("/_dash-update-component", json=call)
+    assert kept.status_code == 200 and "pothole-on-time-rate" in kept.get_data(as_text=True)
+    assert client.post("/_dash-update-component", json=call).data == kept.data  # from memory
+    db.engine.dispose()
+    db.configure(BROKEN_DATABASE)
+    app.server.config["PROPAGATE_EXCEPTIONS"] = False  # answered as in production
+    assert client.post("/_dash-update-component", json=call).status_code >= 500

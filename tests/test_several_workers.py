@@ -142,3 +142,41 @@ def test_every_worker_serves_the_feed_of_the_version_it_reports(served):
     assert {a["version"] for a in after} == {before[0]["version"] + 1}
     assert all("Seen by every worker? 7d2e" in json.dumps(a["feed"]) for a in after)
     assert not any("Seen by every worker? 7d2e" in json.dumps(b["feed"]) for b in before)
+
+
+def _measure_page(base: str, slug: str) -> str:
+    """Dash Pages' router call for a measure page, as a browser makes it (on a new connection,
+    so that successive calls reach different workers)."""
+    body = json.dumps({
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": f"/measures/{slug}"},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []}).encode()
+    request = urllib.request.Request(base + "/_dash-update-component", data=body, headers={
+        "Content-Type": "application/json", "Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        raw = response.read()
+        return (gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip"
+                else raw).decode()
+
+
+def test_no_worker_serves_a_page_older_than_the_data(served):
+    """Every worker keeps built pages (and shares them through a directory); after a write to
+    the numbers none of them sends the page built before it."""
+    from sqlalchemy import update
+
+    from kcstat_dash.models import Measure
+
+    server, url, _meeting = served
+    slug = "pothole-on-time-rate"
+    before = [_measure_page(server.url, slug) for _ in range(WORKERS * 4)]
+    assert all("Renamed while served" not in page for page in before)
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        session.execute(update(Measure).where(Measure.slug == slug)
+                        .values(name="Renamed while served"))
+    engine.dispose()
+    after = [_measure_page(server.url, slug) for _ in range(WORKERS * 4)]
+    assert all("Renamed while served" in page for page in after)

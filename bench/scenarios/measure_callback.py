@@ -1,4 +1,6 @@
-"""(d) A measure page's render callback on the full sample: the POST Dash makes for the page."""
+"""(d) A measure page's render callback on the full sample: the POST Dash makes for the page,
+beside the minimal Flask endpoint at the same concurrency in the same run (issue 18: at least a
+third of its throughput)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from pathlib import Path
 
 from bench.browser import capture_dash_request, chromium_available
 from bench.findings import ScenarioResult
+from bench.server import Gunicorn
 from bench.wrk import run_wrk
+
+TARGET_RATIO = 1 / 3
 
 
 def pick_measure(base_url: str) -> str:
@@ -59,13 +64,27 @@ def run(context) -> ScenarioResult:
                           context.seconds, threads=2, env=env)
     finally:
         Path(body_file).unlink()
+    # The yardstick, at the same concurrency, in the same run, just after.
+    with Gunicorn("bench.minimal_app:server", workers=context.workers,
+                  log=context.log_dir / "gunicorn-minimal-d.log") as minimal:
+        yardstick = run_wrk(minimal.url + "/ping", "get.lua", 10, context.seconds, threads=2,
+                            env={"BENCH_ACCEPT_ENCODING": "gzip, deflate, br"})
     for label, measured in (("1 user", single), ("10 users at once", several)):
         result.add(f"{label}: p50 / p99", f"{measured.p50_ms:.0f} / {measured.p99_ms:.0f} ms")
         result.add(f"{label}: renders/s", f"{measured.rate:.1f}"
                    + (f" ({measured.error_count} errors)" if measured.error_count else ""))
+    result.add("minimal Flask, 10 connections: req/s",
+               f"{yardstick.rate:,.0f} (p50 {yardstick.p50_ms:.1f} ms)")
+    ratio = several.rate / yardstick.rate if yardstick.rate else 0.0
+    result.add("measure page ÷ minimal Flask (10 connections)", f"{ratio:.0%}",
+               f"≥ {TARGET_RATIO:.0%}", ratio >= TARGET_RATIO and not several.error_count)
     result.add("response sent / unpacked", f"{sent / 1024:.0f} KB / {unpacked / 1024:.0f} KB")
     result.method = (
         f"The page `{path}` (the measure with the most periods) is opened once in Chromium to "
         "capture the exact `/_dash-update-component` POST Dash Pages makes to render it; wrk "
-        f"then replays that POST for {context.seconds} s, from 1 connection and from 10.")
+        f"then replays that POST for {context.seconds} s, from 1 connection and from 10. The "
+        "minimal Flask endpoint (`bench/minimal_app.py`, `GET /ping`) is then served under the "
+        "same gunicorn settings and loaded by wrk from 10 connections for as long. The page is "
+        "served from each worker's page cache once built (kcstat_dash/web/page_cache.py): the "
+        "first render in each worker is part of the run.")
     return result

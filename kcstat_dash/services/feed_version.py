@@ -1,4 +1,10 @@
-"""The live feed's version number: bumped with every public change, read by every poll."""
+"""The live feed's version number: bumped with every public change, read by every poll.
+
+Two numbers per meeting: ``feed_version`` changes with everything attendees see, a "me too"
+included; ``content_version`` is the feed version of the last change that was not only a vote
+count. A page showing a version at or after ``content_version`` holds the right questions,
+statuses and answers, and needs only the new counts (kcstat_dash/web/live_feed/poll.py).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,18 @@ def bump(session: Session, meeting_id: int) -> None:
     vote, the "now discussing" measure) calls this, so a poll can answer "nothing new" from one
     integer without rebuilding the feed. The increment happens in SQL so that concurrent writers
     never lose a bump.
+    """
+    # SET reads the row as it was, so content_version becomes the new feed_version.
+    session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                    .values(feed_version=Meeting.feed_version + 1,
+                            content_version=Meeting.feed_version + 1))
+
+
+def bump_counts(session: Session, meeting_id: int) -> None:
+    """Mark that only vote counts changed (a "me too"), in the caller's transaction.
+
+    Pages see the new version and ask for it, but as the content version stays, the poll
+    answers them with the counts alone rather than the whole feed.
     """
     session.execute(update(Meeting).where(Meeting.id == meeting_id)
                     .values(feed_version=Meeting.feed_version + 1))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kcstat_dash.models import Measure, Meeting, Observation, Question
-from kcstat_dash.services import verdicts
+from kcstat_dash.services import data_version, verdicts
 from kcstat_dash.services.coverage import coverage_311, data_through_date
 from kcstat_dash.services.measures import (
     get_measure,
@@ -26,8 +26,10 @@ def area_measures(session: Session, area_id: int, first: int | None = None) -> l
     """The area's measures as plain data: summary, every period's point, and flag counts.
 
     ``first`` (the "now discussing" measure) is put at the top. Flag counts come from public
-    questions only, so a pending or hidden question never shows on a chart.
+    questions only, so a pending or hidden question never shows on a chart. Each carries the
+    data version (with its database), read first, so a figure kept under it is never older.
     """
+    version = data_version.token(session)
     found = list(session.scalars(
         select(Measure).where(Measure.area_id == area_id)
         .options(selectinload(Measure.observations), selectinload(Measure.targets),
@@ -39,6 +41,7 @@ def area_measures(session: Session, area_id: int, first: int | None = None) -> l
     details = []
     for measure in found:
         detail = measure_summary(measure, narratives, coverage)
+        detail["data_version"] = version
         detail["observations"] = observation_points(measure)
         detail["flag_counts"] = counts.get(measure.id, {})
         detail["now_discussing"] = measure.id == first

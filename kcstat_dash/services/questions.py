@@ -286,14 +286,31 @@ def public_feed(session: Session, meeting_id: int, order: str = "newest",
     if order not in FEED_ORDERS:
         order = "newest"
     public = (Question.meeting_id == meeting_id, Question.status.in_(PUBLIC))
-    ordering = ((Question.upvotes.desc(), Question.created_at.desc(), Question.id.desc())
-                if order == "top" else (Question.created_at.desc(), Question.id.desc()))
+    ordering = _ordering(order)
     version = feed_version.current(session, meeting_id)
     if version is None:
         raise MeetingNotFound(meeting_id)
     total = session.scalar(select(func.count(Question.id)).where(*public)) or 0
     rows = session.scalars(select(Question).where(*public).order_by(*ordering).limit(limit))
     return {"version": version, "total": total, "questions": [question_summary(q) for q in rows]}
+
+
+def public_counts(session: Session, meeting_id: int, order: str = "newest",
+                  limit: int = FEED_LIMIT) -> list[tuple[int, int]]:
+    """``(question id, "me too" count)`` of the feed's questions, in the feed's order: what a
+    page holding the feed's content needs when only votes changed (one narrow query)."""
+    ordering = _ordering(order)
+    return [tuple(row) for row in session.execute(
+        select(Question.id, Question.upvotes)
+        .where(Question.meeting_id == meeting_id, Question.status.in_(PUBLIC))
+        .order_by(*ordering).limit(limit))]
+
+
+def _ordering(order: str) -> tuple:
+    """The feed's order, the one rule both the feed and its counts follow."""
+    if order == "top":
+        return (Question.upvotes.desc(), Question.created_at.desc(), Question.id.desc())
+    return (Question.created_at.desc(), Question.id.desc())
 
 
 def flag_counts(session: Session, measure_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -337,7 +354,8 @@ def upvote(session: Session, question_id: object, voter_key: str) -> tuple[int, 
     # In SQL, so that simultaneous votes are all counted.
     session.execute(update(Question).where(Question.id == question_id)
                     .values(upvotes=Question.upvotes + 1))
-    feed_version.bump(session, question.meeting_id)
+    # Only a count changed: open pages are sent the counts, not the feed.
+    feed_version.bump_counts(session, question.meeting_id)
     session.refresh(question)
     return question.upvotes, True
 

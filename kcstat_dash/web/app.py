@@ -15,10 +15,12 @@ from kcstat_dash.web.csrf import init_csrf
 from kcstat_dash.web.extensions import db, limiter, login_manager
 from kcstat_dash.web.language import init_language, localize_index
 from kcstat_dash.web.live_feed.poll import LivePoll
-from kcstat_dash.web.page_router_guard import init_page_router_guard
+from kcstat_dash.web.page_cache import PageCache
+from kcstat_dash.web.page_router_guard import UPDATE_PATH, init_page_router_guard
 from kcstat_dash.web.routes import register_routes
 from kcstat_dash.web.routes.json_errors import init_error_handlers
 from kcstat_dash.web.security_headers import allow_inline_scripts, init_security_headers
+from kcstat_dash.web.shared_pages import SharedPages
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -67,6 +69,10 @@ def create_server(settings: Settings) -> Flask:
         # The client's own address (for rate limits) from the proxies' X-Forwarded-For.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,
                                    x_proto=settings.trusted_proxies)
+    # Built pages a crowd opens at once are served from memory, before Flask (page_cache.py).
+    server.wsgi_app = server.extensions["kcstat_page_cache"] = PageCache(
+        server.wsgi_app, shared=SharedPages(settings.page_cache_dir)
+        if settings.page_cache_dir else None)
     # Outermost: the live feed's poll is answered before any of Flask's machinery runs.
     server.wsgi_app = server.extensions["kcstat_live_poll"] = LivePoll(server.wsgi_app)
     db.configure(settings.database_url)
@@ -109,17 +115,20 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     localize_index(app)
     init_page_router_guard(server, app.config.routes_pathname_prefix,
                            app.config.requests_pathname_prefix)
+    server.extensions["kcstat_page_cache"].update_path = (
+        f"{app.config.routes_pathname_prefix}{UPDATE_PATH}")
     # The composition root: the one place the web package meets the UI packages above it. They
     # are imported here, at call time, so that importing kcstat_dash.web never imports them (the
     # import-linter contracts in pyproject.toml allow this one edge and no other).
     import callbacks
     import layouts
     from callbacks.pages import LAYOUTS
-    from callbacks.rendered_feeds import poll_body
+    from callbacks.rendered_feeds import counts_body, poll_body
 
     layouts.register_pages(LAYOUTS)
     app.layout = layouts.shell.app_shell
     callbacks.register(app)
     server.extensions["kcstat_live_poll"].render_feed = poll_body
+    server.extensions["kcstat_live_poll"].render_counts = counts_body
     allow_inline_scripts(server, app.csp_hashes)
     return app

@@ -53,6 +53,7 @@ VOTE_STATUS = "vote-status"
 CITE_FLAG_STATUS = "cite-flag-status"
 FEED = "feed"
 UPVOTE = "upvote"  # one per question: {"type": ..., "id": ...}
+UPVOTE_COUNT = "upvote-count"  # the count shown in each "Me too": {"type": ..., "id": ...}
 CITE_FLAG = "cite-flag"  # one per flagged question: {"type", "question", "measure", "period"}
 MEETING_ID = "meeting-id"
 MEETING_STATE = "meeting-state"
@@ -63,7 +64,8 @@ FEED_POLL = "feed-poll"
 # What assets/meeting_live.js finds by id, under the names it uses.
 FOR_SCRIPT = {"feed": FEED, "feedSummary": FEED_SUMMARY, "roomPanel": ROOM_PANEL,
               "meetingState": MEETING_STATE, "feedVersion": FEED_VERSION,
-              "feedPoll": FEED_POLL, "myVotes": MY_VOTES, "upvote": UPVOTE, "askText": ASK_TEXT}
+              "feedPoll": FEED_POLL, "myVotes": MY_VOTES, "upvote": UPVOTE, "askText": ASK_TEXT,
+              "upvoteCount": UPVOTE_COUNT}
 
 
 def meeting_chart(slug) -> dict:
@@ -84,6 +86,11 @@ def withdraw_button(question_id) -> dict:
 def upvote_button(question_id) -> dict:
     """A question's "Me too" (``question_id``: its id, or dash.ALL in a callback)."""
     return {"type": UPVOTE, "id": question_id}
+
+
+def upvote_count(question_id) -> dict:
+    """The count in a question's "Me too", which a poll's counts-only answer rewrites."""
+    return {"type": UPVOTE_COUNT, "id": question_id}
 
 
 def cite_flag(question_id, measure, period) -> dict:
