@@ -64,7 +64,8 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         with open(po, "wb") as handle:
-            write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+            # File names without line numbers: a moved line changes nothing here.
+            write_po(handle, catalog, width=100, sort_output=True, include_lineno=False)
         with open(mo, "wb") as handle:
             write_mo(handle, read(code))
 
