@@ -137,3 +137,21 @@ def test_the_reader_keeps_no_more_connections_than_reads_ran_at_once(app, client
     db.engine.dispose()  # as when the app's database is configured anew
     assert reader._idle == []
     assert reader.scalar(meeting_id=meeting["id"]) == meeting["feed_version"]
+
+
+def test_every_statement_read_plainly_shares_one_set_of_connections(app, client):
+    """PostgreSQL's connection limit is shared by every worker of every instance: a worker
+    reading two statements (the feed's version, the data's version) one after another keeps
+    one connection between them, not one per statement."""
+    from kcstat_dash.services import data_version
+    from kcstat_dash.web.live_feed.plain_reader import reader as plain_reader
+    from kcstat_dash.web.live_feed.poll import VERSION_QUERY
+
+    meeting = _live(client)
+    feed, data = plain_reader(db, VERSION_QUERY), plain_reader(db, data_version.QUERY)
+    for _ in range(5):
+        for read in (lambda: feed.scalar(meeting_id=meeting["id"]), data.scalar):
+            thread = threading.Thread(target=read)
+            thread.start()
+            thread.join()
+    assert feed._idle is data._idle and len(feed._idle) == 1
