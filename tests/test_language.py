@@ -89,3 +89,12 @@ def test_values_are_written_the_language_s_way():
 
 def test_every_public_string_is_translated():
     assert catalogs.problems() == []
+
+
+def test_the_first_html_is_titled_in_the_language(client):
+    spanish = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    with i18n.using("es"):
+        title = i18n.gettext("KCStat Dash — Kansas City performance measures")
+    assert f"<title>{title}</title>" in spanish and title not in english
+    assert "<title>KCStat Dash — Kansas City performance measures</title>" in english

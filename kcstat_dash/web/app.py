@@ -8,6 +8,7 @@ import dash
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from kcstat_dash.i18n import N_
 from kcstat_dash.settings import PROJECT_ROOT, Settings
 from kcstat_dash.web import browser_ids, rate_limit_storage
 from kcstat_dash.web.compression import enable_compression
@@ -23,6 +24,8 @@ from kcstat_dash.web.security_headers import allow_inline_scripts, init_security
 from kcstat_dash.web.shared_pages import SharedPages
 
 ASSETS_DIR = PROJECT_ROOT / "assets"
+# The first HTML's <title> until the page's own replaces it (said in the request's language).
+APP_TITLE = N_("KCStat Dash — Kansas City performance measures")
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 # Dash's default page, with the document language that screen readers need (WCAG 3.1.1); the
@@ -107,7 +110,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         # Bootstrap is vendored in assets/ (01-bootstrap.min.css): no CDN at a meeting venue.
         serve_locally=True,
         suppress_callback_exceptions=True,
-        title="KCStat Dash — Kansas City performance measures",
+        title=APP_TITLE,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request
+from markupsafe import escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -87,10 +88,13 @@ def init_language(server: Flask) -> None:
 
 
 def localize_index(app) -> None:
-    """Dash's page shell says the request's language (``<html lang>``, WCAG 3.1.1)."""
+    """Dash's page shell says the request's language (``<html lang>``, WCAG 3.1.1) and its
+    first title in it (the app's title, marked for the catalog where it is set)."""
     make_index = app.interpolate_index
 
     def interpolate_index(**kwargs):
+        if kwargs.get("title") == app.title:
+            kwargs["title"] = escape(i18n.gettext(app.title))
         page = make_index(**kwargs)
         return page.replace('<html lang="en">', f'<html lang="{i18n.language()}">', 1)
 
