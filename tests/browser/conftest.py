@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from kcstat_dash.db import db
+from kcstat_dash.models import Meeting
 from kcstat_dash.web.app import create_app
 from tests.conftest import IN_CI, make_settings
 
@@ -193,3 +195,12 @@ def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled",
                     caret="hide", scale="css")
+
+
+def live_meeting_id() -> int:
+    """The sample's live meeting, read from the database the served app uses."""
+    session = db.new_session()
+    try:
+        return session.scalar(select(Meeting.id).where(Meeting.status == "live"))
+    finally:
+        session.close()

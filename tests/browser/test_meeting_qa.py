@@ -7,10 +7,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kcstat_dash.db import db
-from kcstat_dash.models import Meeting, Question
+from kcstat_dash.models import Question
 from kcstat_dash.services import feed_version
 from kcstat_dash.services.formatting import format_value, period_label
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, live_meeting_id
 
 MEASURE = "pothole-on-time-rate"
 
@@ -21,14 +21,6 @@ def patient_expectations():
     expect.set_options(timeout=20_000)
     yield
     expect.set_options(timeout=5_000)
-
-
-def live_meeting_id() -> int:
-    session = db.new_session()
-    try:
-        return session.scalar(select(Meeting.id).where(Meeting.status == "live"))
-    finally:
-        session.close()
 
 
 def approve_latest(meeting_id: int) -> Question:

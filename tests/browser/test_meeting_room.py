@@ -15,17 +15,9 @@ from sqlalchemy import select
 from kcstat_dash.db import db
 from kcstat_dash.models import Meeting, Question
 from kcstat_dash.services import feed_version, meeting_control, moderation
-from tests.browser.conftest import PHONE, screenshot, wait_until
+from tests.browser.conftest import PHONE, live_meeting_id, screenshot, wait_until
 
 FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
-
-
-def live_meeting_id() -> int:
-    session = db.new_session()
-    try:
-        return session.scalar(select(Meeting.id).where(Meeting.status == "live"))
-    finally:
-        session.close()
 
 
 def in_session(action):
