@@ -168,10 +168,11 @@ def test_production_cookies_are_secure_httponly_samesite(database_url):
     db.engine.dispose()
 
 
-def test_moderate_page_sends_anonymous_visitors_to_sign_in_and_back(staff_client):
-    body = staff_client.get("/moderate")
+@pytest.mark.parametrize("path", ["/moderate", "/steward", "/admin"])
+def test_staff_pages_send_anonymous_visitors_to_sign_in_and_back(staff_client, path):
+    body = staff_client.get(path)
     assert body.status_code == 302
-    assert body.headers["Location"] == "/login?next=/moderate"
+    assert body.headers["Location"] == f"/login?next={path}"
     # The page shell is Dash's; the layout is fetched and must not list questions.
     layout = staff_client.get("/_dash-layout").get_data(as_text=True)
     assert "Why are potholes slower" not in layout

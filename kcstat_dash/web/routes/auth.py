@@ -19,7 +19,7 @@ from kcstat_dash.web.extensions import db, limiter
 blueprint = Blueprint("auth", __name__)
 
 # Staff pages an anonymous visitor is sent from to sign in (and back, with ``next``).
-SIGN_IN_FIRST = ("/moderate",)
+SIGN_IN_FIRST = ("/moderate", "/steward", "/admin")
 
 # Where staff land when no (safe) ``next`` was given, by role.
 HOME_BY_ROLE = {accounts.Role.MODERATOR: "/moderate", accounts.Role.ANALYST: "/steward",
