@@ -6,13 +6,16 @@ from __future__ import annotations
 from dash import html
 
 from kcstat_dash.i18n import _
+from layouts.components import in_english
 from layouts.meetings import ask_path, meeting_status_badge, when
 
 
 def banner_item(summary: dict) -> html.Div:
     live = summary["status"] == "live"
-    lead = ([meeting_status_badge(summary), " ", html.Strong(summary["title"])] if live else
-            [html.Strong(summary["title"]), " " + _("starts at") + " ", when(summary),
+    # A meeting's title is the city's own words (English), marked so on other languages' pages.
+    title = html.Strong(in_english(summary["title"]))
+    lead = ([meeting_status_badge(summary), " ", title] if live else
+            [title, " " + _("starts at") + " ", when(summary),
              " " + _("(Kansas City time)")])
     where = summary.get("location")
     actions: list = []

@@ -10,7 +10,7 @@ from dash import html
 
 from kcstat_dash.i18n import N_, _
 from kcstat_dash.services.formatting import moment_label
-from layouts.components import empty_state
+from layouts.components import empty_state, in_english
 
 STATUS_TEXT = {"scheduled": N_("Scheduled"), "live": N_("Live now"), "ended": N_("Ended")}
 
@@ -40,7 +40,8 @@ def meeting_status_badge(summary: dict) -> dbc.Badge:
 
 def live_card(summary: dict) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
-        html.H3(html.A(summary["title"], href=f"/meetings/{summary['id']}"), className="h5"),
+        html.H3(html.A(in_english(summary["title"]), href=f"/meetings/{summary['id']}"),
+                className="h5"),
         html.P([meeting_status_badge(summary), " " + _("Started") + " ", when(summary)]),
         html.P(_("Questions are open: look at the numbers, flag one and ask about it.")
                if summary["open_for_questions"] else _("Questions are closed.")),
@@ -58,7 +59,7 @@ def schedule_table(rows: list[dict], caption: str) -> dbc.Table:
                             html.Th(_("Status"), scope="col")])),
         html.Tbody([html.Tr([
             html.Td(when(m)),
-            html.Td(html.A(m["title"], href=f"/meetings/{m['id']}")),
+            html.Td(html.A(in_english(m["title"]), href=f"/meetings/{m['id']}")),
             html.Td(meeting_status_badge(m)),
         ]) for m in rows]),
     ], responsive=True, className="schedule-table align-middle")

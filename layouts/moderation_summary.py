@@ -10,7 +10,7 @@ from kcstat_dash.i18n import N_, _
 from kcstat_dash.services import moderation
 from kcstat_dash.services.formatting import number
 from kcstat_dash.services.question_status import QuestionStatus
-from layouts.components import empty_state
+from layouts.components import empty_state, in_english
 
 OUTCOME_LABELS = {QuestionStatus.PENDING: N_("Waiting for a moderator"),
                   QuestionStatus.APPROVED: N_("Published"), QuestionStatus.ANSWERED: N_("Answered"),
@@ -41,7 +41,7 @@ def render(summary: dict | None, meeting_id: str | None = None) -> html.Div:
     reasons = [(_(moderation.REJECT_REASONS[c]), n)
                for c, n in summary["reject_reasons"].items()]
     return html.Div([
-        html.P(html.A(summary["title"], href=f"/meetings/{summary['meeting_id']}"),
+        html.P(html.A(in_english(summary["title"]), href=f"/meetings/{summary['meeting_id']}"),
                className="eyebrow"),
         html.H1(_("How questions were moderated")),
         html.P(_("Questions received for this meeting from every channel: {total}. Moderators "

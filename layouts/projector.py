@@ -16,6 +16,7 @@ from layouts.components import (
     first_coverage,
     headline_facts,
     headline_value,
+    in_english,
     partial_line,
     period_text,
     scope_notice,
@@ -163,7 +164,7 @@ def render(data: dict | None) -> html.Div:
     feed = data["feed"]
     return html.Div([
         html.Div([
-            html.H1(summary["title"], className="projector-title"),
+            html.H1(in_english(summary["title"]), className="projector-title"),
             html.Div(projector_body(data, feed), id="projector-body",
                      className="projector-body"),
         ], className="projector-main"),
