@@ -350,8 +350,11 @@ def get_measure(session: Session, slug: str) -> Measure:
     return measure
 
 
-def _narratives_in_force(session: Session,
-                         measure_ids: list[int]) -> dict[tuple[int, str], Narrative]:
+def narratives_in_force(session: Session,
+                        measure_ids: list[int]) -> dict[tuple[int, str], Narrative]:
+    """The narrative in force (the latest written) for each measure and period, with its
+    Spanish version where its author wrote one (a newer English version without one has none:
+    an older Spanish text would say something else)."""
     rows = session.execute(select(Narrative).where(Narrative.measure_id.in_(measure_ids))
                            .order_by(Narrative.created_at, Narrative.id)).scalars()
     return {(n.measure_id, n.period): n for n in rows}
@@ -359,15 +362,7 @@ def _narratives_in_force(session: Session,
 
 def narratives_by_period(session: Session, measure_ids: list[int]) -> dict[tuple[int, str], str]:
     """The narrative in force (the latest written) for each measure and period."""
-    return {key: n.body for key, n in _narratives_in_force(session, measure_ids).items()}
-
-
-def spanish_narratives_by_period(session: Session,
-                                 measure_ids: list[int]) -> dict[tuple[int, str], str]:
-    """The Spanish version of the narrative in force, where its author wrote one (a newer
-    English version without one has none: an older Spanish text would say something else)."""
-    return {key: n.body_es for key, n in _narratives_in_force(session, measure_ids).items()
-            if n.body_es}
+    return {key: n.body for key, n in narratives_in_force(session, measure_ids).items()}
 
 
 def observation_points(measure: Measure) -> list[dict]:
@@ -493,13 +488,14 @@ def list_areas(session: Session) -> list[dict]:
 def measure_detail(session: Session, slug: str) -> dict:
     """Everything the measure page shows, as plain data."""
     measure = get_measure(session, slug)
-    narratives = narratives_by_period(session, [measure.id])
+    in_force = narratives_in_force(session, [measure.id])
+    narratives = {key: n.body for key, n in in_force.items()}
     detail = measure_summary(measure, narratives, coverage_311(session))
     detail["observations"] = observation_points(measure)
-    spanish = spanish_narratives_by_period(session, [measure.id])
-    detail["narrative_es"] = spanish.get((measure.id, detail["latest_period"]))
-    detail["narratives"] = [{"period": p, "body": b, "body_es": spanish.get((measure.id, p))}
-                            for (_, p), b in sorted(narratives.items())]
+    latest = in_force.get((measure.id, detail["latest_period"]))
+    detail["narrative_es"] = latest.body_es if latest else None
+    detail["narratives"] = [{"period": p, "body": n.body, "body_es": n.body_es}
+                            for (_, p), n in sorted(in_force.items())]
     detail["peers"] = [{"period": p.period, "peer": p.peer_name, "value": p.value,
                         "source_url": p.source_url}
                        for p in session.scalars(select(PeerComparison)

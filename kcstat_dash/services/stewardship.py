@@ -158,8 +158,8 @@ def write_narrative(session: Session, slug: str, period: str, body: str,
     spanish = clean_text(body_es, "Spanish narrative", MAX_NARRATIVE_LENGTH,
                          required=False) or None
     key = (measure.id, period)
-    previous = measures.narratives_by_period(session, [measure.id]).get(key)
-    previous_es = measures.spanish_narratives_by_period(session, [measure.id]).get(key)
+    before = measures.narratives_in_force(session, [measure.id]).get(key)
+    previous, previous_es = (before.body, before.body_es) if before else (None, None)
     narrative = Narrative(measure_id=measure.id, period=period, body=text, body_es=spanish,
                           author_id=user_id)
     session.add(narrative)

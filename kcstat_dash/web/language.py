@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, redirect, request
 from markupsafe import escape
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_cookie
 
 from kcstat_dash import i18n
 
@@ -33,8 +33,6 @@ def choose(cookie: str | None, accept_language: str | None) -> str:
 
 def from_environ(environ: dict) -> str:
     """The same choice for code that answers before Flask does (the live feed's poll)."""
-    from werkzeug.http import parse_cookie
-
     cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(COOKIE)
     return choose(cookie, environ.get("HTTP_ACCEPT_LANGUAGE"))
 
