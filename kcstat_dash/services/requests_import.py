@@ -21,7 +21,7 @@ from kcstat_dash.services.coverage import describe_import, names_from_counts
 from kcstat_dash.services.request_columns import RowError
 from kcstat_dash.services.request_records import ParsedRequests
 from kcstat_dash.services.requests_parse import LEGACY_REQUIRED, parser_for
-from kcstat_dash.services.requests_store import upsert_requests
+from kcstat_dash.services.requests_store import RequestStore
 
 # Rows read, parsed and stored at a time: about 100 MB at the peak for the city's exports.
 CHUNK_ROWS = 100_000
@@ -238,20 +238,27 @@ def import_records(session: Session, parsed: ParsedRequests | Iterable[ParsedReq
     chunks = [parsed] if isinstance(parsed, ParsedRequests) else parsed
     run = ImportRun(kind=kind, source=source, rows_read=0, rows_added=0, rows_updated=0)
     covered = _Coverage()
+    store = None
     try:
         for chunk in chunks:
-            if run.id is None:
+            if store is None:
                 session.add(run)
                 session.flush()
-            added, updated = upsert_requests(session, chunk, run.id)
+                store = RequestStore(session, run.id)
+            added, updated = store.store(chunk)
             run.rows_read += len(chunk)
             run.rows_added += added
             run.rows_updated += updated
             covered.add(chunk)
             if progress is not None:
                 progress.update(len(chunk))
-    except ImportFileError as error:
-        error.wrote = run.id is not None
+        if store is not None:
+            store.close()
+    except BaseException as error:
+        if store is not None:
+            store.abandon(error)
+        if isinstance(error, ImportFileError):
+            error.wrote = run.id is not None
         raise
     if run.id is None:
         session.add(run)

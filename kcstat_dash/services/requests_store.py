@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack, suppress
+
 import numpy as np
 import pandas as pd
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -19,6 +22,8 @@ from kcstat_dash.services.request_records import (
 STAGING = "service_request_incoming"
 COLUMNS = (*FIELDS, "row_hash")
 _NAMES = ", ".join(f'"{c}"' for c in COLUMNS)
+# A first load writes the rows with their import run straight into the table.
+_STORED_NAMES = f'{_NAMES}, "import_run_id"'
 # One statement for both databases (SQLite needs the ``WHERE true`` to tell its upsert from a
 # join). An unchanged row fails the DO UPDATE's WHERE, so it is neither written nor counted.
 UPSERT = (
@@ -47,16 +52,19 @@ def _copy_field(texts: np.ndarray) -> list[str]:
     return np.where(pd.isna(texts), "\\N", texts).tolist()
 
 
-def copy_payload(parsed: ParsedRequests, hashes: list[str]) -> bytes:
-    """The rows, with their hashes, as PostgreSQL's COPY text format takes them."""
+def copy_payload(parsed: ParsedRequests, hashes: list[str], run_id: int | None = None) -> bytes:
+    """The rows, with their hashes (and, given one, their import run), as PostgreSQL's COPY
+    text format takes them."""
     columns = [_copy_field(field_texts(parsed, name)) for name in FIELDS] + [hashes]
+    if run_id is not None:
+        columns.append([str(run_id)] * len(hashes))
     lines = map("\t".join, zip(*columns, strict=True))  # one tuple, reused by zip
     return ("\n".join(lines) + "\n").encode()
 
 
-def _stage_postgresql(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
-    with cursor.copy(f"COPY {STAGING} ({_NAMES}) FROM STDIN") as copy:
-        copy.write(copy_payload(parsed, hashes))
+def _copy_postgresql(cursor, table: str, names: str, payload: bytes) -> None:
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        copy.write(payload)
 
 
 def _sqlite_times(moments: np.ndarray) -> list[str]:
@@ -65,8 +73,9 @@ def _sqlite_times(moments: np.ndarray) -> list[str]:
             np.datetime_as_string(moments, unit="us").tolist()]
 
 
-def sqlite_rows(parsed: ParsedRequests, hashes: list[str]):
-    """The rows, with their hashes, as tuples of the values SQLite stores."""
+def sqlite_rows(parsed: ParsedRequests, hashes: list[str], run_id: int | None = None):
+    """The rows, with their hashes (and, given one, their import run), as tuples of the values
+    SQLite stores."""
     columns = []
     for name in FIELDS:
         values = parsed.columns[name]
@@ -77,31 +86,35 @@ def sqlite_rows(parsed: ParsedRequests, hashes: list[str]):
         else:
             columns.append(values.tolist())
     columns.append(hashes)
+    if run_id is not None:
+        columns.append([run_id] * len(hashes))
     return zip(*columns, strict=True)
 
 
-def _stage_sqlite(cursor, parsed: ParsedRequests, hashes: list[str]) -> None:
-    marks = ", ".join("?" for _ in COLUMNS)
-    cursor.executemany(f"INSERT INTO {STAGING} ({_NAMES}) VALUES ({marks})",
-                       sqlite_rows(parsed, hashes))
+def _insert_sqlite(cursor, table: str, names: str, rows) -> None:
+    marks = ", ".join("?" for _ in names.split(", "))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def upsert_requests(session: Session, parsed: ParsedRequests, run_id: int) -> tuple[int, int]:
-    """Insert new cases and update changed ones by CASE ID; returns (added, updated).
+def _write(session: Session, table: str, parsed: ParsedRequests, hashes: list[str],
+           run_id: int | None) -> None:
+    """Bulk-write the rows into ``table``: with their import run when one is given (straight
+    into ``service_request``), without it into the staging table."""
+    names = _NAMES if run_id is None else _STORED_NAMES
+    with driver_cursor(session) as cursor:
+        if session.get_bind().dialect.name == "postgresql":
+            _copy_postgresql(cursor, table, names, copy_payload(parsed, hashes, run_id))
+        else:
+            _insert_sqlite(cursor, table, names, sqlite_rows(parsed, hashes, run_id))
 
-    The rows go to a temporary table in bulk, then one statement merges them, so the database
-    does the per-row work. Unchanged rows are left alone.
-    """
-    if not len(parsed):
-        return 0, 0
-    latest = parsed.take(latest_rows(parsed.columns["case_id"]))
-    hashes = row_hashes(latest)
+
+def _merge(session: Session, latest: ParsedRequests, hashes: list[str],
+           run_id: int) -> tuple[int, int]:
+    """Stage the rows in a temporary table, then merge them by CASE ID in one statement, so
+    the database does the per-row work; unchanged rows are left alone."""
     session.execute(text(f"CREATE TEMPORARY TABLE {STAGING} AS "
                          f"SELECT {_NAMES} FROM service_request WHERE false"))
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    stage = _stage_postgresql if postgresql else _stage_sqlite
-    with driver_cursor(session) as cursor:
-        stage(cursor, latest, hashes)
+    _write(session, STAGING, latest, hashes, None)
     existing = session.scalar(text(
         f"SELECT count(*) FROM {STAGING} JOIN service_request "
         f"ON service_request.case_id = {STAGING}.case_id"))
@@ -109,3 +122,80 @@ def upsert_requests(session: Session, parsed: ParsedRequests, run_id: int) -> tu
     session.execute(text(f"DROP TABLE {STAGING}"))
     added = len(latest) - existing
     return added, written - added
+
+
+class RequestStore:
+    """Writes one import's chunks of requests by CASE ID; ``store`` returns (added, updated)
+    for each, ``close`` ends the writing (``abandon`` instead, when the import fails).
+
+    Into a table that held no request when the import began (a first load: the city's whole
+    history at once), a chunk none of whose cases this import has already written goes straight
+    in with the database's bulk load: no row can be there to update, and merging through a
+    staging table would cost about twice the load itself. Any other chunk is merged.
+
+    On PostgreSQL those direct chunks share one ``COPY``, fed through psycopg's queued writer:
+    its thread sends a chunk while this one parses the next, so the server's work (keys,
+    indexes) overlaps Python's instead of following it. Nothing else may use the session's
+    connection until ``close``.
+    """
+
+    def __init__(self, session: Session, run_id: int):
+        self.session, self.run_id = session, run_id
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+        self._written: set[str] | None = set() if self._first_load() else None
+        self._copying: ExitStack | None = None
+        self._copy = None
+
+    def _first_load(self) -> bool:
+        empty = text("SELECT 1 FROM service_request LIMIT 1")
+        if self.session.scalar(empty) is not None:
+            return False
+        if self.postgresql:
+            # No other writer may add requests until this transaction ends (readers still
+            # read), so the table stays as empty as it is seen here. SQLite has one writer.
+            self.session.execute(text("LOCK TABLE service_request IN EXCLUSIVE MODE"))
+            return self.session.scalar(empty) is None
+        return True
+
+    def store(self, parsed: ParsedRequests) -> tuple[int, int]:
+        if not len(parsed):
+            return 0, 0
+        latest = parsed.take(latest_rows(parsed.columns["case_id"]))
+        hashes = row_hashes(latest)
+        case_ids = latest.columns["case_id"].tolist()
+        if self._written is None:
+            return _merge(self.session, latest, hashes, self.run_id)
+        fresh = self._written.isdisjoint(case_ids)
+        self._written.update(case_ids)
+        if not fresh:
+            self.close()
+            return _merge(self.session, latest, hashes, self.run_id)
+        if self.postgresql:
+            self._copy_in(copy_payload(latest, hashes, self.run_id))
+        else:
+            _write(self.session, "service_request", latest, hashes, self.run_id)
+        return len(latest), 0
+
+    def _copy_in(self, payload: bytes) -> None:
+        if self._copying is None:
+            self._copying = ExitStack()
+            cursor = self._copying.enter_context(driver_cursor(self.session))
+            self._copy = self._copying.enter_context(cursor.copy(
+                f"COPY service_request ({_STORED_NAMES}) FROM STDIN",
+                writer=QueuedLibpqWriter(cursor)))
+        self._copy.write(payload)
+
+    def close(self) -> None:
+        """End the open COPY, if any: the server has then checked and stored every row sent
+        (a broken key raises here)."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.close()
+
+    def abandon(self, error: BaseException) -> None:
+        """End the open COPY as failed, so the transaction can be rolled back; the import's
+        own error is the one to report, not the COPY's."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            with suppress(Exception):
+                copying.__exit__(type(error), error, error.__traceback__)
