@@ -400,3 +400,92 @@ def test_a_nul_byte_is_the_same_clear_error_on_every_database(session, tmp_path)
     assert (error.path, error.line) == ("nul.csv", expected_line)
     assert "NUL" in str(error)
     assert _count(session) == 0
+
+
+def _statements(engine) -> list[str]:
+    """Every SQL statement the engine sends from now on (a list that grows)."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _conn, _cursor, statement, *_args: sent.append(statement))
+    return sent
+
+
+
+def test_a_first_load_goes_straight_in_and_stores_what_a_merge_stores(session, tmp_path):
+    """Into an empty table the rows are bulk-loaded with no staging table; into a table that
+    holds requests they are merged. Both store the same fields and row hashes."""
+    from kcstat_dash.db import db
+
+    def stored_hashes():
+        return dict(session.execute(
+            select(ServiceRequest.case_id, ServiceRequest.row_hash)).all())
+
+    sent = _statements(db.engine)
+    first = import_311_paths(db, [SMALL]).imported[0]
+    assert not [s for s in sent if "service_request_incoming" in s]
+    direct, direct_hashes = _stored(session), stored_hashes()
+    assert set(session.scalars(select(ServiceRequest.import_run_id))) == {first.run_id}
+    assert (first.rows_added, first.rows_updated) == (len(_rows(SMALL)), 0)
+
+    with db.transaction() as writing:
+        writing.execute(ServiceRequest.__table__.delete())
+    one = tmp_path / "one.csv"
+    _write(one, _rows(SMALL)[:1])
+    import_311_paths(db, [one])  # the table now holds a request: the next import merges
+    sent.clear()
+    merged = import_311_paths(db, [SMALL]).imported[0]
+    assert [s for s in sent if "service_request_incoming" in s]
+    assert (merged.rows_added, merged.rows_updated) == (len(direct) - 1, 0)
+    assert _stored(session) == direct
+    assert stored_hashes() == direct_hashes
+
+
+def test_a_first_load_with_a_case_again_in_a_later_chunk_keeps_the_later_row(session, tmp_path):
+    """A case already written by this first load is merged, not loaded twice: the later row
+    wins and counts as an update."""
+    from kcstat_dash.db import db
+    from kcstat_dash.services.requests_import import import_311_file
+
+    rows = _rows(SMALL)
+    later = dict(rows[0], STATUS="OPEN" if rows[0]["STATUS"] != "OPEN" else "RESOL")
+    again = tmp_path / "again.csv"
+    _write(again, rows + [later])
+    with db.transaction() as writing:
+        summary = import_311_file(writing, again, chunk_rows=7)
+    assert (summary.rows_read, summary.rows_added, summary.rows_updated) == (
+        len(rows) + 1, len(rows), 1)
+    stored = _stored(session)
+    assert len(stored) == len(rows)
+    assert stored[later["CASE ID"]]["status"] == later["STATUS"]
+
+
+def test_a_first_load_that_fails_inside_the_bulk_load_leaves_nothing(session, tmp_path,
+                                                                      monkeypatch):
+    """The server refuses a chunk in the middle of the one COPY: the import raises, nothing of
+    it stays, and the connection goes back to the pool fit for the next import."""
+    import psycopg
+
+    from kcstat_dash.db import db
+    from kcstat_dash.services import requests_import, requests_store
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the one COPY across chunks is PostgreSQL's; SQLite inserts each chunk")
+    monkeypatch.setattr(requests_import, "CHUNK_ROWS", 16)
+    payloads = []
+    real = requests_store.copy_payload
+
+    def second_broken(*args):
+        payloads.append(real(*args))
+        return payloads[-1] if len(payloads) != 2 else b"not\tenough columns\n"
+
+    monkeypatch.setattr(requests_store, "copy_payload", second_broken)
+    with pytest.raises(psycopg.errors.BadCopyFileFormat):
+        import_311_paths(db, [SMALL])
+    assert len(payloads) >= 2
+    assert _count(session) == 0
+    assert session.scalars(select(ImportRun.source)).all() == []
+    monkeypatch.undo()
+    assert import_311_paths(db, [SMALL]).imported[0].rows_added == len(_rows(SMALL))
+    assert _count(session) == len(_rows(SMALL))
