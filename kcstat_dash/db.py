@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import JSON, Table, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -51,6 +52,35 @@ def fetch_column_chunks(session: Session, sql: str, width: int,
     finally:
         if collecting:
             gc.enable()
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert many rows (dicts with the same keys) into ``table`` in the session's transaction:
+    PostgreSQL's COPY, unless a column left out has a Python-side default (COPY would not
+    apply it); else SQLAlchemy's batched INSERT.
+
+    For hundreds of thousands of small rows COPY takes a fraction of the INSERTs' time.
+    """
+    if not rows:
+        return
+    names = list(rows[0])
+    defaulted = [c for c in table.columns if c.default is not None and c.name not in names]
+    if session.get_bind().dialect.name != "postgresql" or defaulted:
+        session.execute(table.insert(), rows)
+        return
+    session.flush()  # the ORM's pending writes go first, as they would before an INSERT
+    # As SQLAlchemy's JSON type writes them: None as JSON's null unless the column says SQL NULL.
+    as_json = {c.name: c.type.none_as_null for c in table.columns if isinstance(c.type, JSON)}
+    quoted = ", ".join(f'"{name}"' for name in names)
+    with driver_cursor(session) as cursor, \
+            cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_json_text(row[name], as_json[name]) if name in as_json
+                            else row[name] for name in names])
+
+
+def _json_text(value, none_as_null: bool) -> str | None:
+    return None if value is None and none_as_null else json.dumps(value)
 
 
 def make_engine(url: str) -> Engine:

@@ -10,7 +10,7 @@ from pandas.api.types import union_categoricals
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kcstat_dash.db import fetch_column_chunks
+from kcstat_dash.db import bulk_insert, fetch_column_chunks
 from kcstat_dash.i18n import N_
 from kcstat_dash.models import (
     Area,
@@ -258,8 +258,7 @@ def _insert(session: Session, observations: list[dict], by_neighborhood: list[di
             month_tallies: list[dict]) -> None:
     for model, rows in ((Observation, observations), (NeighborhoodObservation, by_neighborhood),
                         (NeighborhoodMonth, month_tallies)):
-        if rows:
-            session.execute(model.__table__.insert(), rows)
+        bulk_insert(session, model.__table__, rows)
     session.flush()
 
 
