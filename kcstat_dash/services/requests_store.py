@@ -152,7 +152,8 @@ class RequestStore:
             return False
         if self.postgresql:
             # No other writer may add requests until this transaction ends (readers still
-            # read), so the table stays as empty as it is seen here. SQLite has one writer.
+            # read), so the table stays as empty as it is seen here. On SQLite this
+            # transaction holds the one write lock already: it has written the import run.
             self.session.execute(text("LOCK TABLE service_request IN EXCLUSIVE MODE"))
             return self.session.scalar(empty) is None
         return True
@@ -162,9 +163,9 @@ class RequestStore:
             return 0, 0
         latest = parsed.take(latest_rows(parsed.columns["case_id"]))
         hashes = row_hashes(latest)
-        case_ids = latest.columns["case_id"].tolist()
         if self._written is None:
             return _merge(self.session, latest, hashes, self.run_id)
+        case_ids = latest.columns["case_id"].tolist()
         fresh = self._written.isdisjoint(case_ids)
         self._written.update(case_ids)
         if not fresh:
