@@ -17,6 +17,7 @@ from kcstat_dash import i18n
 from kcstat_dash.i18n import N_, gettext
 from kcstat_dash.models import DataCoverage, ImportRun, RequestTally, ServiceRequest, utcnow
 from kcstat_dash.sample_data import NEIGHBORHOODS_GEOJSON
+from kcstat_dash.services.case_lookup import stored_cases
 from kcstat_dash.timezone import to_local
 
 KIND_311 = "311"
@@ -81,8 +82,8 @@ def stored_neighborhood_names(session: Session) -> list[str]:
 
 # --- The request tally: coverage kept up to date without a scan ---------------------------
 
-# LOOKUP_CHUNK: SQLite allows 999 parameters a statement in old builds.
-LOOKUP_CHUNK = 900
+# The fields a request is counted under in the request tally.
+TALLY_COLUMNS = (ServiceRequest.dataset, ServiceRequest.nbh_id, ServiceRequest.neighborhood)
 
 
 def _tally_key(dataset, nbh_id, neighborhood) -> tuple:
@@ -111,17 +112,18 @@ def tallies_built(session: Session) -> bool:
     return session.scalar(select(ServiceRequest.id).limit(1)) is None
 
 
+def count_tally(rows) -> dict[tuple, int]:
+    """How many of these requests (rows of ``TALLY_COLUMNS``) fall under each key."""
+    counts: dict[tuple, int] = {}
+    for row in rows:
+        key = _tally_key(*row)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def tally_of(session: Session, case_ids) -> dict[tuple, int]:
     """How many of these cases, as stored now, fall under each dataset and neighborhood."""
-    ids = [str(c) for c in case_ids]
-    counts: dict[tuple, int] = {}
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        for row in session.execute(
-                select(ServiceRequest.dataset, ServiceRequest.nbh_id, ServiceRequest.neighborhood)
-                .where(ServiceRequest.case_id.in_(ids[start:start + LOOKUP_CHUNK]))):
-            key = _tally_key(*row)
-            counts[key] = counts.get(key, 0) + 1
-    return counts
+    return count_tally(stored_cases(session, TALLY_COLUMNS, case_ids))
 
 
 def apply_tally_change(session: Session, before: dict[tuple, int],

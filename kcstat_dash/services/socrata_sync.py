@@ -14,14 +14,18 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
 from sodapy import Socrata
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kcstat_dash.db import Database
 from kcstat_dash.models import ServiceRequest, SyncCursor, utcnow
-from kcstat_dash.services.coverage import apply_tally_change, coverage_311, tally_of
+from kcstat_dash.services.case_lookup import stored_cases
+from kcstat_dash.services.coverage import (
+    TALLY_COLUMNS,
+    apply_tally_change,
+    count_tally,
+    coverage_311,
+    tally_of,
+)
 from kcstat_dash.services.measures import recompute_311_periods
 from kcstat_dash.services.request_records import ParsedRequests
 from kcstat_dash.services.requests_import import import_records
@@ -44,8 +48,6 @@ SELECT = ":*, *"
 ORDER = ":updated_at, :id"
 # Socrata writes :updated_at as 2024-05-01T12:34:56.789Z; a cursor is only ever one of those.
 CURSOR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z?")
-# SQLite allows 999 parameters a statement in old builds; the lookup of old months is chunked.
-LOOKUP_CHUNK = 900
 
 
 @dataclass
@@ -98,18 +100,6 @@ def read_changes(client: Socrata, dataset_id: str, cursor: str | None, page_size
     return ParsedRequests.concat(pages), latest
 
 
-def _stored_periods(session: Session, case_ids: np.ndarray) -> set[str]:
-    """The months the stored copies of these cases fall in (a changed creation date moves a
-    case to another month, and the month it left must be recomputed too)."""
-    ids = [str(c) for c in case_ids.tolist()]
-    periods: set[str] = set()
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        chunk = ids[start:start + LOOKUP_CHUNK]
-        periods.update(session.scalars(select(ServiceRequest.period).where(
-            ServiceRequest.case_id.in_(chunk))))
-    return {p for p in periods if p}
-
-
 def sync_dataset(db: Database, dataset_id: str, app_token: str | None = None,
                  page_size: int = PAGE_SIZE, client: Socrata | None = None,
                  sleep=None) -> SyncSummary:
@@ -131,10 +121,13 @@ def sync_dataset(db: Database, dataset_id: str, app_token: str | None = None,
                           rows_read=len(parsed))
     with db.transaction() as session:
         case_ids = parsed.columns["case_id"].tolist()
-        touched = _stored_periods(session, parsed.columns["case_id"])
+        stored = stored_cases(session, (ServiceRequest.period, *TALLY_COLUMNS), case_ids)
+        # The months the stored copies fall in: a changed creation date moves a case to
+        # another month, and the month it left must be recomputed too.
+        touched = {row[0] for row in stored if row[0]}
         # The coverage's tally moves from these cases as stored to as stored after the upsert:
         # the whole table is never counted again.
-        tally_before = tally_of(session, case_ids)
+        tally_before = count_tally(row[1:] for row in stored)
         touched.update(p for p in parsed.columns["period"].tolist() if p)
         where = changes_where(cursor)
         source = f"{DOMAIN}/{dataset_id} sync" + (f" where {where}" if where else "")
