@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
+from bench.replayed_portal import ReplayedPortal
 from kcstat_dash.db import db
 from kcstat_dash.models import Measure, NeighborhoodObservation
 from kcstat_dash.sample_data import KC311_FILES
@@ -67,22 +68,8 @@ def test_the_median_of_summed_month_tallies_is_the_median_of_the_rows(seed):
 # --- After a sync, on the real sample -------------------------------------------------------
 
 
-class _Portal:
-    """data.kcmo.org's answers for a sync, from records made here (the network edge only)."""
-
-    def __init__(self, records: list[dict]):
-        self.records = records
-        self.fields = list(DATASETS[LEGACY].required) + ["nbh_id"]
-
-    def get_metadata(self, _dataset):
-        return {"columns": [{"fieldName": f} for f in self.fields]}
-
-    def get(self, _dataset, **query):
-        offset, limit = int(query["offset"]), int(query["limit"])
-        return self.records[offset:offset + limit]
-
-    def close(self):
-        pass
+def _portal(records: list[dict]) -> ReplayedPortal:
+    return ReplayedPortal(records, list(DATASETS[LEGACY].required) + ["nbh_id"])
 
 
 def _changes() -> list[dict]:
@@ -173,7 +160,7 @@ def test_after_a_sync_each_neighborhood_figure_is_its_definition_over_the_rows(s
     the coverage kept from the tally is what counting every request again gives."""
     session = sample_session
     before = _snapshot(session)
-    summary = sync_dataset(db, LEGACY, client=_Portal(_changes()))
+    summary = sync_dataset(db, LEGACY, client=_portal(_changes()))
     assert (summary.rows_added, summary.rows_updated) == (5, 300)
     synced = _snapshot(session)
     assert synced != before  # the changes reached the neighborhood figures

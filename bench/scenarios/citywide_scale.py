@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from bench.database import BenchDatabase
 from bench.findings import ScenarioResult
+from bench.replayed_portal import ReplayedPortal
 from bench.scale import rows_in, sample_size, scale_file
 from bench.server import PROJECT_ROOT
 
@@ -151,23 +152,6 @@ def _time_pages(urls: dict[str, str]) -> dict[str, dict]:
     return pooled
 
 
-class _ReplayedPortal:
-    """data.kcmo.org's answers for a sync, from records made here (the network edge only)."""
-
-    def __init__(self, records: list[dict], fields: list[str]):
-        self.records, self.fields = records, fields
-
-    def get_metadata(self, _dataset):
-        return {"columns": [{"fieldName": f} for f in self.fields]}
-
-    def get(self, _dataset, **query):
-        offset, limit = int(query["offset"]), int(query["limit"])
-        return self.records[offset:offset + limit]
-
-    def close(self):
-        pass
-
-
 def _changed_records(path) -> list[dict]:
     """The ``CHANGED`` most recently created requests of the export, as the portal would send
     them after a night of work: status now resolved, in SODA's field names, each with its
@@ -219,7 +203,7 @@ def run(context) -> ScenarioResult:
         full_recompute = time.perf_counter() - started
 
         records = _changed_records(path)
-        portal = _ReplayedPortal(records, list(DATASETS["7at3-sxhp"].required) + ["nbh_id"])
+        portal = ReplayedPortal(records, list(DATASETS["7at3-sxhp"].required) + ["nbh_id"])
         started = time.perf_counter()
         synced = sync_dataset(db, "7at3-sxhp", client=portal)
         sync_seconds = time.perf_counter() - started
