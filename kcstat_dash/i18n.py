@@ -24,6 +24,9 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "es")
 # Each language's own name, for the switch (always written in that language).
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+# CLDR's minimumGroupingDigits where it is not 1: Spanish groups thousands only from five
+# digits on (1000, but 12.345). Babel 2.19 does not apply it, so it is applied here.
+MIN_GROUPING_DIGITS = {"es": 2}
 
 _current: ContextVar[str] = ContextVar("kcstat_language", default=DEFAULT_LANGUAGE)
 
@@ -81,7 +84,15 @@ def ngettext(singular: str, plural: str, count: int, **values) -> str:
     """The form for ``count`` under the language's plural rule; ``{count}`` is filled in with
     the count written the language's way (``1,234`` / ``1234``)."""
     text = _translations(language()).ungettext(singular, plural, count)
-    return text.format(count=format_decimal(count, "#,##0", locale=locale()), **values)
+    return text.format(count=format_number(count, "#,##0"), **values)
+
+
+def format_number(value: float, pattern: str) -> str:
+    """The number under a Babel pattern (``#,##0.0``), written the language's way: its
+    decimal sign, and its thousands separator where the language groups."""
+    digits = 3 + MIN_GROUPING_DIGITS.get(language(), 1)  # the fewest whole digits grouped
+    grouped = abs(round(value)) >= 10 ** (digits - 1)
+    return format_decimal(value, pattern, locale=locale(), group_separator=grouped)
 
 
 def N_(message: str) -> str:

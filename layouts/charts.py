@@ -19,6 +19,7 @@ from kcstat_dash.services.formatting import (
     n_text,
     noun,
     period_label,
+    plotly_separators,
     short_month_label,
 )
 from kcstat_dash.services.neighborhoods import outlines
@@ -214,6 +215,7 @@ def trend_figure(detail: dict, flag_counts: dict[str, int] | None = None) -> go.
         height=340,
         template="plotly_white", legend={"orientation": "h", "y": -0.2}, hovermode="closest",
         yaxis={"title": axis_title(unit, kind), "rangemode": "tozero"}, xaxis=xaxis,
+        separators=plotly_separators(),
     )
     if len(parts) > 1 and detail.get("series_break"):
         _mark_break(figure, detail["series_break"], periods)
@@ -299,6 +301,7 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
     layout = dict(
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=360, showlegend=False,
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", dragmode=False, hovermode="closest",
+        separators=plotly_separators(),
         xaxis={"visible": False, "range": x_range, "fixedrange": True},
         # A degree of longitude is shorter than one of latitude by cos(latitude).
         yaxis={"visible": False, "range": y_range, "fixedrange": True, "scaleanchor": "x",

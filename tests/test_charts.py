@@ -50,3 +50,15 @@ def test_map_figure_is_valid_plotly():
 
     figure = neighborhood_map(_detail([("Longfellow", 90.5, 1200), ("Hospital Hill", 40.0, 80)]))
     go.Figure(figure.to_dict())  # raises ValueError on any invalid property
+
+
+def test_the_numbers_plotly_writes_itself_use_the_language_s_separators():
+    """Axis ticks and the colour bar are Plotly's own text: English writes 4.5 and 12,345,
+    Spanish 4,5 and 12.345 (CLDR), so the figure names the decimal sign, then the group sign."""
+    from kcstat_dash import i18n
+
+    rows = [("Longfellow", 90.5, 1200), ("Hospital Hill", 40.0, 80)]
+    assert neighborhood_map(_detail(rows)).layout.separators == ".,"
+    with i18n.using("es"):
+        figure = neighborhood_map(_detail(rows))
+    assert figure.layout.separators == ",."

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from dash import dcc, html
 
+from kcstat_dash import i18n
 from kcstat_dash.services import page_data, verdicts
 from kcstat_dash.services.neighborhoods import outlines
 from layouts import area, measure
@@ -149,6 +150,9 @@ def test_a_break_in_the_series_is_marked_and_no_line_crosses_it():
     detail = {**summary("kcpd-persons", "kcpd", series_break="2019-01"),
               "observations": points}
     figure = trend_figure(detail)
+    assert figure.layout.separators == ".,"  # Plotly's own tick text, the language's way
+    with i18n.using("es"):
+        assert trend_figure(detail).layout.separators == ",."
     values = figure.data[0]
     assert list(values.x) == ["2018-11", "2018-12", "2019-01", "2019-02"]
     assert "lines" not in values.mode  # the points alone; lines come per side

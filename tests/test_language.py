@@ -87,6 +87,19 @@ def test_values_are_written_the_language_s_way():
     assert i18n.language() == "en"  # the block did not leak
 
 
+@pytest.mark.parametrize(("value", "english", "spanish"), [
+    (999, "999", "999"), (1000, "1,000", "1000"), (9999, "9,999", "9999"),
+    (10000, "10,000", "10.000"), (1234567, "1,234,567", "1.234.567"), (-2500, "-2,500", "-2500"),
+])
+def test_thousands_are_grouped_from_the_digits_the_language_groups_from(value, english, spanish):
+    # CLDR: English groups from four whole digits; Spanish (minimumGroupingDigits 2) from five,
+    # so a four-digit number is written whole.
+    assert formatting.number(value) == english
+    with i18n.using("es"):
+        assert formatting.number(value) == spanish
+        assert formatting.counted(value).startswith(spanish + " ")
+
+
 def test_every_public_string_is_translated():
     assert catalogs.problems() == []
 

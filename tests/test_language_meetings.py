@@ -38,7 +38,7 @@ def _error(response) -> dict:
      "There is no meeting 999999.", "No existe la reunión 999999."),
     ({"text": "   "}, "empty", "Please write a question", "Escriba una pregunta"),
     ({"text": "x" * 1234}, "too_long", "at most 1,000 characters; this one has 1,234",
-     "como máximo 1.000 caracteres; esta tiene 1.234"),
+     "como máximo 1000 caracteres; esta tiene 1234"),
     ({"text": "hola", "display_name": 5}, "bad_name", "must be text", "debe ser texto"),
     ({"text": "hola", "measure": "no-such-measure"}, "unknown_measure",
      "There is no measure called “no-such-measure”.",
@@ -105,7 +105,7 @@ def test_the_question_length_is_written_the_language_s_way():
         questions.check_submission(meeting_id=1, text="x" * 12345)
     assert "12,345" in refused.value.message
     with i18n.using("es"):
-        assert "12.345" in message_for(refused.value) and "1.000" in message_for(refused.value)
+        assert "12.345" in message_for(refused.value) and "1000" in message_for(refused.value)
 
 
 # --- Asking in Spanish ------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def test_the_meeting_page_in_spanish(app, client):
     meeting_id = live_id()
     spanish = _page(client, app, f"/meetings/{meeting_id}", SPANISH)
     for words in ("Haga una pregunta", "Enviar pregunta", "Nombre visible (opcional)",
-                  "Señale una estadística (opcional)", "Su pregunta (hasta 1.000 caracteres)",
+                  "Señale una estadística (opcional)", "Su pregunta (hasta 1000 caracteres)",
                   "Preguntas abiertas", "(hora de Kansas City)", "Vista de proyector",
                   "Más recientes", "Más apoyadas", "Ninguna estadística", "Todas las reuniones"):
         assert words in spanish, words
@@ -271,7 +271,7 @@ def test_the_feed_summary_uses_the_language_s_plural():
     with i18n.using("es"):
         assert qa_feed.feed_summary(feed, "newest") == "1 pregunta, las más recientes primero."
         assert qa_feed.feed_summary({"total": 1234, "questions": [{}] * 50}, "top") == (
-            "1.234 preguntas; se muestran las 50 más apoyadas primero.")
+            "1234 preguntas; se muestran las 50 más apoyadas primero.")
         assert qa_feed.feed_summary({"total": 0, "questions": []}, "top") == (
             "Todavía no hay preguntas publicadas.")
 

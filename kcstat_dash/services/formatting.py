@@ -7,9 +7,9 @@ import re
 from datetime import date, datetime
 
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from kcstat_dash.i18n import N_plural, gettext, locale, ngettext
+from kcstat_dash.i18n import N_plural, format_number, gettext, locale, ngettext
 from kcstat_dash.timezone import to_local
 
 MONTH_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -48,7 +48,13 @@ def period_label(period: str) -> str:
 def number(value: float, decimals: int = 0) -> str:
     """``1,234`` / ``4.5`` in English, ``1234`` / ``4,5`` in Spanish: the language's digits."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, pattern, locale=locale())
+    return format_number(value, pattern)
+
+
+def plotly_separators() -> str:
+    """Plotly's ``layout.separators`` for the numbers it writes itself (axis ticks, a colour
+    bar): the language's decimal sign, then its thousands separator (``.,``; ``,.``)."""
+    return get_decimal_symbol(locale()) + get_group_symbol(locale())
 
 
 def format_value(value: float | None, unit: str) -> str:
