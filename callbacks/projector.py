@@ -10,6 +10,7 @@ from kcstat_dash.services.meetings import MeetingNotFound
 from kcstat_dash.services.public_input import record_id
 from kcstat_dash.services.questions import public_feed
 from kcstat_dash.web.extensions import db
+from layouts.ids import projector as ids
 from layouts.projector import PROJECTOR_QUESTIONS, projector_body
 
 
@@ -28,23 +29,23 @@ def render(_version, meeting_id):
 def register(app: dash.Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="pollFeedVersion"),
-        Output("projector-version", "data"),
-        Input("projector-poll", "n_intervals"),
-        State("projector-meeting-id", "data"),
-        State("projector-version", "data"),
+        Output(ids.VERSION, "data"),
+        Input(ids.POLL, "n_intervals"),
+        State(ids.MEETING_ID, "data"),
+        State(ids.VERSION, "data"),
     )
     # Every few seconds the next page of questions (layouts/projector.py draws them all).
     app.clientside_callback(
         ClientsideFunction(namespace="kcstat", function_name="rotateProjector"),
-        Output({"type": "projector-page", "index": ALL}, "hidden"),
-        Output("projector-page-note", "children"),
-        Input("projector-rotate", "n_intervals"),
-        State({"type": "projector-page", "index": ALL}, "id"),
+        Output(ids.page(ALL), "hidden"),
+        Output(ids.PAGE_NOTE, "children"),
+        Input(ids.ROTATE, "n_intervals"),
+        State(ids.page(ALL), "id"),
         prevent_initial_call=True,
     )
     app.callback(
-        Output("projector-body", "children"),
-        Input("projector-version", "data"),
-        State("projector-meeting-id", "data"),
+        Output(ids.BODY, "children"),
+        Input(ids.VERSION, "data"),
+        State(ids.MEETING_ID, "data"),
         prevent_initial_call=True,
     )(render)

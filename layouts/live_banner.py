@@ -7,6 +7,7 @@ from dash import html
 
 from kcstat_dash.i18n import _
 from layouts.components import in_english
+from layouts.ids import live_banner as ids
 from layouts.meetings import ask_path, meeting_status_badge, when
 
 
@@ -41,6 +42,6 @@ def live_banner(meetings: list[dict] | None) -> html.Section | None:
         return None
     heading = (_("A KCStat meeting is live now") if meetings[0]["status"] == "live"
                else _("A KCStat meeting starts soon"))
-    return html.Section([html.H2(heading, className="h5 live-banner-heading", id="live-banner"),
+    return html.Section([html.H2(heading, className="h5 live-banner-heading", id=ids.HEADING),
                          *[banner_item(m) for m in meetings]],
-                        className="live-banner mb-4", **{"aria-labelledby": "live-banner"})
+                        className="live-banner mb-4", **{"aria-labelledby": ids.HEADING})

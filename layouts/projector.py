@@ -24,6 +24,7 @@ from layouts.components import (
     status_badge,
     target_text,
 )
+from layouts.ids import projector as ids
 from layouts.measure import chart_summary
 from layouts.meeting import POLL_MILLISECONDS, meeting_chart
 from layouts.meetings import ask_path, meeting_not_found
@@ -80,7 +81,7 @@ def join_panel(summary: dict, public_url: str | None) -> html.Aside | None:
         html.P([said_in(code, N_("or go to")) for code in languages],
                className="projector-join-or"),
         html.P(short, className="projector-join-url"),
-    ], className="projector-join", id="projector-join", **{"aria-label": _("How to ask")})
+    ], className="projector-join", id=ids.JOIN, **{"aria-label": _("How to ask")})
 
 
 def discussing_panel(detail: dict | None) -> html.Section:
@@ -122,15 +123,15 @@ def projector_questions(feed: dict, pinned: dict | None = None) -> list:
     if not rest:
         return [html.P(_("Questions will appear here once a moderator approves them.")
                        if pinned is None else _("No other questions yet."), className="lead"),
-                html.P(id="projector-page-note", className="projector-page-note")]
+                html.P(id=ids.PAGE_NOTE, className="projector-page-note")]
     pages = [rest[i:i + PER_PAGE] for i in range(0, len(rest), PER_PAGE)]
     drawn = [html.Ol(feed_items({"questions": page}, set(), with_votes=False),
-                     id={"type": "projector-page", "index": i}, hidden=i != 0,
+                     id=ids.page(i), hidden=i != 0,
                      className="feed projector-feed list-unstyled")
              for i, page in enumerate(pages)]
     note = (page_note().format(page=number(1), pages=number(len(pages)), total=number(len(rest)))
             if len(pages) > 1 else "")
-    return [*drawn, html.P(note, id="projector-page-note", className="projector-page-note")]
+    return [*drawn, html.P(note, id=ids.PAGE_NOTE, className="projector-page-note")]
 
 
 def page_note() -> str:
@@ -165,14 +166,14 @@ def render(data: dict | None) -> html.Div:
     return html.Div([
         html.Div([
             html.H1(in_english(summary["title"]), className="projector-title"),
-            html.Div(projector_body(data, feed), id="projector-body",
+            html.Div(projector_body(data, feed), id=ids.BODY,
                      className="projector-body"),
         ], className="projector-main"),
         join_panel(summary, data.get("public_url")),
-        dcc.Interval(id="projector-rotate", interval=ROTATE_MILLISECONDS),
-        dcc.Store(id="projector-meeting-id", data=summary["id"]),
-        dcc.Store(id="projector-version", data=summary["feed_version"]),
-        dcc.Interval(id="projector-poll", interval=POLL_MILLISECONDS,
+        dcc.Interval(id=ids.ROTATE, interval=ROTATE_MILLISECONDS),
+        dcc.Store(id=ids.MEETING_ID, data=summary["id"]),
+        dcc.Store(id=ids.VERSION, data=summary["feed_version"]),
+        dcc.Interval(id=ids.POLL, interval=POLL_MILLISECONDS,
                      disabled=summary["status"] == "ended"),
     ], className="projector-view",
         # The words the rotation writes in the browser, in the page's language.

@@ -10,10 +10,13 @@ from pathlib import Path
 
 from callbacks import citing as citing_callbacks
 from callbacks import meeting as meeting_callbacks
+from callbacks import projector as projector_callbacks
 from kcstat_dash.services import page_data
-from layouts import ask, meeting, moderate
+from layouts import ask, live_banner, meeting, moderate, projector
+from layouts.ids import live_banner as live_banner_ids
 from layouts.ids import meeting as meeting_ids
 from layouts.ids import moderate as moderate_ids
+from layouts.ids import projector as projector_ids
 from tests.test_meeting_pages import live_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,5 +195,43 @@ def test_layouts_and_callbacks_spell_no_meeting_id():
         source = (ROOT / path).read_text()
         # Where an id goes: id=, html_for=, a callback's dependency, a pattern's type, a
         # comparison with the id that triggered, aria-labelledby and a link to an anchor.
+        spelled = [s for s in re.findall(ID_PLACES, source) if s in values]
+        assert spelled == [], path
+
+
+# The projector view (layouts/ids/projector.py) and the home page's live banner.
+
+
+def projector_page(session):
+    """The projector with a measure being discussed and more questions than one page holds."""
+    data = page_data.meeting_view(session, str(live_id()))
+    questions = [{**QUESTION, "id": 100 + k} for k in range(2 * projector.PER_PAGE + 1)]
+    feed = {**data["feed"], "questions": questions, "total": len(questions)}
+    return projector.render({**data, "feed": feed, "public_url": "https://kcstat.example"})
+
+
+def test_the_projector_renders_every_id_of_its_module_and_no_other(sample_session):
+    found = rendered_ids(projector_page(sample_session))
+    # The questions keep the anchors the feed gives them (layouts/ids/meeting.py's ANCHORS).
+    assert found - anchors(found) == declared(projector_ids)
+
+
+def test_the_projector_callbacks_use_only_its_ids():
+    recorder = Recorder()
+    projector_callbacks.register(recorder)
+    used = id_names(recorder.ids)
+    assert used == declared(projector_ids) - {projector_ids.JOIN}
+
+
+def test_the_live_banner_labels_its_region_with_its_heading():
+    banner = live_banner.live_banner([{**MEETING, "location": None, "open_for_questions": True}])
+    assert rendered_ids(banner) == declared(live_banner_ids)
+    assert getattr(banner, "aria-labelledby") == live_banner_ids.HEADING
+
+
+def test_layouts_and_callbacks_spell_no_projector_or_banner_id():
+    values = declared(projector_ids) | declared(live_banner_ids)
+    for path in ("layouts/projector.py", "callbacks/projector.py", "layouts/live_banner.py"):
+        source = (ROOT / path).read_text()
         spelled = [s for s in re.findall(ID_PLACES, source) if s in values]
         assert spelled == [], path
