@@ -129,9 +129,10 @@ def meeting_state(state, meeting_id):
             summary["status"] == MeetingStatus.ENDED)
 
 
-def my_questions(known, _ticks, _withdraw_clicks, meeting_id):
+def my_questions(known, _ticks, _withdraw_clicks, meeting_id, meeting_state):
     """This browser's questions at this meeting with their status; a tap on "Withdraw"
-    withdraws one (only the browser that asked it can: asking.withdraw checks)."""
+    withdraws one (only the browser that asked it can: asking.withdraw checks). The list is
+    asked for again while one of them awaits a decision or an answer and the meeting runs."""
     message = None
     triggered = ctx.triggered_id
     if isinstance(triggered, dict) and triggered.get("type") == ids.WITHDRAW:
@@ -143,8 +144,9 @@ def my_questions(known, _ticks, _withdraw_clicks, meeting_id):
         except DomainError as refused:
             message = message_for(refused)
     own = asking.own(known, meeting_id)
-    waiting = any(q["can_withdraw"] for q in own)
-    return own_questions_list(own, message), not waiting
+    ended = isinstance(meeting_state, dict) and meeting_state.get("status") == MeetingStatus.ENDED
+    follow = any(q["awaiting"] for q in own) and not ended
+    return own_questions_list(own, message), not follow
 
 
 def vote(_clicks, my_votes):
@@ -213,10 +215,11 @@ def register(app: dash.Dash) -> None:
         Output(ids.MY_QUESTIONS_LIST, "children"), Output(ids.MY_QUESTIONS_POLL, "disabled"),
         # Not on every feed version (each "me too" moves it, for every attendee at once): the
         # list is read when this browser asks or withdraws, and while one of its questions
-        # waits, every few seconds. A browser that has asked nothing sends nothing.
+        # awaits a moderator or an answer, every few seconds until the meeting ends. A browser
+        # that has asked nothing sends nothing.
         Input(ids.MY_QUESTIONS, "data"), Input(ids.MY_QUESTIONS_POLL, "n_intervals"),
         Input(ids.withdraw_button(ALL), "n_clicks"),
-        State(ids.MEETING_ID, "data"),
+        State(ids.MEETING_ID, "data"), State(ids.MEETING_STATE, "data"),
         prevent_initial_call=True,
     )(my_questions)
     app.callback(

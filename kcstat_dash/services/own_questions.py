@@ -32,6 +32,9 @@ STATUS_WORDS = {
     QuestionStatus.WITHDRAWN: N_("Withdrawn by you"),
 }
 NOT_YOURS = N_("That question was not asked from this browser.")
+# What its asker is still waiting for: a moderator's decision, or the meeting's answer to a
+# published question. While one of a browser's questions is awaiting, its page asks again.
+AWAITING = (QuestionStatus.PENDING, QuestionStatus.APPROVED)
 
 
 def _ids(question_ids: object) -> list[int]:
@@ -59,6 +62,7 @@ def own_question(question: Question) -> dict:
         "edited": question.original_text is not None,
         "flag": question.flag_snapshot, "created_at": question.created_at.isoformat(),
         "can_withdraw": can_move(question.status, QuestionStatus.WITHDRAWN),
+        "awaiting": question.status in AWAITING,
     }
 
 
