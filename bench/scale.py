@@ -2,9 +2,11 @@
 holds the asked-for number of requests. Never product data, and labelled so in its name.
 
 Each replay keeps every field of every real request (so the value distributions are the real
-ones) but gives it a new CASE ID and shifts its neighborhood id, as if another part of the
-city had asked for the same things. The file is one gzipped CSV in the legacy export's columns,
-the shape of a whole-city download, built once and kept in ``~/.cache/kcstat-bench``.
+ones) but gives it a new CASE ID and moves it to another of the city's neighborhoods (name and
+id from the bundled boundary file), as if another part of the city had asked for the same
+things: the replayed city has every one of its neighborhoods, as the whole city's data has,
+not the sample's twelve. The file is one gzipped CSV in the legacy export's columns, the shape
+of a whole-city download, built once and kept in ``~/.cache/kcstat-bench``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 CACHE = Path(os.environ.get("KCSTAT_BENCH_CACHE", Path.home() / ".cache" / "kcstat-bench"))
-NBH_SHIFT = 10_000  # replay k's neighborhood ids are the real ones plus k × this
 
 
 def parse_scale(text: str) -> int:
@@ -41,9 +42,38 @@ def sample_size() -> int:
     return len(_sample())
 
 
+def _city_neighborhoods() -> list[tuple[str, str]]:
+    """The city's named neighborhoods as (name, id), from the bundled boundary file."""
+    from kcstat_dash.services.neighborhoods import boundaries
+
+    found: dict[str, str] = {}
+    for feature in boundaries()["features"]:
+        properties = feature["properties"]
+        name = (properties.get("nbhname") or "").strip()
+        if name:
+            found.setdefault(name, str(properties.get("nbhid") or ""))
+    return sorted(found.items())
+
+
+def _moves(sample: pd.DataFrame) -> list[dict[str, tuple[str, str]]]:
+    """For each replay after the first, where each of the sample's neighborhood spellings goes:
+    (name, id) of a neighborhood the sample lacks, taken in turn, so that together the replays
+    cover the city. A cut-off spelling goes where its whole name goes."""
+    spellings = sorted(n for n in sample["NEIGHBORHOOD"].unique() if n)
+    whole = {n: max((m for m in spellings if m.startswith(n)), key=len) for n in spellings}
+    names = sorted(set(whole.values()))
+    others = [place for place in _city_neighborhoods() if place[0] not in names]
+    moves, turn = [], 0
+    while turn < len(others) or not moves:
+        target = {name: others[(turn + j) % len(others)] for j, name in enumerate(names)}
+        moves.append({spelling: target[whole[spelling]] for spelling in spellings})
+        turn += len(names)
+    return moves
+
+
 def scale_file(rows: int) -> Path:
     """The replayed export of at least ``rows`` requests, built on first use."""
-    path = CACHE / f"kc311-bench-only-replay-{rows}.csv.gz"
+    path = CACHE / f"kc311-bench-only-city-replay-{rows}.csv.gz"
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -51,13 +81,16 @@ def scale_file(rows: int) -> Path:
     replays = math.ceil(rows / len(sample))
     partial = path.with_suffix(".part")
     header = True
+    moves = _moves(sample)
     for k in range(replays):
         replay = sample.copy()
         if k:
             replay["CASE ID"] = replay["CASE ID"] + f"-r{k:02d}"
-            ids = pd.to_numeric(replay["nbh_id"], errors="coerce")
-            replay["nbh_id"] = (ids + k * NBH_SHIFT).map(
-                lambda v: "" if pd.isna(v) else str(int(v)))
+            move = moves[(k - 1) % len(moves)]
+            moved = replay["NEIGHBORHOOD"].isin(list(move))
+            spelling = replay.loc[moved, "NEIGHBORHOOD"]
+            replay.loc[moved, "NEIGHBORHOOD"] = spelling.map({n: p[0] for n, p in move.items()})
+            replay.loc[moved, "nbh_id"] = spelling.map({n: p[1] for n, p in move.items()})
         replay.to_csv(partial, mode="a" if k else "w", header=header, index=False,
                       compression={"method": "gzip", "compresslevel": 1})
         header = False
