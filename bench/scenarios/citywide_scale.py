@@ -255,9 +255,10 @@ def run(context) -> ScenarioResult:
     result.add("statements reading the request table while the pages were timed", f"{reads}",
                "0", reads == 0)
     result.method = (
-        "The export is the bundled 45,584 real requests replayed with new CASE IDs and shifted "
-        "neighborhood ids (bench/scale.py; labelled bench-only, never loaded as product data), "
-        "one gzipped CSV like a whole-city download. The import is `import_311_paths` (what "
+        "The export is the bundled 45,584 real requests replayed with new CASE IDs, each "
+        "replay moved to other neighborhoods of the city, so that it holds all 240 named in "
+        "the boundary file (bench/scale.py; labelled bench-only, never loaded as product "
+        "data), one gzipped CSV like a whole-city download. The import is `import_311_paths` (what "
         "`kcstat import-311 --citywide` calls) into a fresh migrated database, in a process of "
         "its own whose peak resident set (`ru_maxrss`) is reported. The bulk load is the same "
         "rows, already parsed and hashed, with their import run, loaded by the database itself "
