@@ -273,11 +273,11 @@ def run(context) -> ScenarioResult:
         "overview, each as the POST Dash Pages makes to draw it, and "
         f"`/api/measures/{measure}/observations`) are timed in-process through Flask's test "
         "client (server time only: no network, no browser), after the sync, against the "
-        "citywide database and against a second database holding the sample alone imported "
-        f"the same way; {PAGE_ROUNDS} rounds alternate the two, each a fresh process with "
-        f"{PAGE_REPEATS} timed requests per page after 3 untimed, and p50 is over the pooled "
-        "samples. Every SQL statement the app sends meanwhile is watched for the request "
-        "table.")
+        "citywide database and against a second database holding the sample alone (its 12 "
+        f"neighborhoods) imported the same way; {PAGE_ROUNDS} rounds alternate the two, each "
+        f"a fresh process with {PAGE_REPEATS} timed requests per page after 3 untimed, and "
+        "p50 is over the pooled samples. Every SQL statement the app sends meanwhile is "
+        "watched for the request table.")
     result.details.append(f"sync: {synced}")
     parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.details.append(f"the bench's own process peaked at {parent_mb:,.0f} MB (it holds the "
