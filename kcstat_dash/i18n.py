@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -92,7 +92,14 @@ def format_number(value: float, pattern: str) -> str:
     decimal sign, and its thousands separator where the language groups."""
     digits = 3 + MIN_GROUPING_DIGITS.get(language(), 1)  # the fewest whole digits grouped
     grouped = abs(round(value)) >= 10 ** (digits - 1)
-    return format_decimal(value, pattern, locale=locale(), group_separator=grouped)
+    return format_decimal(value, _parsed(pattern), locale=locale(), group_separator=grouped)
+
+
+@cache
+def _parsed(pattern: str) -> NumberPattern:
+    # Babel parses a pattern given as text on every call; a measure page with the city's
+    # neighborhoods writes a couple of thousand numbers.
+    return parse_pattern(pattern)
 
 
 def N_(message: str) -> str:

@@ -250,7 +250,7 @@ def _overlaps(shape: tuple[list, list], x_range: list, y_range: list) -> bool:
             and min(ys) < y_range[1] and max(ys) > y_range[0])
 
 
-def neighborhood_map(detail: dict) -> go.Figure | None:
+def neighborhood_map(detail: dict) -> dict | None:
     """The latest twelve months by neighborhood, drawn from the boundary file itself.
 
     Plotly's geo traces fetch a world map from a CDN, which a meeting venue without internet
@@ -307,10 +307,12 @@ def neighborhood_map(detail: dict) -> go.Figure | None:
         yaxis={"visible": False, "range": y_range, "fixedrange": True, "scaleanchor": "x",
                "scaleratio": 1 / math.cos(math.radians(middle_latitude))},
     )
-    # The dicts above are fixed in code and checked by tests/test_charts.py against plotly's
-    # validators; skipping validation per render saves re-checking every coordinate again.
-    figure = go.Figure(data=traces, layout=layout, _validate=False)
-    return figure
+    # A plain figure dict, as dcc.Graph takes it: the dicts above are fixed in code and checked
+    # by tests/test_charts.py against plotly's validators. A go.Figure would validate every
+    # coordinate and copy them all again to serialise them (with the city's ~240
+    # neighborhoods, half the measure page's time); the coordinate lists here are shared with
+    # the cached outlines and only read.
+    return {"data": traces, "layout": layout}
 
 
 def clicked_period(click_data: object) -> str | None:

@@ -332,7 +332,7 @@ def test_every_kcpd_neighborhood_of_the_aggregate_is_on_the_map(sample_session):
     section = measure.neighborhoods_section(detail)
     assert not with_class(section, "not-on-map")
     figure = next(c.figure for c in walk(section) if isinstance(c, dcc.Graph))
-    drawn = [t["name"] for t in figure.to_dict()["data"]
+    drawn = [t["name"] for t in figure["data"]
              if t.get("name", "").endswith(("reports)", "report)"))]
     assert len(drawn) == 240
     months = sorted(table["month"].unique())[-12:]
