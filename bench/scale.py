@@ -98,6 +98,26 @@ def scale_file(rows: int) -> Path:
     return path
 
 
+def thinned_file(rows: int, size: int) -> Path:
+    """Every k-th request of the replayed export of ``rows``, about ``size`` of them: the same
+    city (every neighborhood, every month) at the sample's size, for comparing pages by the
+    number of requests alone. Built on first use."""
+    path = CACHE / f"kc311-bench-only-city-replay-{rows}-thinned-{size}.csv.gz"
+    if path.exists():
+        return path
+    step = max(1, rows // size)
+    partial = path.with_suffix(".part")
+    start = 0
+    for k, chunk in enumerate(pd.read_csv(scale_file(rows), dtype=str, keep_default_na=False,
+                                          chunksize=500_000)):
+        kept = chunk.iloc[(-start) % step::step]
+        start += len(chunk)
+        kept.to_csv(partial, mode="a" if k else "w", header=not k, index=False,
+                    compression={"method": "gzip", "compresslevel": 1})
+    partial.rename(path)
+    return path
+
+
 def rows_in(path: Path) -> int:
     return sum(len(chunk) for chunk in pd.read_csv(path, dtype=str, usecols=["CASE ID"],
                                                    chunksize=500_000))

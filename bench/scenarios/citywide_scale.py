@@ -20,7 +20,7 @@ from sqlalchemy import text
 from bench.database import BenchDatabase
 from bench.findings import ScenarioResult
 from bench.replayed_portal import ReplayedPortal
-from bench.scale import rows_in, sample_size, scale_file
+from bench.scale import rows_in, sample_size, scale_file, thinned_file
 from bench.server import PROJECT_ROOT
 
 IMPORT_TARGET = 3.0  # × the database's own bulk load
@@ -112,9 +112,10 @@ def _time_bulk_load(db, parsed, foreign_key: bool) -> float:
     return seconds
 
 
-def _sample_database(server_url, sample_rows: int) -> BenchDatabase:
-    """A database holding the sample alone (the export replayed once), imported the same way
-    as the citywide one, for the pages' side-by-side timing."""
+def _sample_database(server_url, path) -> BenchDatabase:
+    """A database holding the same city at the sample's size (every k-th request of the
+    export: every neighborhood, every month), imported the same way as the citywide one, for
+    the pages' side-by-side timing: the pages differ by the number of requests alone."""
     from kcstat_dash.db import db
     from kcstat_dash.migrate import upgrade
     from kcstat_dash.services.data_load import import_311_paths
@@ -125,7 +126,7 @@ def _sample_database(server_url, sample_rows: int) -> BenchDatabase:
     db.configure(database.url)
     with db.transaction() as session:
         sync_catalog(session)
-    report = import_311_paths(db, [str(scale_file(sample_rows))], citywide=True)
+    report = import_311_paths(db, [str(path)], citywide=True)
     assert not report.errors, report.errors
     db.engine.dispose()
     return database
@@ -187,8 +188,9 @@ def run(context) -> ScenarioResult:
         return result
     path = scale_file(context.scale)
     rows = rows_in(path)
-    sample_rows = sample_size()
-    small = _sample_database(context.server_url, sample_rows)
+    thinned = thinned_file(context.scale, sample_size())
+    sample_rows = rows_in(thinned)
+    small = _sample_database(context.server_url, thinned)
     database = BenchDatabase.create(context.server_url, "scale")
     try:
         upgrade(database.url)
@@ -273,8 +275,10 @@ def run(context) -> ScenarioResult:
         "overview, each as the POST Dash Pages makes to draw it, and "
         f"`/api/measures/{measure}/observations`) are timed in-process through Flask's test "
         "client (server time only: no network, no browser), after the sync, against the "
-        "citywide database and against a second database holding the sample alone (its 12 "
-        f"neighborhoods) imported the same way; {PAGE_ROUNDS} rounds alternate the two, each "
+        "citywide database and against a second database holding the same city at the "
+        f"sample's size ({sample_rows:,} requests, every k-th of the export: all its "
+        "neighborhoods and months) "
+        f"imported the same way; {PAGE_ROUNDS} rounds alternate the two, each "
         f"a fresh process with {PAGE_REPEATS} timed requests per page after 3 untimed, and "
         "p50 is over the pooled samples. Every SQL statement the app sends meanwhile is "
         "watched for the request table.")
