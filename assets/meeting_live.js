@@ -26,6 +26,17 @@
      it: marking with the list as it is when the answer arrives keeps the new vote shown. */
   var latestVotes = [];
   var feedPoll = {running: false, next: null};
+  /* The order of the feed drawn: the page's own (its feed's data-order), then that of each
+     feed a poll brings. */
+  var shownOrder = null;
+
+  function drawnOrder(ids) {
+    if (shownOrder === null) {
+      var feed = document.getElementById(ids.feed);
+      shownOrder = feed ? feed.getAttribute("data-order") : null;
+    }
+    return shownOrder;
+  }
   /* The meeting's state this page last drew (null: as the page arrived). */
   var shownState = null;
 
@@ -105,6 +116,7 @@
         if (body.feed) {
           set(ids.feed, {children: markVotes(body.feed.children, body.feed.voted || {},
                                              ids.upvote)});
+          shownOrder = request.order;
           set(ids.feedSummary, {children: body.feed.summary});
           if (body.feed.room) { set(ids.roomPanel, {children: body.feed.room}); }
         }
@@ -175,15 +187,20 @@
       // On load Dash calls this with no trigger, or with the votes read from local storage.
       var pageLoad = !triggers.length || triggers[0] === "." ||
         triggers.every(function (t) { return t === ids.myVotes + ".data"; });
+      /* The order asked for is not the one drawn: a change of order made before the page's
+         callbacks were ready (it arrives as the page load's call), or whose request was lost
+         (the ticks after it would otherwise ask only whether the version changed). */
+      var wanted = order || "newest";
+      var reorder = drawnOrder(ids) !== null && drawnOrder(ids) !== wanted;
       // The page arrived with the feed drawn; it needs redrawing only to mark this browser's votes.
-      if (pageLoad && !latestVotes.length) { return noUpdate; }
+      if (pageLoad && !latestVotes.length && !reorder) { return noUpdate; }
       /* A vote of this browser's (its list changed) needs the feed, to mark the button as
          pressed, even when the timer ticked at the same moment: a counts-only answer would
          bring the count but not the pressed button. */
       var votesChanged = triggers.indexOf(ids.myVotes + ".data") !== -1;
-      var request = {meetingId: meetingId, order: order || "newest", state: state, ids: ids,
-                     known: (ticked && !votesChanged && known !== null && known !== undefined)
-                       ? known : -1};
+      var request = {meetingId: meetingId, order: wanted, state: state, ids: ids,
+                     known: (ticked && !votesChanged && !reorder && known !== null &&
+                             known !== undefined) ? known : -1};
       if (feedPoll.running) {
         if (request.known === -1) { feedPoll.next = request; }
         return noUpdate;

@@ -255,6 +255,10 @@ def own_questions_list(own: list[dict], message: str | None = None) -> list:
             html.Ol([own_question_item(q) for q in own], className="list-unstyled own-list")]
 
 
+# The order of the feed a page is drawn with (page_data's feeds are newest first).
+FIRST_ORDER = "newest"
+
+
 def feed_section(summary: dict, feed: dict, room: dict | None = None) -> html.Section:
     """The feed as it stands at page load; the browser's votes are marked by the first update."""
     return html.Section([
@@ -263,16 +267,19 @@ def feed_section(summary: dict, feed: dict, room: dict | None = None) -> html.Se
         html.H2(_("Questions"), className="h4", id=ids.FEED_HEADING),
         html.Fieldset([
             html.Legend(_("Sort"), className="fs-6 d-inline me-2 float-none w-auto"),
-            dbc.RadioItems(id=ids.FEED_ORDER, value="newest", inline=True,
+            dbc.RadioItems(id=ids.FEED_ORDER, value=FIRST_ORDER, inline=True,
                            className="d-inline-block",
                            options=[{"label": _("Newest"), "value": "newest"},
                                     {"label": _("Most upvoted"), "value": "top"}]),
         ], className="mb-2 feed-order"),
-        html.P(feed_summary(feed, "newest"), id=ids.FEED_SUMMARY, className="small text-muted",
+        html.P(feed_summary(feed, FIRST_ORDER), id=ids.FEED_SUMMARY, className="small text-muted",
                role="status", **{"aria-live": "polite"}),
         html.Div(id=ids.VOTE_STATUS, role="status", className="small"),
         html.Div(id=ids.CITE_FLAG_STATUS, role="status", className="small"),
-        html.Ol(feed_items(feed, set()), id=ids.FEED, className="feed list-unstyled"),
+        # The order it is drawn in, for the poll to tell when the order asked for is not the
+        # one shown (assets/meeting_live.js).
+        html.Ol(feed_items(feed, set()), id=ids.FEED, className="feed list-unstyled",
+                **{"data-order": FIRST_ORDER}),
         dcc.Store(id=ids.MEETING_ID, data=summary["id"]),
         # The state the page shows; the poll brings the meeting's, and a change redraws the form.
         dcc.Store(id=ids.MEETING_STATE, data={"status": summary["status"],

@@ -89,3 +89,28 @@ def test_a_vote_that_reorders_the_top_questions_brings_the_feed(live_server, new
     expect(texts.first).to_have_text("Older question")
     expect(page.locator(f"#question-{older} .upvote")).to_have_text("Me too (1)")
     assert any("counts" in answer for answer in answers), answers
+
+
+def test_a_change_of_order_whose_request_is_lost_is_asked_for_again(live_server, new_page):
+    """The first poll for the new order never arrives (a dropped request, or a change made
+    before the page's callbacks were ready): the next tick sees the order drawn is not the one
+    asked for and asks for the feed, rather than only whether the version changed."""
+    meeting_id = live_meeting_id()
+    _questions(meeting_id, ["Older question", "Newer question"])
+    page = new_page()
+    page.goto(f"{live_server.url}/meetings/{meeting_id}")
+    texts = page.locator(".feed .question-text")
+    expect(texts.first).to_have_text("Newer question")
+    dropped = []
+
+    def drop_the_first(route):
+        if not dropped:
+            dropped.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/version?known=-1&order=top", drop_the_first)
+    page.get_by_label("Most upvoted").check()
+    expect(page.locator("#feed-summary")).to_contain_text("most upvoted first")
+    assert dropped, "the first request for the new order was not made"
