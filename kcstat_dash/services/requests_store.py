@@ -62,8 +62,13 @@ def copy_payload(parsed: ParsedRequests, hashes: list[str], run_id: int | None =
     return ("\n".join(lines) + "\n").encode()
 
 
-def _copy_postgresql(cursor, table: str, names: str, payload: bytes) -> None:
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+def copy_statement(table: str, names: str) -> str:
+    return f"COPY {table} ({names}) FROM STDIN"
+
+
+def copy_into(cursor, table: str, names: str, payload: bytes) -> None:
+    """PostgreSQL's bulk load of COPY text (``copy_payload``) into ``table``'s ``names``."""
+    with cursor.copy(copy_statement(table, names)) as copy:
         copy.write(payload)
 
 
@@ -91,7 +96,8 @@ def sqlite_rows(parsed: ParsedRequests, hashes: list[str], run_id: int | None = 
     return zip(*columns, strict=True)
 
 
-def _insert_sqlite(cursor, table: str, names: str, rows) -> None:
+def insert_into(cursor, table: str, names: str, rows) -> None:
+    """SQLite's bulk load of row tuples (``sqlite_rows``): one executemany."""
     marks = ", ".join("?" for _ in names.split(", "))
     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
@@ -103,9 +109,9 @@ def _write(session: Session, table: str, parsed: ParsedRequests, hashes: list[st
     names = _NAMES if run_id is None else _STORED_NAMES
     with driver_cursor(session) as cursor:
         if session.get_bind().dialect.name == "postgresql":
-            _copy_postgresql(cursor, table, names, copy_payload(parsed, hashes, run_id))
+            copy_into(cursor, table, names, copy_payload(parsed, hashes, run_id))
         else:
-            _insert_sqlite(cursor, table, names, sqlite_rows(parsed, hashes, run_id))
+            insert_into(cursor, table, names, sqlite_rows(parsed, hashes, run_id))
 
 
 def _merge(session: Session, latest: ParsedRequests, hashes: list[str],
@@ -182,7 +188,7 @@ class RequestStore:
             self._copying = ExitStack()
             cursor = self._copying.enter_context(driver_cursor(self.session))
             self._copy = self._copying.enter_context(cursor.copy(
-                f"COPY service_request ({_STORED_NAMES}) FROM STDIN",
+                copy_statement("service_request", _STORED_NAMES),
                 writer=QueuedLibpqWriter(cursor)))
         self._copy.write(payload)
 
