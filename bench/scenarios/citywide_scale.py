@@ -84,9 +84,7 @@ def _time_bulk_load(db, parsed, foreign_key: bool) -> float:
     from kcstat_dash.services.request_records import row_hashes
     from kcstat_dash.services.requests_store import (
         _STORED_NAMES,
-        copy_into,
         copy_payload,
-        insert_into,
         latest_rows,
         sqlite_rows,
     )
@@ -101,9 +99,13 @@ def _time_bulk_load(db, parsed, foreign_key: bool) -> float:
                else list(sqlite_rows(latest, hashes, run_id)))
     started = time.perf_counter()
     with db.transaction() as session, driver_cursor(session) as cursor:
-        # The same load statements as the import's own direct writes.
-        load = copy_into if postgresql else insert_into
-        load(cursor, BASELINE, _STORED_NAMES, payload)
+        if postgresql:
+            with cursor.copy(f"COPY {BASELINE} ({_STORED_NAMES}) FROM STDIN") as copy:
+                copy.write(payload)
+        else:
+            marks = ", ".join("?" for _ in _STORED_NAMES.split(", "))
+            cursor.executemany(f"INSERT INTO {BASELINE} ({_STORED_NAMES}) VALUES ({marks})",
+                               payload)
     seconds = time.perf_counter() - started
     with db.transaction() as session:
         session.execute(text(f"DROP TABLE {BASELINE}"))

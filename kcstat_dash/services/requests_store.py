@@ -62,13 +62,8 @@ def copy_payload(parsed: ParsedRequests, hashes: list[str], run_id: int | None =
     return ("\n".join(lines) + "\n").encode()
 
 
-def copy_statement(table: str, names: str) -> str:
-    return f"COPY {table} ({names}) FROM STDIN"
-
-
-def copy_into(cursor, table: str, names: str, payload: bytes) -> None:
-    """PostgreSQL's bulk load of COPY text (``copy_payload``) into ``table``'s ``names``."""
-    with cursor.copy(copy_statement(table, names)) as copy:
+def _copy_postgresql(cursor, table: str, names: str, payload: bytes) -> None:
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         copy.write(payload)
 
 
@@ -96,8 +91,7 @@ def sqlite_rows(parsed: ParsedRequests, hashes: list[str], run_id: int | None = 
     return zip(*columns, strict=True)
 
 
-def insert_into(cursor, table: str, names: str, rows) -> None:
-    """SQLite's bulk load of row tuples (``sqlite_rows``): one executemany."""
+def _insert_sqlite(cursor, table: str, names: str, rows) -> None:
     marks = ", ".join("?" for _ in names.split(", "))
     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
@@ -109,9 +103,9 @@ def _write(session: Session, table: str, parsed: ParsedRequests, hashes: list[st
     names = _NAMES if run_id is None else _STORED_NAMES
     with driver_cursor(session) as cursor:
         if session.get_bind().dialect.name == "postgresql":
-            copy_into(cursor, table, names, copy_payload(parsed, hashes, run_id))
+            _copy_postgresql(cursor, table, names, copy_payload(parsed, hashes, run_id))
         else:
-            insert_into(cursor, table, names, sqlite_rows(parsed, hashes, run_id))
+            _insert_sqlite(cursor, table, names, sqlite_rows(parsed, hashes, run_id))
 
 
 def _merge(session: Session, latest: ParsedRequests, hashes: list[str],
@@ -188,7 +182,7 @@ class RequestStore:
             self._copying = ExitStack()
             cursor = self._copying.enter_context(driver_cursor(self.session))
             self._copy = self._copying.enter_context(cursor.copy(
-                copy_statement("service_request", _STORED_NAMES),
+                f"COPY service_request ({_STORED_NAMES}) FROM STDIN",
                 writer=QueuedLibpqWriter(cursor)))
         self._copy.write(payload)
 
